@@ -1,0 +1,47 @@
+/**
+ * The one error type users see. `place` says where the problem is (`nodes.y`, `inputs.x.shape`,
+ * `feeds.x`, or `3:14` for a JSON syntax error); the CLI prints `error: FILE: place: message`.
+ */
+export class SymgradError extends Error {
+  constructor(
+    readonly place: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SymgradError';
+  }
+
+  /** The same error, with an outer place prefixed (`y` inside `nodes` becomes `nodes.y`). */
+  within(outer: string): SymgradError {
+    return new SymgradError(this.place ? `${outer}: ${this.place}` : outer, this.message);
+  }
+
+  format(file?: string): string {
+    const where = [file, this.place].filter(Boolean).join(': ');
+    return where ? `${where}: ${this.message}` : this.message;
+  }
+}
+
+/** `(did you mean 'sin'?)` for a name within edit distance 2 of a known one, else ''. */
+export function suggest(name: string, known: Iterable<string>): string {
+  let best = '';
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance || (d === bestDistance && candidate < best)) [best, bestDistance] = [candidate, d];
+  }
+  return best && bestDistance <= Math.max(1, Math.min(2, name.length - 1)) ? ` (did you mean '${best}'?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitute);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,136 @@
+import { SymgradError } from './errors.js';
+import type { OpDef } from './ops/op.js';
+import { opTable, type OpName } from './ops/table.js';
+import { showShape, staticSize, type Shape } from './shape.js';
+
+export type DType = 'float64' | 'float32';
+export type AttrValue = number | boolean | string | readonly number[] | Shape;
+export type Attrs = Readonly<Record<string, AttrValue>>;
+
+/** An immutable, hash-consed node: building the same (op, inputs, attrs) twice gives the same node. */
+export class Node {
+  constructor(
+    readonly graph: Graph,
+    readonly id: number,
+    readonly op: OpName,
+    readonly inputs: readonly Node[],
+    readonly attrs: Attrs,
+    readonly shape: Shape,
+    /** The spec node (or builder label) whose expression first built this node. */
+    readonly label: string,
+  ) {}
+
+  get dtype(): DType {
+    return this.graph.dtype;
+  }
+
+  get def(): OpDef {
+    return opTable[this.op];
+  }
+
+  toString(): string {
+    return `${this.op}#${this.id}${showShape(this.shape)}`;
+  }
+}
+
+/**
+ * A static computation graph. Nodes are appended in topological order (inputs always exist
+ * first), so `nodes` is a valid evaluation order and derivative nodes land in the same graph.
+ */
+export class Graph {
+  readonly nodes: Node[] = [];
+  private readonly interned = new Map<string, Node>();
+  private readonly consumerLists: Node[][] = [];
+  /** Label given to nodes built from now on (the spec loader sets it per spec node). */
+  label = '';
+  /** Initial values (flat, row-major) of params, by name. */
+  readonly paramInits = new Map<string, readonly number[]>();
+
+  constructor(readonly dtype: DType = 'float64') {}
+
+  /** The node computing `op` of `inputs`; an existing identical node is returned as is. */
+  apply(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
+    const def = opTable[op];
+    if (def.arity !== 'variadic' && inputs.length !== def.arity) {
+      throw new SymgradError('', `${op} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${inputs.length}`);
+    }
+    for (const input of inputs) {
+      if (input.graph !== this) throw new SymgradError('', `${op}: an argument belongs to another graph`);
+    }
+    let inferred: ReturnType<OpDef['infer']>;
+    try {
+      inferred = def.infer(inputs.map((n) => n.shape), attrs);
+    } catch (error) {
+      if (error instanceof SymgradError && error.place === '') throw new SymgradError('', `${op}: ${error.message}`);
+      throw error;
+    }
+    const finalAttrs = inferred.attrs ?? attrs;
+    const key = `${op}(${inputs.map((n) => n.id).join(',')}|${attrsKey(finalAttrs)})`;
+    const existing = this.interned.get(key);
+    if (existing) return existing;
+    const node = new Node(this, this.nodes.length, op, inputs, finalAttrs, inferred.shape, this.label);
+    this.nodes.push(node);
+    this.consumerLists.push([]);
+    this.interned.set(key, node);
+    for (const input of new Set(inputs)) this.consumerLists[input.id].push(node);
+    return node;
+  }
+
+  /** A tensor fed at every run. */
+  input(name: string, shape: Shape): Node {
+    this.checkNewLeaf(name);
+    return this.apply('input', [], { name, shape });
+  }
+
+  /** A trainable tensor with its initial value (flat row-major, default zeros). */
+  param(name: string, shape: Shape, init?: readonly number[]): Node {
+    this.checkNewLeaf(name);
+    const size = staticSize(shape);
+    if (size === undefined) throw new SymgradError('', `param '${name}' needs a static shape, got ${showShape(shape)}`);
+    const values = init ?? new Array<number>(size).fill(0);
+    if (values.length !== size) throw new SymgradError('', `init of '${name}' has ${values.length} values for shape ${showShape(shape)}`);
+    this.paramInits.set(name, values);
+    return this.apply('param', [], { name, shape });
+  }
+
+  private checkNewLeaf(name: string): void {
+    if (this.nodes.some((n) => (n.op === 'input' || n.op === 'param') && n.attrs.name === name)) {
+      throw new SymgradError('', `'${name}' is declared twice`);
+    }
+  }
+
+  /** get_operation(V) of the lecture. */
+  getOperation(node: Node): OpDef {
+    return node.def;
+  }
+
+  /** get_inputs(V, G): the parents of a node. */
+  getInputs(node: Node): readonly Node[] {
+    return node.inputs;
+  }
+
+  /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
+  getConsumers(node: Node): readonly Node[] {
+    return this.consumerLists[node.id];
+  }
+
+  /** The leaf nodes of kind `input` or `param`, by name. */
+  leaves(kind: 'input' | 'param'): Node[] {
+    return this.nodes.filter((n) => n.op === kind);
+  }
+}
+
+/** A canonical text for attributes: sorted keys, exact numbers (-0, NaN and ±Infinity kept apart). */
+function attrsKey(attrs: Attrs): string {
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${k}=${valueKey(attrs[k])}`)
+    .join(';');
+}
+
+function valueKey(value: AttrValue): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return String(value);
+  return `[${value.map(valueKey).join(',')}]`;
+}

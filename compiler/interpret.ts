@@ -1,0 +1,56 @@
+import { bindDims } from './dims.js';
+import { SymgradError } from './errors.js';
+import type { Node } from './graph.js';
+import type { Data, Tensor } from './ops/op.js';
+import { concreteShape, sizeOf, type Shape } from './shape.js';
+
+/**
+ * The reference interpreter: the executable definition of every op, and the oracle for
+ * generated kernels and rewrites. Evaluates the ancestors of `outputs` in topological order,
+ * storing each node in its graph's dtype. Params not fed take their init.
+ */
+export function interpret(outputs: readonly Node[], feeds: Readonly<Record<string, Tensor>>): Tensor[] {
+  if (outputs.length === 0) return [];
+  const graph = outputs[0].graph;
+  const needed = ancestors(outputs);
+  const leaves = needed.filter((n) => n.op === 'input' || n.op === 'param');
+  const values = new Map<Node, Tensor>();
+  const declared = new Map<string, Shape>(leaves.map((n) => [n.attrs.name as string, n.shape]));
+  const fed = new Map<string, readonly number[]>();
+  for (const leaf of leaves) {
+    const name = leaf.attrs.name as string;
+    const feed = Object.hasOwn(feeds, name) ? feeds[name] : undefined;
+    if (feed) {
+      fed.set(name, feed.shape);
+      values.set(leaf, feed);
+    } else if (leaf.op === 'param') {
+      values.set(leaf, { shape: leaf.shape as number[], data: Float64Array.from(graph.paramInits.get(name) ?? []) });
+    } else {
+      throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
+    }
+  }
+  const dims = bindDims(declared, fed);
+  const Storage = graph.dtype === 'float32' ? Float32Array : Float64Array;
+  for (const node of needed) {
+    if (values.has(node)) continue;
+    const shape = concreteShape(node.shape, dims);
+    const out: Data = new Storage(sizeOf(shape));
+    const inputs = node.inputs.map((input) => values.get(input)!);
+    node.def.evaluate(out, inputs, node.attrs, shape);
+    values.set(node, { shape, data: out });
+  }
+  return outputs.map((n) => values.get(n)!);
+}
+
+/** The nodes `outputs` depend on (themselves included), in topological order. */
+export function ancestors(outputs: readonly Node[]): Node[] {
+  const seen = new Set<Node>();
+  const stack = [...outputs];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const input of node.inputs) if (!seen.has(input)) stack.push(input);
+  }
+  return [...seen].sort((a, b) => a.id - b.id);
+}

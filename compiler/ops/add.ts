@@ -1,0 +1,9 @@
+import { binaryOp } from './op.js';
+
+export const add = binaryOp({
+  name: 'add',
+  commutative: true,
+  compute: ([a, b]) => a + b,
+  expr: ([a, b]) => `(${a} + ${b})`,
+  vjp: (_, d) => [d, d],
+});

@@ -1,0 +1,8 @@
+import { unaryOp } from './op.js';
+
+export const neg = unaryOp({
+  name: 'neg',
+  compute: ([x]) => -x,
+  expr: ([x]) => `(-${x})`,
+  vjp: (_, d) => [neg(d)],
+});

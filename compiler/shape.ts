@@ -1,0 +1,89 @@
+import { SymgradError } from './errors.js';
+
+/** A dimension is a size, or a name bound from the fed arrays at run time (`["N", 2]`). */
+export type Dim = number | string;
+export type Shape = readonly Dim[];
+
+/** Thrown by shape rules; the graph adds the place (the node being built). */
+export class ShapeError extends SymgradError {
+  constructor(message: string) {
+    super('', message);
+  }
+}
+
+export function showShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** NumPy broadcasting: align on the right; equal dims, or a 1, broadcast. Names must match exactly. */
+export function broadcastShapes(shapes: readonly Shape[]): Shape {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out: Dim[] = [];
+  for (let k = 0; k < rank; k++) {
+    let dim: Dim = 1;
+    for (const shape of shapes) {
+      const d = shape[shape.length - rank + k] ?? 1;
+      if (d === 1 || d === dim) continue;
+      if (dim !== 1) {
+        throw new ShapeError(`cannot broadcast shapes ${shapes.map(showShape).join(' and ')} (${dim} vs ${d})`);
+      }
+      dim = d;
+    }
+    out.push(dim);
+  }
+  return out;
+}
+
+/** Number of elements, with named dims looked up in `dims`. */
+export function sizeOf(shape: Shape, dims: Readonly<Record<string, number>> = {}): number {
+  let size = 1;
+  for (const d of shape) size *= typeof d === 'number' ? d : dimValue(d, dims);
+  return size;
+}
+
+/** The shape with named dims replaced by their bound sizes. */
+export function concreteShape(shape: Shape, dims: Readonly<Record<string, number>>): number[] {
+  return shape.map((d) => (typeof d === 'number' ? d : dimValue(d, dims)));
+}
+
+function dimValue(name: string, dims: Readonly<Record<string, number>>): number {
+  const value = Object.hasOwn(dims, name) ? dims[name] : undefined;
+  if (value === undefined) throw new SymgradError('dims', `dimension '${name}' is not bound`);
+  return value;
+}
+
+/** Static element count, or undefined if the shape has named dims. */
+export function staticSize(shape: Shape): number | undefined {
+  return shape.every((d) => typeof d === 'number') ? sizeOf(shape) : undefined;
+}
+
+/** Normalise an axis (negative counts from the end) against a rank, or throw. */
+export function normalizeAxis(axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ShapeError(`axis ${axis} is out of range for rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Sorted, unique, non-negative axes; `undefined` means every axis. */
+export function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const axes = [...new Set(list.map((a) => normalizeAxis(a, rank)))];
+  return axes.sort((a, b) => a - b);
+}
+
+/** Row-major strides of a concrete shape. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    strides[k] = stride;
+    stride *= shape[k];
+  }
+  return strides;
+}
