@@ -1,8 +1,11 @@
 import type { Shape } from '../shape.js';
 import type { KernelContext } from './op.js';
 
+/** What loop helpers need from a kernel context. */
+export type LoopContext = Pick<KernelContext, 'dim' | 'local'>;
+
 /** Row-major stride expressions of a (possibly symbolic) shape, e.g. ['(N * 3)', '3', '1']. */
-export function strideExprs(k: KernelContext, shape: Shape): string[] {
+export function strideExprs(k: LoopContext, shape: Shape): string[] {
   const strides: string[] = [];
   let stride = '1';
   for (let a = shape.length - 1; a >= 0; a--) {
@@ -21,7 +24,7 @@ export function product(a: string, b: string): string {
 }
 
 /** The number of elements of a shape, as an expression. */
-export function sizeExpr(k: KernelContext, shape: Shape): string {
+export function sizeExpr(k: LoopContext, shape: Shape): string {
   return shape.reduce<string>((acc, d) => product(acc, k.dim(d)), '1');
 }
 
@@ -30,7 +33,7 @@ export function sizeExpr(k: KernelContext, shape: Shape): string {
  * strides given per axis ('0' for an axis the array is broadcast along).
  */
 export function loopNest(
-  k: KernelContext,
+  k: LoopContext,
   shape: Shape,
   strides: readonly (readonly string[])[],
   body: (offsets: string[]) => string[],

@@ -1,5 +1,5 @@
 import { apply, type Operand } from '../builder.js';
-import type { Attrs, Node } from '../graph.js';
+import type { Attrs, Graph, Node } from '../graph.js';
 import { broadcastShapes, sameShape, stridesOf, type Shape } from '../shape.js';
 import type { OpName } from './table.js';
 
@@ -158,13 +158,19 @@ export interface CompositeDef {
 
 export type CompositeBuilder<F extends (...args: never[]) => Node> = F & {
   readonly composite: CompositeDef;
-  /** The spec's calling convention: node arguments and keyword attributes. */
-  readonly build: (args: readonly Node[], attrs: Attrs) => Node;
+  /** The spec's calling convention: node arguments, keyword attributes, and the graph being built. */
+  readonly build: (args: readonly Node[], attrs: Attrs, graph: Graph) => Node;
 };
 
-/** Fixed arity composites take `(...args, attrs)`; variadic ones take `(args, attrs)`. */
+/**
+ * The builder function's own signature decides how a spec call reaches it: fixed arity
+ * `(...args, attrs)`, variadic `(args, attrs)`, and arity 0 (creation) `(graph, attrs)`.
+ */
 export function defineComposite<F extends (...args: never[]) => Node>(composite: CompositeDef, fn: F): CompositeBuilder<F> {
   const call = fn as unknown as (...args: unknown[]) => Node;
-  const build = (args: readonly Node[], attrs: Attrs) => (composite.arity === 'variadic' ? call(args, attrs) : call(...args, attrs));
+  const build = (args: readonly Node[], attrs: Attrs, graph: Graph) => {
+    if (composite.arity === 'variadic') return call(args, attrs);
+    return composite.arity === 0 ? call(graph, attrs) : call(...args, attrs);
+  };
   return Object.assign(fn, { composite, build });
 }

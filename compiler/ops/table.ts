@@ -1,5 +1,5 @@
 import * as exported from './index.js';
-import type { Attrs, Node } from '../graph.js';
+import type { Attrs, Graph, Node } from '../graph.js';
 import type { CompositeDef, OpDef } from './op.js';
 
 type Exported = typeof exported;
@@ -14,7 +14,7 @@ export const opTable = {} as Record<OpName, OpDef>;
 /** A composite as the spec loader calls it. */
 export interface SpecComposite {
   readonly composite: CompositeDef;
-  readonly build: (args: readonly Node[], attrs: Attrs) => Node;
+  readonly build: (args: readonly Node[], attrs: Attrs, graph: Graph) => Node;
 }
 
 export const compositeTable = {} as Record<CompositeName, SpecComposite>;

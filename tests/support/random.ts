@@ -1,14 +1,4 @@
-/** A small seeded generator (mulberry32) so every test run sees the same points. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '../../compiler/spec/init.js';
 
 export function uniformArray(random: () => number, size: number, [lo, hi]: readonly [number, number]): Float64Array {
   return Float64Array.from({ length: size }, () => lo + (hi - lo) * random());

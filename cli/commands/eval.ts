@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { compileSpec } from '../../compiler/compile.js';
+import { suggest, SymgradError } from '../../compiler/errors.js';
+import { interpret } from '../../compiler/interpret.js';
+import type { Tensor } from '../../compiler/ops/op.js';
+import type { LoadedSpec } from '../../compiler/spec/load.js';
+import { toJsonValue } from '../../compiler/spec/values.js';
+import { loadModuleSource } from '../../runtime/module.js';
+import { readFeeds } from '../feeds.js';
+import { readText, type Io } from '../io.js';
+import { limitOptions, limitsFrom } from '../limits.js';
+import { forFile } from '../report.js';
+
+interface EvalOptions {
+  set: string[];
+  feed: string[];
+  interpret?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerEval(program: Command, io: Io): void {
+  const command = program
+    .command('eval')
+    .description('compile a spec, run it once and print its outputs as one JSON object')
+    .argument('<spec>', 'the *.graph.json spec')
+    .option('--set <name=json>', 'feed one input or param (repeatable)', collect, [])
+    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', collect, [])
+    .option('--interpret', 'evaluate with the reference interpreter instead of generated code')
+    .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
+  limitOptions(command).action(async (specFile: string, options: EvalOptions) => {
+    const { spec, source } = await forFile(io, specFile, () => compileSpec(readText(specFile), { limits: limitsFrom(command.opts()) }));
+    const outputs = await forFile(io, specFile, async () => {
+      const feeds = readFeeds(options.feed, options.set);
+      checkFeedNames(spec, feeds);
+      return options.interpret ? interpretOutputs(spec, feeds) : runGenerated(source, feeds);
+    });
+    io.out(`${JSON.stringify(outputs, null, 2)}\n`);
+  });
+}
+
+function checkFeedNames(spec: LoadedSpec, feeds: Record<string, Tensor>): void {
+  const leaves = [...spec.graph.leaves('input'), ...spec.graph.leaves('param')].map((n) => n.attrs.name as string);
+  for (const name of Object.keys(feeds)) {
+    if (!leaves.includes(name)) throw new SymgradError(`feeds.${name}`, `not an input or param of the spec${suggest(name, leaves)}`);
+  }
+  for (const name of spec.graph.leaves('input').map((n) => n.attrs.name as string)) {
+    if (!(name in feeds)) throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
+  }
+}
+
+function interpretOutputs(spec: LoadedSpec, feeds: Record<string, Tensor>): Record<string, unknown> {
+  const values = interpret(spec.outputs.map((o) => o.node), feeds);
+  return Object.fromEntries(spec.outputs.map((o, i) => [o.name, toJsonValue(values[i].data, values[i].shape)]));
+}
+
+async function runGenerated(source: string, feeds: Record<string, Tensor>): Promise<Record<string, unknown>> {
+  const module = await loadModuleSource(source);
+  const results = module.run(feeds);
+  return Object.fromEntries(module.signature.outputs.map(({ name }) => [name, toJsonValue(results[name].data, results[name].shape)]));
+}

@@ -1,0 +1,33 @@
+import { Option, type Command } from 'commander';
+import { SymgradError } from '../compiler/errors.js';
+import { DEFAULT_LIMITS, type Limits } from '../compiler/spec/limits.js';
+
+const FLAGS: Record<keyof Limits, string> = {
+  maxNodes: '--max-nodes <n>',
+  maxElements: '--max-elements <n>',
+  maxTotalElements: '--max-total-elements <n>',
+  maxDerivativeOrder: '--max-derivative-order <n>',
+  maxExpressionLength: '--max-expression-length <n>',
+  maxExpressionDepth: '--max-expression-depth <n>',
+};
+
+/** The spec limits as options of a command (hidden from the short help, listed with their defaults). */
+export function limitOptions(command: Command): Command {
+  for (const [key, flag] of Object.entries(FLAGS)) {
+    command.addOption(new Option(flag, `limit: ${key.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())}`).default(String(DEFAULT_LIMITS[key as keyof Limits])));
+  }
+  return command;
+}
+
+export function limitsFrom(options: Record<string, unknown>): Limits {
+  const limits: Record<string, number> = {};
+  for (const [key, flag] of Object.entries(FLAGS)) {
+    const text = String(options[key]);
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+      throw new SymgradError(flag.split(' ')[0], `expected a positive whole number, got ${JSON.stringify(text)}`);
+    }
+    limits[key] = value;
+  }
+  return limits as unknown as Limits;
+}

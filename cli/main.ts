@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { registerCompile } from './commands/compile.js';
+import { registerEval } from './commands/eval.js';
+import { ExitError, type Io } from './io.js';
+
+/** The whole CLI as a function: arguments in, exit code out (0 ok, 1 a failed check, 2 bad usage or spec). */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const program = new Command('symgrad')
+    .description('symbol-to-symbol automatic differentiation: graph specs in, gradient graphs and standalone kernels out')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
+  registerCompile(program, io);
+  registerEval(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof ExitError) return error.code;
+    if (error instanceof CommanderError) {
+      const helpShown = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+      return helpShown ? 0 : 2;
+    }
+    io.err(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

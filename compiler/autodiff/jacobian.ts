@@ -1,0 +1,59 @@
+import { constant, zerosLike } from '../builder.js';
+import { SymgradError } from '../errors.js';
+import type { Graph, Node } from '../graph.js';
+import { add, mul, reshape } from '../ops/index.js';
+import { sameShape, showShape, staticSize, type Shape } from '../shape.js';
+import { vjp } from './grad.js';
+import { jvp } from './jvp.js';
+import { pruneBetween } from './prune.js';
+
+export type JacobianMode = 'forward' | 'reverse';
+
+/** Forward mode (one jvp per entry of x) when x has fewer entries than y, else reverse (one vjp per entry of y). */
+export function jacobianMode(y: Node, x: Node): JacobianMode {
+  return entries(x) < entries(y) ? 'forward' : 'reverse';
+}
+
+/**
+ * All partials ∂y/∂x, with shape y.shape ++ x.shape. Forward mode pushes each basis vector of x
+ * through jvp to get a column; reverse mode pulls each basis vector of y back through vjp to get a
+ * row. Each is put in place by broadcasting against a one-hot constant, and the terms are summed.
+ * `mode` overrides the choice (tests compare both).
+ */
+export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, x)): Node {
+  const graph = y.graph;
+  const shape = [...y.shape, ...x.shape];
+  const count = mode === 'forward' ? entries(x) : entries(y);
+  if (entries(x) * entries(y) === 0 || !pruneBetween([x], y).has(y)) return zerosLike(graph, shape);
+  if (count === 1) {
+    const only = mode === 'forward' ? jvp(y, x, oneHot(graph, 0, x.shape)) : vjp(y, x, oneHot(graph, 0, y.shape));
+    return sameShape(only.shape, shape) ? only : reshape(only, shape);
+  }
+  // y's part of each term has shape y.shape ++ [1, …], so x's part broadcasts along the trailing axes.
+  const padded = [...y.shape, ...x.shape.map(() => 1)];
+  let sum: Node | null = null;
+  for (let i = 0; i < count; i++) {
+    let term: Node;
+    if (mode === 'forward') {
+      const basis = oneHot(graph, i, x.shape);
+      term = mul(reshape(jvp(y, x, basis), padded), basis);
+    } else {
+      term = mul(oneHot(graph, i, padded), vjp(y, x, oneHot(graph, i, y.shape)));
+    }
+    sum = sum ? add(sum, term) : term;
+  }
+  return sum!;
+}
+
+/** The basis tensor of a static shape with a 1 at flat index i. */
+function oneHot(graph: Graph, i: number, shape: Shape): Node {
+  const values = new Array<number>(staticSize(shape)!).fill(0);
+  values[i] = 1;
+  return constant(graph, values, shape);
+}
+
+function entries(node: Node): number {
+  const size = staticSize(node.shape);
+  if (size === undefined) throw new SymgradError('', `jacobian needs static shapes, got ${showShape(node.shape)}`);
+  return size;
+}

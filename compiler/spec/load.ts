@@ -1,0 +1,142 @@
+import { suggest, SymgradError } from '../errors.js';
+import { Graph, type DType, type Node } from '../graph.js';
+import type { Dim } from '../shape.js';
+import { buildExpression } from './build.js';
+import { parseExpression } from './expr.js';
+import { specFunctions } from './functions.js';
+import { initialValues } from './init.js';
+import { parseJson, type JsonValue } from './json.js';
+import { DEFAULT_LIMITS, nodeLimitChecker, type Limits } from './limits.js';
+import { nameProblem, NAME_PATTERN } from './names.js';
+import { describe, parseLiteral } from './values.js';
+
+/** A spec turned into one graph: every named value, and the outputs. */
+export interface LoadedSpec {
+  readonly name: string;
+  readonly graph: Graph;
+  /** Inputs, params, consts and nodes by spec name. */
+  readonly names: ReadonlyMap<string, Node>;
+  /** Spec node names whose expression calls a derivative function (directly or through names). */
+  readonly derivativeNames: ReadonlySet<string>;
+  /** Nodes created while expanding derivative calls (the rest is the forward graph). */
+  readonly derivativeNodes: ReadonlySet<Node>;
+  readonly outputs: readonly { readonly name: string; readonly node: Node }[];
+}
+
+const SECTIONS = ['format', 'name', 'dtype', 'inputs', 'params', 'consts', 'nodes', 'outputs'];
+
+/** Parse and build a spec; every problem is a SymgradError naming its place. */
+export function loadSpec(text: string, limits: Partial<Limits> = {}): LoadedSpec {
+  return buildSpec(parseJson(text), { ...DEFAULT_LIMITS, ...limits });
+}
+
+export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): LoadedSpec {
+  const top = objectAt(spec, '');
+  for (const key of Object.keys(top)) {
+    if (!SECTIONS.includes(key)) throw new SymgradError(key, `unknown field${suggest(key, SECTIONS)}`);
+  }
+  if (top.format !== 'symgrad/1') {
+    throw new SymgradError('format', top.format === undefined ? 'missing: it must be "symgrad/1"' : `must be "symgrad/1", got ${describe(top.format)}`);
+  }
+  if (top.name !== undefined && typeof top.name !== 'string') throw new SymgradError('name', 'must be a string');
+  const dtype = top.dtype ?? 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') throw new SymgradError('dtype', `must be "float64" or "float32", got ${describe(dtype)}`);
+
+  const graph = new Graph(dtype as DType);
+  const names = new Map<string, Node>();
+  const orders = new Map<string, number>();
+  const declare = (section: string, name: string, build: () => Node) => {
+    const problem = nameProblem(name, new Set(specFunctions.keys()));
+    if (problem) throw new SymgradError(`${section}.${name}`, problem);
+    if (names.has(name)) throw new SymgradError(`${section}.${name}`, `'${name}' is already declared`);
+    names.set(name, build());
+  };
+
+  for (const [name, decl] of Object.entries(objectAt(top.inputs ?? {}, 'inputs'))) {
+    const place = `inputs.${name}`;
+    declare('inputs', name, () => graph.input(name, shapeAt(fieldsAt(decl, place, ['shape'], ['shape']).shape, `${place}.shape`, limits)));
+  }
+  for (const [name, decl] of Object.entries(objectAt(top.params ?? {}, 'params'))) {
+    const place = `params.${name}`;
+    const fields = fieldsAt(decl, place, ['shape', 'init'], ['shape']);
+    const shape = shapeAt(fields.shape, `${place}.shape`, limits);
+    if (shape.some((d) => typeof d === 'string')) throw new SymgradError(`${place}.shape`, 'a param needs a fixed shape (no named dimensions)');
+    declare('params', name, () => graph.param(name, shape, initialValues(fields.init, shape as number[], `${place}.init`)));
+  }
+  for (const [name, value] of Object.entries(objectAt(top.consts ?? {}, 'consts'))) {
+    const literal = parseLiteral(value, `consts.${name}`);
+    if (literal.values.length > limits.maxElements) throw new SymgradError(`consts.${name}`, `more than ${limits.maxElements} elements`);
+    declare('consts', name, () => graph.apply('constant', [], { value: literal.values, shape: literal.shape }));
+  }
+
+  const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
+  const later = new Set(Object.keys(nodeSpecs));
+  const derivativeNames = new Set<string>();
+  const derivativeNodes = new Set<Node>();
+  const checkLimits = nodeLimitChecker(graph, limits);
+  for (const [name, text] of Object.entries(nodeSpecs)) {
+    later.delete(name);
+    const place = `nodes.${name}`;
+    if (typeof text !== 'string') throw new SymgradError(place, `expected an expression string, got ${describe(text)}`);
+    graph.label = name;
+    try {
+      declare('nodes', name, () => {
+        const expr = parseExpression(text, { maxLength: limits.maxExpressionLength, maxDepth: limits.maxExpressionDepth });
+        const built = buildExpression(expr, { nodes: names, orders, later }, graph, (f, before) => {
+          for (let id = before; id < graph.nodes.length; id++) derivativeNodes.add(graph.nodes[id]);
+          if (graph.nodes.length > limits.maxNodes) throw new SymgradError('', `${f.name} expands past ${limits.maxNodes} nodes`);
+        });
+        if (built.order > limits.maxDerivativeOrder) {
+          throw new SymgradError('', `derivatives nested ${built.order} deep (the limit is ${limits.maxDerivativeOrder})`);
+        }
+        orders.set(name, built.order);
+        if (built.order > 0) derivativeNames.add(name);
+        checkLimits();
+        return built.node;
+      });
+    } catch (error) {
+      if (error instanceof SymgradError) throw error.within(place);
+      throw error;
+    } finally {
+      graph.label = '';
+    }
+  }
+
+  const outputList = top.outputs ?? [];
+  if (!Array.isArray(outputList)) throw new SymgradError('outputs', `expected a list of names, got ${describe(outputList)}`);
+  const outputs = outputList.map((name, i) => {
+    if (typeof name !== 'string') throw new SymgradError(`outputs[${i}]`, `expected a name, got ${describe(name)}`);
+    const node = names.get(name);
+    if (!node) throw new SymgradError(`outputs[${i}]`, `unknown name '${name}'${suggest(name, names.keys())}`);
+    return { name, node };
+  });
+  if (new Set(outputList).size !== outputList.length) throw new SymgradError('outputs', 'a name is listed twice');
+  return { name: (top.name as string | undefined) ?? 'graph', graph, names, derivativeNames, derivativeNodes, outputs };
+}
+
+type JsonObject = { [key: string]: JsonValue };
+
+function objectAt(value: JsonValue, place: string): JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SymgradError(place, `expected an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function fieldsAt(value: JsonValue, place: string, allowed: string[], required: string[]): JsonObject {
+  const fields = objectAt(value, place);
+  for (const key of Object.keys(fields)) {
+    if (!allowed.includes(key)) throw new SymgradError(`${place}.${key}`, `unknown field${suggest(key, allowed)}`);
+  }
+  for (const key of required) if (!(key in fields)) throw new SymgradError(place, `missing '${key}'`);
+  return fields;
+}
+
+function shapeAt(value: JsonValue, place: string, limits: Limits): Dim[] {
+  if (!Array.isArray(value)) throw new SymgradError(place, `expected a list of dimensions, got ${describe(value)}`);
+  return value.map((d, i) => {
+    if (typeof d === 'string' && NAME_PATTERN.test(d)) return d;
+    if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0 && d <= limits.maxElements) return d;
+    throw new SymgradError(`${place}[${i}]`, `a dimension is a whole number from 0 to ${limits.maxElements} or a name, got ${describe(d)}`);
+  });
+}

@@ -1,0 +1,32 @@
+/** The shape of a module written by `symgrad compile` (SPEC §5). */
+export type Feed = number | ArrayLike<number> | readonly unknown[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
+export type Feeds = { readonly [name: string]: Feed };
+
+export interface Output {
+  readonly data: Float64Array | Float32Array;
+  readonly shape: readonly number[];
+}
+
+export interface Signature {
+  readonly dtype: 'float64' | 'float32';
+  readonly inputs: readonly { readonly name: string; readonly shape: readonly (number | string)[] }[];
+  readonly params: readonly { readonly name: string; readonly shape: readonly (number | string)[] }[];
+  readonly outputs: readonly { readonly name: string; readonly shape: readonly (number | string)[] }[];
+}
+
+export interface Kernel {
+  run(feeds: Feeds): { readonly [name: string]: Output };
+}
+
+export interface CompiledModule {
+  readonly signature: Signature;
+  readonly initialParams: { readonly [name: string]: Float64Array | Float32Array };
+  createKernel(): Kernel;
+  run(feeds: Feeds): { readonly [name: string]: Output };
+}
+
+/** Load generated JavaScript held in memory (an ES module import of its text; nothing touches disk). */
+export async function loadModuleSource(source: string): Promise<CompiledModule> {
+  const url = `data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`;
+  return (await import(url)) as CompiledModule;
+}
