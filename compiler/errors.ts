@@ -22,15 +22,25 @@ export class SymgradError extends Error {
   }
 }
 
-/** `(did you mean 'sin'?)` for a name within edit distance 2 of a known one, else ''. */
+/**
+ * `(did you mean 'sin'?)` for a name within edit distance 2 of a known one, else ''. Ties go to
+ * the longer common prefix (`sinn` → `sin`, not `sign`).
+ */
 export function suggest(name: string, known: Iterable<string>): string {
   let best = '';
   let bestDistance = 3;
+  const rank = (candidate: string) => commonPrefix(name, candidate);
   for (const candidate of known) {
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && candidate < best)) [best, bestDistance] = [candidate, d];
+    if (d < bestDistance || (d === bestDistance && rank(candidate) > rank(best))) [best, bestDistance] = [candidate, d];
   }
   return best && bestDistance <= Math.max(1, Math.min(2, name.length - 1)) ? ` (did you mean '${best}'?)` : '';
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function editDistance(a: string, b: string): number {

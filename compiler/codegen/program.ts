@@ -1,5 +1,5 @@
 import { SymgradError } from '../errors.js';
-import type { DType, Node } from '../graph.js';
+import type { DType, Graph, Node } from '../graph.js';
 import { NAME_PATTERN, isReservedName } from '../spec/names.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Shape } from '../shape.js';
@@ -17,33 +17,46 @@ export interface Program {
 }
 
 export function programFromSpec(spec: LoadedSpec, outputs: readonly Node[] = spec.outputs.map((o) => o.node)): Program {
-  const graph = spec.graph;
+  const named = Object.fromEntries(spec.outputs.map((o, i) => [o.name, outputs[i]]));
+  return { ...programFromGraph(spec.graph, named, spec.name), names: spec.names };
+}
+
+/** A program from a graph built in code: every input and param of the graph, and named outputs. */
+export function programFromGraph(graph: Graph, outputs: Readonly<Record<string, Node>>, name = 'graph'): Program {
   const leaves = (kind: 'input' | 'param') => graph.leaves(kind).map((n) => ({ name: n.attrs.name as string, shape: n.shape }));
   return {
-    name: spec.name,
+    name,
     dtype: graph.dtype,
     inputs: leaves('input'),
     params: leaves('param').map((p) => ({ ...p, init: graph.paramInits.get(p.name)! })),
-    outputs: spec.outputs.map((o, i) => ({ name: o.name, node: outputs[i] })),
-    names: spec.names,
+    outputs: Object.entries(outputs).map(([name, node]) => ({ name, node })),
+    names: new Map(Object.entries(outputs)),
   };
 }
 
 /** A safe variable name for every node: spec names as they are, others `label$k` (`$` cannot occur in spec names). */
 export function variableNames(order: readonly Node[], program: Program): Map<Node, string> {
   const names = new Map<Node, string>();
+  const taken = new Set<string>();
+  const safe = (name: string) => NAME_PATTERN.test(name) && !isReservedName(name);
+  for (const node of order) {
+    if (node.op !== 'input' && node.op !== 'param') continue;
+    const name = node.attrs.name as string;
+    if (!safe(name)) throw new SymgradError(`${node.op}s`, `${jsString(name)} cannot name a generated variable`);
+    names.set(node, name);
+    taken.add(name);
+  }
   const needed = new Set(order);
-  for (const [name, node] of program.names) if (!names.has(node) && needed.has(node)) names.set(node, name);
+  for (const [name, node] of program.names) {
+    if (!names.has(node) && needed.has(node) && safe(name) && !taken.has(name)) {
+      names.set(node, name);
+      taken.add(name);
+    }
+  }
   const counters = new Map<string, number>();
   for (const node of order) {
     if (names.has(node)) continue;
-    if (node.op === 'input' || node.op === 'param') {
-      const name = node.attrs.name as string;
-      if (!NAME_PATTERN.test(name) || isReservedName(name)) throw new SymgradError(`${node.op}s`, `${jsString(name)} cannot name a generated variable`);
-      names.set(node, name);
-      continue;
-    }
-    const label = NAME_PATTERN.test(node.label) && !isReservedName(node.label) ? node.label : 't';
+    const label = safe(node.label) ? node.label : 't';
     const k = (counters.get(label) ?? 0) + 1;
     counters.set(label, k);
     names.set(node, `${label}$${k}`);
