@@ -3,7 +3,7 @@ import { jvp } from '../../compiler/autodiff/index.js';
 import { interpret } from '../../compiler/interpret.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { sizeOf } from '../../compiler/shape.js';
-import { opCases } from '../ops/ops.test.js';
+import { opCases } from '../support/op-cases.js';
 import { buildCase, type OpCase } from '../support/derivatives.js';
 import { seededRandom, uniformArray } from '../support/random.js';
 import { maxError } from './numeric.js';

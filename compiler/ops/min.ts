@@ -1,0 +1,11 @@
+import { apply, type Operand } from '../builder.js';
+import type { Node } from '../graph.js';
+import { extremumDef } from './extremum.js';
+import { defineOp, type OpBuilder } from './op.js';
+import type { ReduceOptions } from './sum.js';
+
+/** Smallest entry along `axis` (default: all); ties share the gradient equally. */
+export const min: OpBuilder<(x: Operand, options?: ReduceOptions) => Node> = defineOp(
+  extremumDef('min'),
+  (x: Operand, options: ReduceOptions = {}): Node => apply('min', [x], { ...options }),
+);
