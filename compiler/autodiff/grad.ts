@@ -9,6 +9,10 @@ import { pruneBetween } from './prune.js';
  * The recursion over consumers is unrolled into one pass over G′ in reverse topological order:
  * when a node is reached, every consumer's entry of the grad table is final. Returns the
  * gradient of ⟨seed, y⟩ for each target, zeros where y does not depend on it.
+ *
+ * Gradients that flow into a branch of `where` carry that branch's condition as a mask, and
+ * every contribution inside the branch is selected by it, so the branch not taken adds exactly
+ * 0 even where its own derivative is NaN or infinite (sqrt at −1, sin(x)/x at 0), at any order.
  */
 export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[] {
   if (!sameShape(seed.shape, y.shape)) {
@@ -17,11 +21,12 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[]
   const graph = y.graph;
   const between = pruneBetween(targets, y);
   const gradTable = new Map<Node, Node | null>([[y, seed]]);
+  const masks = new Map<Node, Node | null>();
   const bprops = new Map<Node, readonly (Node | null)[]>();
   const order = [...between].sort((a, b) => b.id - a.id);
   for (const v of order) {
     if (gradTable.has(v)) continue;
-    const contributions: Node[] = [];
+    const contributions: { gradient: Node; mask: Node | null }[] = [];
     for (const consumer of graph.getConsumers(v)) {
       const d = between.has(consumer) ? gradTable.get(consumer) : null;
       if (!d) continue;
@@ -32,12 +37,31 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[]
       }
       consumer.inputs.forEach((input, i) => {
         const g = input === v ? bprop[i] : null;
-        if (g) contributions.push(unbroadcast(g, v.shape));
+        if (!g) return;
+        const mask = branchMask(consumer, i, masks.get(consumer) ?? null);
+        const gradient = unbroadcast(mask ? apply('where', [mask, g, 0]) : g, v.shape);
+        contributions.push({ gradient, mask });
       });
     }
-    gradTable.set(v, contributions.length === 0 ? null : contributions.reduce((a, b) => apply('add', [a, b])));
+    masks.set(v, eitherMask(contributions.map((c) => c.mask)));
+    const sum = contributions.map((c) => c.gradient).reduce<Node | null>((a, b) => (a ? apply('add', [a, b]) : b), null);
+    gradTable.set(v, sum);
   }
   return targets.map((t) => gradTable.get(t) ?? zerosLike(graph, t.shape));
+}
+
+/** The condition under which gradient flows from `consumer` into its input `i` (null: always). */
+function branchMask(consumer: Node, i: number, outer: Node | null): Node | null {
+  if (consumer.op !== 'where' || i === 0) return outer;
+  const [condition] = consumer.inputs;
+  const taken = i === 1 ? condition : apply('equal', [condition, 0]);
+  return outer && outer !== taken ? apply('where', [outer, taken, 0]) : taken;
+}
+
+/** Where a node's gradient can be non-zero: where any contribution's mask holds (null: anywhere). */
+function eitherMask(masks: readonly (Node | null)[]): Node | null {
+  if (masks.length === 0 || masks.includes(null)) return null;
+  return (masks as Node[]).reduce((a, b) => (a === b ? a : apply('where', [a, 1, b])));
 }
 
 /** Sum a gradient over the axes its input was broadcast along, back to the input's shape. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { grad, vjp } from '../../compiler/autodiff/grad.js';
-import { Graph } from '../../compiler/graph.js';
+import { Graph, type Node } from '../../compiler/graph.js';
 import { interpret } from '../../compiler/interpret.js';
-import { add, cos, exp, log, mul, sin, stop_gradient, sub, sum, tanh } from '../../compiler/ops/index.js';
+import { add, cos, div, exp, greater, log, mul, not_equal, sin, sqrt, stop_gradient, sub, sum, tanh, where } from '../../compiler/ops/index.js';
 
 const scalar = (v: number) => ({ shape: [], data: Float64Array.of(v) });
 
@@ -73,5 +73,31 @@ describe('build_grad', () => {
       d: { shape: [3], data: Float64Array.of(1, 2, 3) },
     });
     [0.1, 0.2, 0.3].forEach((v, i) => expect(value.data[i]).toBeCloseTo(-(i + 1) * Math.sin(v), 12));
+  });
+});
+
+describe('where keeps the branch not taken out of every derivative', () => {
+  const orders = [1, 2, 3];
+  const nthGrad = (y: Node, x: Node, n: number): Node => (n === 0 ? y : nthGrad(grad(sum(y), x), x, n - 1));
+
+  it.each(orders)('sum(where(x > 0, sqrt(x), 0)) at x = −1, order %i, is 0', (n) => {
+    const g = new Graph();
+    const x = g.input('x', []);
+    const y = sum(where(greater(x, 0), sqrt(x), 0));
+    const [value] = interpret([nthGrad(y, x, n)], { x: scalar(-1) });
+    expect(value.data[0]).toBe(0);
+  });
+
+  it.each(orders)('where(x != 0, sin(x)/x, 1) at x = 0, order %i, is finite and correct', (n) => {
+    const g = new Graph();
+    const x = g.input('x', []);
+    const y = where(not_equal(x, 0), div(sin(x), x), 1);
+    const [atZero] = interpret([nthGrad(y, x, n)], { x: scalar(0) });
+    expect(atZero.data[0]).toBe(0);
+    // Away from 0 the masked gradient is still the true derivative of sin(x)/x.
+    const h = 1e-4;
+    const f = (v: number) => interpret([nthGrad(y, x, n - 1)], { x: scalar(v) })[0].data[0];
+    const [at] = interpret([nthGrad(y, x, n)], { x: scalar(0.7) });
+    expect(at.data[0]).toBeCloseTo((f(0.7 + h) - f(0.7 - h)) / (2 * h), 6);
   });
 });
