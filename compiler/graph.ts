@@ -45,6 +45,7 @@ export class Graph {
   label = '';
   /** Initial values (flat, row-major) of params, by name. */
   readonly paramInits = new Map<string, readonly number[]>();
+  private readonly leafNames = new Set<string>();
 
   constructor(readonly dtype: DType = 'float64') {}
 
@@ -94,9 +95,8 @@ export class Graph {
   }
 
   private checkNewLeaf(name: string): void {
-    if (this.nodes.some((n) => (n.op === 'input' || n.op === 'param') && n.attrs.name === name)) {
-      throw new SymgradError('', `'${name}' is declared twice`);
-    }
+    if (this.leafNames.has(name)) throw new SymgradError('', `'${name}' is declared twice`);
+    this.leafNames.add(name);
   }
 
   /** get_operation(V) of the lecture. */

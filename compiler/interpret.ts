@@ -12,25 +12,26 @@ import { concreteShape, sizeOf, type Shape } from './shape.js';
 export function interpret(outputs: readonly Node[], feeds: Readonly<Record<string, Tensor>>): Tensor[] {
   if (outputs.length === 0) return [];
   const graph = outputs[0].graph;
+  const Storage = graph.dtype === 'float32' ? Float32Array : Float64Array;
   const needed = ancestors(outputs);
-  const leaves = needed.filter((n) => n.op === 'input' || n.op === 'param');
-  const values = new Map<Node, Tensor>();
-  const declared = new Map<string, Shape>(leaves.map((n) => [n.attrs.name as string, n.shape]));
+  // Named dimensions are bound from every fed leaf of the graph, as generated code does.
+  const allLeaves = [...graph.leaves('input'), ...graph.leaves('param')];
+  const declared = new Map<string, Shape>(allLeaves.map((n) => [n.attrs.name as string, n.shape]));
   const fed = new Map<string, readonly number[]>();
-  for (const leaf of leaves) {
+  for (const name of declared.keys()) if (Object.hasOwn(feeds, name)) fed.set(name, feeds[name].shape);
+  const dims = bindDims(declared, fed);
+  const values = new Map<Node, Tensor>();
+  for (const leaf of needed.filter((n) => n.op === 'input' || n.op === 'param')) {
     const name = leaf.attrs.name as string;
     const feed = Object.hasOwn(feeds, name) ? feeds[name] : undefined;
     if (feed) {
-      fed.set(name, feed.shape);
-      values.set(leaf, feed);
+      values.set(leaf, { shape: feed.shape, data: Storage.from(feed.data) });
     } else if (leaf.op === 'param') {
-      values.set(leaf, { shape: leaf.shape as number[], data: Float64Array.from(graph.paramInits.get(name) ?? []) });
+      values.set(leaf, { shape: leaf.shape as number[], data: Storage.from(graph.paramInits.get(name) ?? []) });
     } else {
       throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
     }
   }
-  const dims = bindDims(declared, fed);
-  const Storage = graph.dtype === 'float32' ? Float32Array : Float64Array;
   for (const node of needed) {
     if (values.has(node)) continue;
     const shape = concreteShape(node.shape, dims);

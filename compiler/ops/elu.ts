@@ -1,3 +1,4 @@
+import { jsOperand } from '../codegen/literals.js';
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { add } from './add.js';
@@ -17,7 +18,7 @@ export const elu: OpBuilder<(x: Operand, alpha?: number) => Node> = defineOp(
     keywords: { alpha: { kind: 'number' } },
     defaults: { alpha: 1 },
     compute: ([x], { alpha }) => (x > 0 ? x : (alpha as number) * Math.expm1(x)),
-    expr: ([x], { alpha }) => `(${x} > 0 ? ${x} : ${alpha} * Math.expm1(${x}))`,
+    expr: ([x], { alpha }) => `(${x} > 0 ? ${x} : ${jsOperand(alpha as number)} * Math.expm1(${x}))`,
     vjp: (y, d) => [where(greater(y.inputs[0], 0), d, mul(d, add(y, y.attrs.alpha as number)))],
   }),
   (x: Operand, alpha = 1): Node => apply('elu', [x], { alpha }),

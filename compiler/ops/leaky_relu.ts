@@ -1,3 +1,4 @@
+import { jsOperand } from '../codegen/literals.js';
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { greater } from './comparisons.js';
@@ -13,7 +14,7 @@ export const leaky_relu: OpBuilder<(x: Operand, alpha?: number) => Node> = defin
     keywords: { alpha: { kind: 'number' } },
     defaults: { alpha: 0.01 },
     compute: ([x], { alpha }) => (x > 0 ? x : (alpha as number) * x),
-    expr: ([x], { alpha }) => `(${x} > 0 ? ${x} : ${alpha} * ${x})`,
+    expr: ([x], { alpha }) => `(${x} > 0 ? ${x} : ${jsOperand(alpha as number)} * ${x})`,
     vjp: ({ inputs: [x], attrs }, d) => [where(greater(x, 0), d, mul(attrs.alpha as number, d))],
   }),
   (x: Operand, alpha = 0.01): Node => apply('leaky_relu', [x], { alpha }),
