@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SymgradError } from '../compiler/errors.js';
@@ -24,20 +25,27 @@ export function readText(path: string): string {
   }
 }
 
-/**
- * Write through a temporary file and a rename, so a reader never sees half a file and an error
- * leaves nothing behind. Refuses to overwrite `protect` (the input spec).
- */
-export function writeFileAtomic(path: string, text: string, protect?: string): void {
-  if (protect && existsSync(path) && realpathSync(path) === realpathSync(protect)) {
+/** Throws if `path` names the file `spec` (by any spelling or symlink); a command checks before it starts. */
+export function refuseToOverwrite(path: string, spec: string): void {
+  if (existsSync(path) && existsSync(spec) && realpathSync(path) === realpathSync(spec)) {
     throw new SymgradError('', `refusing to overwrite the input spec ${path}`);
   }
-  const temporary = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/**
+ * Write through a temporary file and a rename, so a reader never sees half a file and an error
+ * leaves nothing behind. Refuses to overwrite `protect` (the input spec). The temporary file has
+ * an unpredictable name and is created exclusively, so a planted file or symlink is never followed.
+ */
+export function writeFileAtomic(path: string, text: string, protect?: string): void {
+  if (protect) refuseToOverwrite(path, protect);
+  const temporary = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(temporary, text);
+    writeFileSync(temporary, text, { flag: 'wx' });
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    // EEXIST: the name was taken by someone else's file, which is not ours to remove.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(temporary, { force: true });
     throw new SymgradError('', `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
 }

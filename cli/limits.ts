@@ -6,6 +6,7 @@ const FLAGS: Record<keyof Limits, string> = {
   maxNodes: '--max-nodes <n>',
   maxElements: '--max-elements <n>',
   maxTotalElements: '--max-total-elements <n>',
+  maxRank: '--max-rank <n>',
   maxDerivativeOrder: '--max-derivative-order <n>',
   maxExpressionLength: '--max-expression-length <n>',
   maxExpressionDepth: '--max-expression-depth <n>',

@@ -15,20 +15,26 @@ export async function forFile<T>(io: Io, file: string, step: () => T | Promise<T
   }
 }
 
+/** The error as one line of text: names and values from a spec cannot break it or steer the terminal. */
 export function describeError(error: unknown, file: string): string {
+  return printable(describe(error, file));
+}
+
+function describe(error: unknown, file: string): string {
   if (error instanceof SymgradError) {
     // JSON syntax errors carry `line:column`, printed as FILE:line:column.
     return /^\d+:\d+$/.test(error.place) ? `${file}:${error.place}: ${error.message}` : error.format(file);
   }
   if (error instanceof RangeError || error instanceof TypeError) {
-    if (/^feeds\.\w+: /.test(error.message)) return `${file}: ${oneLine(error.message)}`;
-    if (error instanceof RangeError && /call stack|allocation|Invalid array length/i.test(error.message)) {
-      return `${file}: too large to process (${oneLine(error.message)})`;
+    if (/^feeds\.\w+: /.test(error.message)) return `${file}: ${error.message}`;
+    if (error instanceof RangeError && /call stack|allocation|Invalid (typed )?array length|Invalid string length/i.test(error.message)) {
+      return `${file}: too large to process (${error.message})`;
     }
   }
-  return `${file}: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
+  return `${file}: internal error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+/** Control characters, line and paragraph separators and bidirectional overrides, as `\uXXXX`. */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

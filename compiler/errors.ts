@@ -22,16 +22,23 @@ export class SymgradError extends Error {
   }
 }
 
+/** Names longer than this get no suggestion: the edit distance costs the product of the lengths. */
+const MAX_SUGGEST_LENGTH = 64;
+
 /**
  * `(did you mean 'sin'?)` for a name within edit distance 2 of a known one, else ''. Ties go to
  * the longer common prefix (`sinn` → `sin`, not `sign`).
  */
 export function suggest(name: string, known: Iterable<string>): string {
+  if (name.length > MAX_SUGGEST_LENGTH) return '';
   let best = '';
   let bestDistance = 3;
   const rank = (candidate: string) => commonPrefix(name, candidate);
+  const lower = name.toLowerCase();
   for (const candidate of known) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    if (Math.abs(other.length - lower.length) > bestDistance) continue; // the distance is at least this
+    const d = editDistance(lower, other);
     if (d < bestDistance || (d === bestDistance && rank(candidate) > rank(best))) [best, bestDistance] = [candidate, d];
   }
   return best && bestDistance <= Math.max(1, Math.min(2, name.length - 1)) ? ` (did you mean '${best}'?)` : '';

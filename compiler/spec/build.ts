@@ -11,6 +11,16 @@ export interface Scope {
   readonly orders: ReadonlyMap<string, number>;
   /** Names declared later in the spec (to say "defined later" rather than "unknown"). */
   readonly later: ReadonlySet<string>;
+  /** The deepest derivative nesting allowed, checked before a call expands (default: no limit). */
+  readonly maxOrder?: number;
+}
+
+/** One expanded derivative call: the function, its argument nodes, its result and its derivative order. */
+export interface DerivativeCall {
+  readonly fn: string;
+  readonly args: readonly Node[];
+  readonly node: Node;
+  readonly order: number;
 }
 
 export interface Built {
@@ -20,7 +30,7 @@ export interface Built {
 }
 
 /** Turn an expression into graph nodes; errors carry `column N` of the offending token. */
-export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDerivative: (f: SpecFunction, before: number) => void): Built {
+export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDerivative: (call: DerivativeCall, before: number) => void): Built {
   const at = (pos: number, fn: () => Built): Built => {
     try {
       return fn();
@@ -32,7 +42,7 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
   const visit = (e: Expr): Built => {
     switch (e.kind) {
       case 'number':
-        return { node: scalar(graph, e.value), order: 0 };
+        return at(e.pos, () => ({ node: scalar(graph, e.value), order: 0 }));
       case 'name':
         return at(e.pos, () => lookup(e.name, scope));
       case 'unary': {
@@ -61,10 +71,14 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
     }
     const args = argExprs.map(visit);
     const attrs = keywordAttrs(f, kwargs);
+    const order = Math.max(0, ...args.map((a) => a.order)) + (f.derivative ? 1 : 0);
+    if (order > (scope.maxOrder ?? Infinity)) {
+      throw new SymgradError('', `derivatives nested ${order} deep, more than ${scope.maxOrder} (--max-derivative-order)`);
+    }
     const before = graph.nodes.length;
     const node = f.call(args.map((a) => a.node), attrs, graph);
-    if (f.derivative) onDerivative(f, before);
-    return { node, order: Math.max(0, ...args.map((a) => a.order)) + (f.derivative ? 1 : 0) };
+    if (f.derivative) onDerivative({ fn: f.name, args: args.map((a) => a.node), node, order }, before);
+    return { node, order };
   };
   return visit(expr);
 }

@@ -1,14 +1,17 @@
 import { SymgradError } from '../errors.js';
-import type { Graph } from '../graph.js';
-import { showShape, staticSize } from '../shape.js';
+import { Graph, type Attrs, type DType, type Node } from '../graph.js';
+import type { OpName } from '../ops/table.js';
+import { showShape, type Shape } from '../shape.js';
 
 /** Bounds that keep a hostile spec from exhausting the compiler; each is a CLI option. */
 export interface Limits {
   readonly maxNodes: number;
-  /** Elements of one tensor with a static shape. */
+  /** Elements of one tensor (the fixed dimensions of its shape). */
   readonly maxElements: number;
   /** Elements of all static-shape tensors together. */
   readonly maxTotalElements: number;
+  /** Dimensions of one tensor. */
+  readonly maxRank: number;
   readonly maxDerivativeOrder: number;
   readonly maxExpressionLength: number;
   readonly maxExpressionDepth: number;
@@ -18,25 +21,53 @@ export const DEFAULT_LIMITS: Limits = {
   maxNodes: 1_000_000,
   maxElements: 100_000_000,
   maxTotalElements: 1_000_000_000,
+  maxRank: 32,
   maxDerivativeOrder: 24,
   maxExpressionLength: 10_000,
   maxExpressionDepth: 200,
 };
 
-/** A check to run after each spec node is built; it looks only at the nodes added since the last call. */
-export function nodeLimitChecker(graph: Graph, limits: Limits): () => void {
-  let checked = 0;
-  let total = 0;
-  return () => {
-    if (graph.nodes.length > limits.maxNodes) throw new SymgradError('', `the graph has more than ${limits.maxNodes} nodes`);
-    for (; checked < graph.nodes.length; checked++) {
-      const node = graph.nodes[checked];
-      const size = staticSize(node.shape) ?? 0;
-      if (size > limits.maxElements) {
-        throw new SymgradError('', `a tensor of shape ${showShape(node.shape)} has more than ${limits.maxElements} elements`);
-      }
-      total += size;
-    }
-    if (total > limits.maxTotalElements) throw new SymgradError('', `the graph holds more than ${limits.maxTotalElements} elements`);
-  };
+/** Why a tensor of `shape` breaks the per-tensor limits, or undefined. Named dimensions count as 1. */
+export function shapeProblem(shape: Shape, limits: Limits): string | undefined {
+  if (shape.length > limits.maxRank) return `a tensor of rank ${shape.length} has more than ${limits.maxRank} dimensions (--max-rank)`;
+  if (fixedSize(shape) > limits.maxElements) return `a tensor of shape ${showShape(shape)} has more than ${limits.maxElements} elements (--max-elements)`;
+  if (shape.some((d) => typeof d === 'number' && d > limits.maxElements)) {
+    return `shape ${showShape(shape)} has a dimension larger than ${limits.maxElements} (--max-elements)`;
+  }
+  return undefined;
+}
+
+/**
+ * A graph that checks the limits as each node is created, so no derivative expansion (a large
+ * jacobian, deeply nested grads) can run away before the spec loader sees it.
+ */
+export class LimitedGraph extends Graph {
+  private total = 0;
+
+  constructor(
+    dtype: DType,
+    private readonly limits: Limits,
+  ) {
+    super(dtype);
+  }
+
+  override apply(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
+    const count = this.nodes.length;
+    const node = super.apply(op, inputs, attrs);
+    if (this.nodes.length > count) this.check(node);
+    return node;
+  }
+
+  private check(node: Node): void {
+    const { maxNodes, maxTotalElements } = this.limits;
+    if (this.nodes.length > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
+    const problem = shapeProblem(node.shape, this.limits);
+    if (problem) throw new SymgradError('', problem);
+    if (node.shape.every((d) => typeof d === 'number')) this.total += fixedSize(node.shape);
+    if (this.total > maxTotalElements) throw new SymgradError('', `the graph holds more than ${maxTotalElements} elements (--max-total-elements)`);
+  }
+}
+
+function fixedSize(shape: Shape): number {
+  return shape.reduce<number>((size, d) => (typeof d === 'number' ? size * d : size), 1);
 }

@@ -1,12 +1,12 @@
 import { suggest, SymgradError } from '../errors.js';
-import { Graph, type DType, type Node } from '../graph.js';
+import type { DType, Graph, Node } from '../graph.js';
 import type { Dim } from '../shape.js';
-import { buildExpression } from './build.js';
+import { buildExpression, type DerivativeCall } from './build.js';
 import { parseExpression } from './expr.js';
 import { specFunctions } from './functions.js';
 import { initialValues } from './init.js';
 import { parseJson, type JsonValue } from './json.js';
-import { DEFAULT_LIMITS, nodeLimitChecker, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, LimitedGraph, shapeProblem, type Limits } from './limits.js';
 import { nameProblem, NAME_PATTERN } from './names.js';
 import { describe, parseLiteral } from './values.js';
 
@@ -20,10 +20,15 @@ export interface LoadedSpec {
   readonly derivativeNames: ReadonlySet<string>;
   /** Nodes created while expanding derivative calls (the rest is the forward graph). */
   readonly derivativeNodes: ReadonlySet<Node>;
+  /** For each derivative node, the nesting depth of the call that created it (1 for first derivatives). */
+  readonly derivativeOrders: ReadonlyMap<Node, number>;
+  /** Every derivative call in each spec node's expression, inner calls first. */
+  readonly derivativeCalls: ReadonlyMap<string, readonly DerivativeCall[]>;
   readonly outputs: readonly { readonly name: string; readonly node: Node }[];
 }
 
 const SECTIONS = ['format', 'name', 'dtype', 'inputs', 'params', 'consts', 'nodes', 'outputs'];
+const FUNCTION_NAMES: ReadonlySet<string> = new Set(specFunctions.keys());
 
 /** Parse and build a spec; every problem is a SymgradError naming its place. */
 export function loadSpec(text: string, limits: Partial<Limits> = {}): LoadedSpec {
@@ -42,61 +47,73 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   const dtype = top.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') throw new SymgradError('dtype', `must be "float64" or "float32", got ${describe(dtype)}`);
 
-  const graph = new Graph(dtype as DType);
+  const graph = new LimitedGraph(dtype as DType, limits);
   const names = new Map<string, Node>();
   const orders = new Map<string, number>();
-  const declare = (section: string, name: string, build: () => Node) => {
-    const problem = nameProblem(name, new Set(specFunctions.keys()));
-    if (problem) throw new SymgradError(`${section}.${name}`, problem);
-    if (names.has(name)) throw new SymgradError(`${section}.${name}`, `'${name}' is already declared`);
-    names.set(name, build());
+  /** Checks a new name and returns its place, `section.name`. */
+  const declare = (section: string, name: string): string => {
+    const place = `${section}.${name}`;
+    const problem = nameProblem(name, FUNCTION_NAMES);
+    if (problem) throw new SymgradError(place, problem);
+    if (names.has(name)) throw new SymgradError(place, `'${name}' is already declared`);
+    return place;
+  };
+  /** Adds the node `build` makes under `name`; its errors are placed inside `place`. */
+  const define = (place: string, name: string, build: () => Node) => {
+    try {
+      names.set(name, build());
+    } catch (error) {
+      throw error instanceof SymgradError ? error.within(place) : error;
+    }
   };
 
   for (const [name, decl] of Object.entries(objectAt(top.inputs ?? {}, 'inputs'))) {
-    const place = `inputs.${name}`;
-    declare('inputs', name, () => graph.input(name, shapeAt(fieldsAt(decl, place, ['shape'], ['shape']).shape, `${place}.shape`, limits)));
+    const place = declare('inputs', name);
+    const shape = shapeAt(fieldsAt(decl, place, ['shape'], ['shape']).shape, `${place}.shape`, limits);
+    define(place, name, () => graph.input(name, shape));
   }
   for (const [name, decl] of Object.entries(objectAt(top.params ?? {}, 'params'))) {
-    const place = `params.${name}`;
+    const place = declare('params', name);
     const fields = fieldsAt(decl, place, ['shape', 'init'], ['shape']);
     const shape = shapeAt(fields.shape, `${place}.shape`, limits);
     if (shape.some((d) => typeof d === 'string')) throw new SymgradError(`${place}.shape`, 'a param needs a fixed shape (no named dimensions)');
-    declare('params', name, () => graph.param(name, shape, initialValues(fields.init, shape as number[], `${place}.init`)));
+    const init = initialValues(fields.init, shape as number[], `${place}.init`);
+    define(place, name, () => graph.param(name, shape, init));
   }
   for (const [name, value] of Object.entries(objectAt(top.consts ?? {}, 'consts'))) {
-    const literal = parseLiteral(value, `consts.${name}`);
-    if (literal.values.length > limits.maxElements) throw new SymgradError(`consts.${name}`, `more than ${limits.maxElements} elements`);
-    declare('consts', name, () => graph.apply('constant', [], { value: literal.values, shape: literal.shape }));
+    const place = declare('consts', name);
+    const literal = parseLiteral(value, place);
+    define(place, name, () => graph.apply('constant', [], { value: literal.values, shape: literal.shape }));
   }
 
   const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
   const later = new Set(Object.keys(nodeSpecs));
   const derivativeNames = new Set<string>();
   const derivativeNodes = new Set<Node>();
-  const checkLimits = nodeLimitChecker(graph, limits);
+  const derivativeOrders = new Map<Node, number>();
+  const derivativeCalls = new Map<string, DerivativeCall[]>();
   for (const [name, text] of Object.entries(nodeSpecs)) {
     later.delete(name);
-    const place = `nodes.${name}`;
+    const place = declare('nodes', name);
     if (typeof text !== 'string') throw new SymgradError(place, `expected an expression string, got ${describe(text)}`);
     graph.label = name;
     try {
-      declare('nodes', name, () => {
+      define(place, name, () => {
         const expr = parseExpression(text, { maxLength: limits.maxExpressionLength, maxDepth: limits.maxExpressionDepth });
-        const built = buildExpression(expr, { nodes: names, orders, later }, graph, (f, before) => {
-          for (let id = before; id < graph.nodes.length; id++) derivativeNodes.add(graph.nodes[id]);
-          if (graph.nodes.length > limits.maxNodes) throw new SymgradError('', `${f.name} expands past ${limits.maxNodes} nodes`);
+        const calls: DerivativeCall[] = [];
+        const scope = { nodes: names, orders, later, maxOrder: limits.maxDerivativeOrder };
+        const built = buildExpression(expr, scope, graph, (call, before) => {
+          for (let id = before; id < graph.nodes.length; id++) {
+            derivativeNodes.add(graph.nodes[id]);
+            derivativeOrders.set(graph.nodes[id], call.order);
+          }
+          calls.push(call);
         });
-        if (built.order > limits.maxDerivativeOrder) {
-          throw new SymgradError('', `derivatives nested ${built.order} deep (the limit is ${limits.maxDerivativeOrder})`);
-        }
+        if (calls.length > 0) derivativeCalls.set(name, calls);
         orders.set(name, built.order);
         if (built.order > 0) derivativeNames.add(name);
-        checkLimits();
         return built.node;
       });
-    } catch (error) {
-      if (error instanceof SymgradError) throw error.within(place);
-      throw error;
     } finally {
       graph.label = '';
     }
@@ -111,7 +128,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     return { name, node };
   });
   if (new Set(outputList).size !== outputList.length) throw new SymgradError('outputs', 'a name is listed twice');
-  return { name: (top.name as string | undefined) ?? 'graph', graph, names, derivativeNames, derivativeNodes, outputs };
+  return { name: (top.name as string | undefined) ?? 'graph', graph, names, derivativeNames, derivativeNodes, derivativeOrders, derivativeCalls, outputs };
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -134,9 +151,12 @@ function fieldsAt(value: JsonValue, place: string, allowed: string[], required: 
 
 function shapeAt(value: JsonValue, place: string, limits: Limits): Dim[] {
   if (!Array.isArray(value)) throw new SymgradError(place, `expected a list of dimensions, got ${describe(value)}`);
-  return value.map((d, i) => {
+  const shape = value.map((d, i) => {
     if (typeof d === 'string' && NAME_PATTERN.test(d)) return d;
     if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0 && d <= limits.maxElements) return d;
     throw new SymgradError(`${place}[${i}]`, `a dimension is a whole number from 0 to ${limits.maxElements} or a name, got ${describe(d)}`);
   });
+  const problem = shapeProblem(shape, limits);
+  if (problem) throw new SymgradError(place, problem);
+  return shape;
 }

@@ -3,7 +3,8 @@ export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Words a spec name may not be: JavaScript and TypeScript keywords (reserved and contextual),
- * and the globals generated code refers to, so a node name can never change what code means.
+ * the globals generated code refers to, and the names the generated module declares itself
+ * (`run`, `signature`, ...), so a spec name can never change what code means.
  */
 const RESERVED = new Set(
   (
@@ -13,7 +14,8 @@ const RESERVED = new Set(
     'declare get infer is keyof module namespace never readonly require number object set string symbol type ' +
     'undefined unique unknown from global of bigint satisfies accessor asserts out override abstract using ' +
     'arguments eval NaN Infinity globalThis Math Number Object Array Float64Array Float32Array Int32Array ' +
-    'ArrayBuffer Error TypeError RangeError JSON String Symbol Boolean Map Set Reflect Proxy Function prototype __proto__'
+    'ArrayBuffer Error TypeError RangeError JSON String Symbol Boolean Map Set Reflect Proxy Function prototype __proto__ ' +
+    'run createKernel signature initialParams'
   ).split(' '),
 );
 
