@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
+import { registerStats } from './commands/stats.js';
 import { registerTrain } from './commands/train.js';
+import { registerCheck } from './commands/check.js';
+import { registerTrace } from './commands/trace.js';
+import { registerViz } from './commands/viz.js';
 import { ExitError, type Io } from './io.js';
 
 /** The whole CLI as a function: arguments in, exit code out (0 ok, 1 a failed check, 2 bad usage or spec). */
@@ -17,7 +21,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
   registerCompile(program, io);
   registerEval(program, io);
+  registerStats(program, io);
   registerTrain(program, io);
+  registerCheck(program, io);
+  registerTrace(program, io);
+  registerViz(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -43,11 +43,12 @@ export async function createSession(spec: string, options: SessionOptions & { re
 }
 
 async function emitTrainer(spec: LoadedSpec, loss: string, language: 'js' | 'ts'): Promise<string> {
-  const [{ SymgradError, suggest }, { gradients }, { programFromGraph }, { emitModule }] = await Promise.all([
+  const [{ SymgradError, suggest }, { gradients }, { programFromGraph }, { emitModule }, { simplify }] = await Promise.all([
     import('../compiler/errors.js'),
     import('../compiler/autodiff/grad.js'),
     import('../compiler/codegen/program.js'),
     import('../compiler/codegen/emit.js'),
+    import('../compiler/simplify/index.js'),
   ]);
   const node = spec.names.get(loss);
   if (!node) throw new SymgradError('loss', `unknown name '${loss}'${suggest(loss, spec.names.keys())}`);
@@ -62,8 +63,9 @@ async function emitTrainer(spec: LoadedSpec, loss: string, language: 'js' | 'ts'
   } finally {
     graph.label = '';
   }
-  const outputs: Record<string, Node> = { [loss]: node };
-  params.forEach((p, k) => (outputs[gradName(loss, p.attrs.name as string)] = grads[k]));
+  const [simpleLoss, ...simpleGrads] = simplify([node, ...grads]);
+  const outputs: Record<string, Node> = { [loss]: simpleLoss };
+  params.forEach((p, k) => (outputs[gradName(loss, p.attrs.name as string)] = simpleGrads[k]));
   const program = programFromGraph(graph, outputs, spec.name);
   return emitModule({ ...program, names: new Map([...spec.names, ...program.names]) }, language);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { compileSpec } from '../../compiler/compile.js';
 import { SymgradError } from '../../compiler/errors.js';
+import type { Node } from '../../compiler/graph.js';
 import { readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -11,12 +12,15 @@ export function registerCompile(program: Command, io: Io): void {
     .description('write the standalone TypeScript or JavaScript module for a spec')
     .argument('<spec>', 'the *.graph.json spec')
     .requiredOption('-o, --out <file>', 'output module, ending in .ts or .js')
+    .option('--explain-rewrites', 'list every rewrite the simplifier makes, in order, on stderr')
+    .option('--no-simplify', 'emit the graph as expanded, without rewrites')
     .addHelpText('after', '\nExample:\n  $ symgrad compile samples/seed-function.graph.json -o seed.js\n  $ node -e "import(\'./seed.js\').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"');
-  limitOptions(command).action(async (specFile: string, options: { out: string }) => {
+  limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean }) => {
     const language = options.out.endsWith('.ts') ? 'ts' : options.out.endsWith('.js') || options.out.endsWith('.mjs') ? 'js' : undefined;
     const source = await forFile(io, specFile, () => {
       if (!language) throw new SymgradError('--out', `${options.out} must end in .ts or .js`);
-      return compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()) }).source;
+      const explain = options.explainRewrites ? (rule: string, before: Node, after: Node) => io.err(`${rule}: ${before} -> ${after}${before.label ? ` (in ${before.label})` : ''}\n`) : undefined;
+      return compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain }).source;
     });
     await forFile(io, options.out, () => writeFileAtomic(options.out, source, specFile));
   });

@@ -30,11 +30,11 @@ describe.each(samples)('%s', (file) => {
   const text = readFileSync(join('samples', file), 'utf8');
 
   it('generated code agrees with the interpreter to 1e-12', async () => {
-    const { spec, source } = compileSpec(text);
+    const { spec, program, source } = compileSpec(text);
     const feeds = randomFeeds(text);
     const module = await loadModuleSource(source);
     const generated = module.run(feeds);
-    const reference = interpret(spec.outputs.map((o) => o.node), feeds);
+    const reference = interpret(program.outputs.map((o) => o.node), feeds);
     spec.outputs.forEach(({ name }, i) => {
       expect(generated[name].shape).toEqual(reference[i].shape);
       reference[i].data.forEach((v, j) => expect(Math.abs(generated[name].data[j] - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));

@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { checkDerivatives, type CheckResult, type CheckRow } from '../../compiler/check/check.js';
+import { suggest, SymgradError } from '../../compiler/errors.js';
+import type { Tensor } from '../../compiler/ops/op.js';
+import { parseJson } from '../../compiler/spec/json.js';
+import type { DerivativeCall } from '../../compiler/spec/build.js';
+import { buildSpec, loadSpec, type LoadedSpec } from '../../compiler/spec/load.js';
+import { toJsonValue } from '../../compiler/spec/values.js';
+import { notation } from '../../compiler/trace/notation.js';
+import { readFeeds } from '../feeds.js';
+import { ExitError, readText, type Io } from '../io.js';
+import { limitOptions, limitsFrom } from '../limits.js';
+import { forFile } from '../report.js';
+
+interface CheckOptions {
+  set: string[];
+  feed: string[];
+  json?: boolean;
+  seed: string;
+  tolerance: string;
+}
+
+/** The check's result, each row with the derivative call as the spec writes it. */
+type Checked = Omit<CheckResult, 'rows'> & { rows: readonly (CheckRow & { expression: string })[] };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerCheck(program: Command, io: Io): void {
+  const command = program
+    .command('check')
+    .description('compare every derivative call with central finite differences (float64); exit 1 on a mismatch')
+    .argument('<spec>', 'the *.graph.json spec')
+    .option('--set <name=json>', 'feed one input or param (repeatable); what is not fed gets seeded random values', collect, [])
+    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', collect, [])
+    .option('--seed <n>', 'seed of the random values in [0.5, 1.5] for inputs and params not fed', '1')
+    .option('--tolerance <x>', 'an entry agrees when |derivative - difference| <= x * max(1, |difference|)', '1e-5')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  $ symgrad check samples/seed-function.graph.json --set x1=2 --set x2=5');
+  limitOptions(command).action(async (specFile: string, options: CheckOptions) => {
+    const result = await forFile(io, specFile, () => {
+      const seed = Number(options.seed);
+      const tolerance = Number(options.tolerance);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new SymgradError('--seed', `expected a whole number, got ${JSON.stringify(options.seed)}`);
+      if (!(tolerance > 0)) throw new SymgradError('--tolerance', `expected a positive number, got ${JSON.stringify(options.tolerance)}`);
+      const text = readText(specFile);
+      const spec = loadFloat64(text, command.opts());
+      const feeds = readFeeds(options.feed, options.set);
+      checkFeedNames(spec, feeds);
+      const { nodes } = parseJson(text) as { nodes: Record<string, string> };
+      const { rows, ...rest } = checkDerivatives(spec, feeds, { seed, tolerance });
+      // A call that is the node's whole expression is shown as written; a nested one is rebuilt.
+      const expression = (row: CheckRow) => (row.call.node === spec.names.get(row.name) ? nodes[row.name] : callText(spec, row.call));
+      return { ...rest, rows: rows.map((row) => ({ ...row, expression: expression(row) })) };
+    });
+    io.out(options.json ? `${JSON.stringify(asJson(result, Number(options.seed)), null, 2)}\n` : table(result, options.seed));
+    const failed = result.rows.filter((row) => !row.ok);
+    for (const row of failed) {
+      io.err(`error: ${specFile}: nodes.${row.name}: ${row.expression} disagrees with central differences (max abs error ${fixed(row.absError)})\n`);
+    }
+    if (failed.length > 0) throw new ExitError(1);
+  });
+}
+
+/** Load a spec; a float32 spec is loaded again as float64, so differences are not drowned in rounding. */
+function loadFloat64(text: string, options: Record<string, unknown>): LoadedSpec {
+  const limits = limitsFrom(options);
+  const spec = loadSpec(text, limits);
+  return spec.graph.dtype === 'float64' ? spec : buildSpec({ ...(parseJson(text) as object), dtype: 'float64' }, limits);
+}
+
+/** Every fed name must be an input or param of the spec. */
+export function checkFeedNames(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>): void {
+  const leaves = [...spec.graph.leaves('input'), ...spec.graph.leaves('param')].map((n) => n.attrs.name as string);
+  for (const name of Object.keys(feeds)) {
+    if (!leaves.includes(name)) throw new SymgradError(`feeds.${name}`, `not an input or param of the spec${suggest(name, leaves)}`);
+  }
+}
+
+function table(result: Checked, seed: string): string {
+  if (result.rows.length === 0) return 'no derivative calls to check\n';
+  const header = ['node', 'derivative', 'max abs error', 'max rel error', 'verdict'];
+  const lines = result.rows.map((row) => [row.name, row.expression, fixed(row.absError), fixed(row.relError), row.ok ? 'ok' : 'MISMATCH']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
+  const text = [header, ...lines].map((line) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  const failed = result.rows.filter((row) => !row.ok).length;
+  text.push('');
+  if (result.random.length > 0) text.push(`random values (seed ${seed}) for: ${result.random.join(', ')}`);
+  const count = result.rows.length;
+  text.push(failed === 0 ? `all ${count} agree with central differences` : `${failed} of ${count} disagree with central differences`);
+  return `${text.join('\n')}\n`;
+}
+
+/** `grad(loss, W1)`: arguments by spec name, or written out. */
+function callText(spec: LoadedSpec, call: DerivativeCall): string {
+  const names = new Map([...spec.names].map(([name, node]) => [node, name]));
+  return `${call.fn}(${call.args.map((arg) => names.get(arg) ?? notation(arg, (n) => names.get(n))).join(', ')})`;
+}
+
+function fixed(value: number): string {
+  return value === 0 || !Number.isFinite(value) ? String(value) : value.toExponential(2);
+}
+
+function asJson(result: Checked, seed: number) {
+  const number = (v: number) => (Number.isFinite(v) ? v : String(v));
+  return {
+    ok: result.rows.every((row) => row.ok),
+    seed,
+    random: result.random,
+    point: Object.fromEntries(Object.entries(result.point).map(([name, t]) => [name, toJsonValue(t.data, t.shape)])),
+    calls: result.rows.map((row) => ({ node: row.name, derivative: row.expression, absError: number(row.absError), relError: number(row.relError), ok: row.ok })),
+  };
+}

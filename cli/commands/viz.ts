@@ -1,0 +1,53 @@
+import { Option, type Command } from 'commander';
+import { SymgradError } from '../../compiler/errors.js';
+import { loadSpec } from '../../compiler/spec/load.js';
+import { toDot } from '../../compiler/viz/dot.js';
+import { vizGraph } from '../../compiler/viz/graph.js';
+import { toMermaid } from '../../compiler/viz/mermaid.js';
+import { readText, writeFileAtomic, type Io } from '../io.js';
+import { limitOptions, limitsFrom } from '../limits.js';
+import { forFile } from '../report.js';
+
+type Format = 'dot' | 'mermaid' | 'svg';
+
+export function registerViz(program: Command, io: Io): void {
+  const command = program
+    .command('viz')
+    .description('draw the graph: inputs and params apart, forward ops, and derivative ops marked by order')
+    .argument('<spec>', 'the *.graph.json spec')
+    .addOption(new Option('--format <format>', 'output format (default: from the -o extension, else dot)').choices(['dot', 'mermaid', 'svg']))
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('--simplified', 'draw the outputs after the simplifier\'s rewrites')
+    .addHelpText('after', '\nExamples:\n  $ symgrad viz samples/seed-function.graph.json -o seed.svg\n  $ symgrad viz samples/xor.graph.json --format mermaid --simplified');
+  limitOptions(command).action(async (specFile: string, options: { format?: Format; out?: string; simplified?: boolean }) => {
+    const format = options.format ?? formatOf(options.out);
+    const text = await forFile(io, specFile, async () => {
+      const graph = vizGraph(loadSpec(readText(specFile), limitsFrom(command.opts())), options.simplified);
+      if (format === 'mermaid') return toMermaid(graph);
+      return format === 'svg' ? renderSvg(toDot(graph)) : toDot(graph);
+    });
+    if (options.out) await forFile(io, options.out, () => writeFileAtomic(options.out!, text, specFile));
+    else io.out(text);
+  });
+}
+
+function formatOf(file: string | undefined): Format {
+  if (file?.endsWith('.svg')) return 'svg';
+  if (file?.endsWith('.mmd') || file?.endsWith('.mermaid')) return 'mermaid';
+  return 'dot';
+}
+
+/** Graphviz compiled to WebAssembly (@viz-js/viz), loaded only when SVG is asked for. */
+async function renderSvg(dot: string): Promise<string> {
+  let viz: typeof import('@viz-js/viz');
+  try {
+    viz = await import('@viz-js/viz');
+  } catch {
+    throw new SymgradError('--format svg', 'needs the package @viz-js/viz (npm install @viz-js/viz), or use --format dot');
+  }
+  const result = (await viz.instance()).render(dot, { format: 'svg' });
+  if (result.status !== 'success') {
+    throw new SymgradError('--format svg', `Graphviz could not render the graph: ${result.errors.map((e) => e.message).join('; ')}`);
+  }
+  return result.output;
+}

@@ -1,0 +1,115 @@
+import { grad } from '../autodiff/grad.js';
+import { bindDims } from '../dims.js';
+import type { Node } from '../graph.js';
+import type { Tensor } from '../ops/op.js';
+import type { DerivativeCall } from '../spec/build.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { sizeOf } from '../shape.js';
+import { agreement, Evaluation, worst, type Agreement } from './differences.js';
+
+export interface CheckOptions {
+  /** Seed of the random values given to inputs and params that are not fed. */
+  readonly seed?: number;
+  /** An entry agrees when |derivative − difference| ≤ tolerance·max(1, |difference|). */
+  readonly tolerance?: number;
+}
+
+/** Size given to a named dimension that no feed binds. */
+const UNBOUND_DIMENSION = 3;
+
+/** One derivative call of a spec node, and how it agrees with central differences. */
+export interface CheckRow extends Agreement {
+  readonly name: string;
+  readonly call: DerivativeCall;
+}
+
+export interface CheckResult {
+  readonly rows: readonly CheckRow[];
+  /** Every input and param at the point checked. */
+  readonly point: Readonly<Record<string, Tensor>>;
+  /** The names that got random values. */
+  readonly random: readonly string[];
+}
+
+/**
+ * Compare every derivative call of a float64 spec (nested ones too) with central finite
+ * differences of the values it differentiates, at the fed values and seeded random values in
+ * [0.5, 1.5] for the rest. hessian and hvp are checked as differences of the gradient, which is
+ * itself checked against y.
+ */
+export function checkDerivatives(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, options: CheckOptions = {}): CheckResult {
+  const tolerance = options.tolerance ?? 1e-5;
+  const { point, random } = completePoint(spec, feeds, options.seed ?? 1);
+  const calls = [...spec.derivativeCalls].flatMap(([name, list]) => list.map((call) => ({ name, call })));
+  // Second derivatives are checked against differences of the first; build those gradients up front.
+  const gradients = new Map(calls.filter(({ call }) => call.fn === 'hessian' || call.fn === 'hvp').map(({ call }) => [call, grad(call.args[0], call.args[1])]));
+  const evaluation = new Evaluation([...calls.flatMap(({ call }) => [call.node, ...call.args]), ...gradients.values()], point);
+  const rows = calls.map(({ name, call }) => ({ name, call, ...compare(evaluation, call, gradients.get(call), tolerance) }));
+  return { rows, point, random };
+}
+
+/** How a derivative call's value agrees with the central differences that define it. */
+function compare(evaluation: Evaluation, call: DerivativeCall, g: Node | undefined, tolerance: number): Agreement {
+  const [y, x, third] = call.args;
+  const value = (node: Node) => evaluation.value(node).data;
+  const actual = value(call.node);
+  switch (call.fn) {
+    case 'grad':
+    case 'jacobian':
+      return agreement(actual, evaluation.jacobian(y, x), tolerance);
+    case 'vjp':
+      return agreement(actual, pullBack(value(third), evaluation.jacobian(y, x)), tolerance);
+    case 'jvp':
+      return agreement(actual, evaluation.directional(y, x, value(third)), tolerance);
+    case 'hessian':
+      return worst(agreement(value(g!), evaluation.jacobian(y, x), tolerance), agreement(actual, evaluation.jacobian(g!, x), tolerance));
+    case 'hvp':
+      return worst(agreement(value(g!), evaluation.jacobian(y, x), tolerance), agreement(actual, evaluation.directional(g!, x, value(third)), tolerance));
+    default:
+      throw new Error(`no finite-difference check for ${call.fn}`);
+  }
+}
+
+/** dᵀJ for a Jacobian J stored row-major as [d entries, x entries]. */
+function pullBack(d: ArrayLike<number>, jacobian: Float64Array): Float64Array {
+  const columns = jacobian.length / Math.max(1, d.length);
+  const result = new Float64Array(columns);
+  for (let k = 0; k < d.length; k++) for (let j = 0; j < columns; j++) result[j] += d[k] * jacobian[k * columns + j];
+  return result;
+}
+
+/** The feeds, plus seeded uniform values in [0.5, 1.5] for every input and param not fed. */
+function completePoint(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, seed: number) {
+  const leaves = [...spec.graph.leaves('input'), ...spec.graph.leaves('param')];
+  const fed = leaves.filter((n) => Object.hasOwn(feeds, n.attrs.name as string));
+  const dims = bindDims(
+    new Map(leaves.map((n) => [n.attrs.name as string, n.shape])),
+    new Map(fed.map((n) => [n.attrs.name as string, feeds[n.attrs.name as string].shape])),
+  );
+  const next = mulberry32(seed);
+  const point: Record<string, Tensor> = {};
+  const random: string[] = [];
+  for (const leaf of leaves) {
+    const name = leaf.attrs.name as string;
+    if (Object.hasOwn(feeds, name)) {
+      point[name] = feeds[name];
+      continue;
+    }
+    const shape = leaf.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ??= UNBOUND_DIMENSION)));
+    point[name] = { shape, data: Float64Array.from({ length: sizeOf(shape) }, () => 0.5 + next()) };
+    random.push(name);
+  }
+  return { point, random };
+}
+
+/** A small deterministic generator of uniform numbers in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

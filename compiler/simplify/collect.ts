@@ -1,0 +1,211 @@
+import { constantValue } from '../builder.js';
+import type { Graph, Node } from '../graph.js';
+import { sameShape } from '../shape.js';
+import { emitPoly } from './emit.js';
+import { uniformConstant } from './fold.js';
+import type { Firing } from './engine.js';
+import { make } from './make.js';
+import { liveNodes, NodeMap } from './nodes.js';
+import {
+  addPolys,
+  commonFactors,
+  constantOf,
+  constantPoly,
+  divideTerm,
+  factorPoly,
+  isFinitePoly,
+  longestTerm,
+  mulPolys,
+  polyOfTerms,
+  scalePoly,
+  sharesAtom,
+  type Poly,
+} from './poly.js';
+
+/** Bounds that keep every node's sum small, so the pass stays linear on long chains. */
+const MAX_TERMS = 256;
+const MAX_FACTORS = 16;
+/** Products of sums are expanded only up to this many term pairs. */
+const MAX_PRODUCT = 4096;
+const MAX_EXPANDED_POWER = 4;
+/** A sum read by several nodes is copied into them only up to this many terms (else it is an atom). */
+const SHARED_TERMS = 64;
+/** Work (terms built and emitted) allowed per node of the graph before the pass gives up. */
+const WORK_PER_NODE = 32;
+const FREE_WORK = 100_000;
+
+/**
+ * Canonical sums and products: every elementwise arithmetic node (add, sub, mul, div, neg,
+ * square, sqrt, reciprocal, pow by a constant, broadcast_to, masked `where`) is read as a sum of
+ * terms over its atoms, like terms collected and numeric coefficients folded; graph is emitted
+ * only where something else reads the value. Repeated differentiation makes sums of products of
+ * the same few atoms, so this is what keeps high-order derivatives small. Where expanding does
+ * not pay (products of sums of ever new atoms, as in the gradient of a long chain) the work grows
+ * fast: past a budget linear in the graph the pass gives up and returns undefined.
+ */
+export function collectTerms(outputs: readonly Node[], log: Firing[]): Node[] | undefined {
+  const live = liveNodes(outputs);
+  const collector = new Collector(live, log);
+  for (const node of live) if (!collector.visit(node)) return undefined;
+  return outputs.map((o) => collector.value(o));
+}
+
+const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div', 'neg', 'square', 'sqrt', 'reciprocal', 'broadcast_to']);
+
+/** Whether `parse` reads the node as a sum of its inputs' sums (rather than as an atom). */
+function isArithmetic(node: Node): boolean {
+  if (ARITHMETIC.has(node.op)) return true;
+  const [a, b, c] = node.inputs;
+  if (node.op === 'constant') return constantValue(node) !== undefined;
+  if (node.op === 'pow') return constantValue(b) !== undefined;
+  return node.op === 'where' && (constantValue(b) === 0 || constantValue(c) === 0);
+}
+
+class Collector {
+  private readonly polys = new NodeMap<Poly>();
+  private readonly values = new NodeMap<Node>();
+  /** Nodes read as values (by a non-arithmetic op, or as a condition), and nodes read more than once. */
+  private readonly read = new NodeMap<true>();
+  private readonly uses = new NodeMap<number>();
+  private work = 0;
+  private readonly budget: number;
+
+  constructor(
+    live: readonly Node[],
+    private readonly log: Firing[],
+  ) {
+    this.budget = FREE_WORK + WORK_PER_NODE * live.length;
+    for (const node of live) {
+      const arithmetic = isArithmetic(node);
+      for (let i = 0; i < node.inputs.length; i++) {
+        const input = node.inputs[i];
+        if (!arithmetic || (node.op === 'where' && i === 0)) this.read.set(input, true);
+        this.uses.set(input, (this.uses.get(input) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** Reads a node as a sum or rebuilds it as an atom; false once the work budget is spent. */
+  visit(node: Node): boolean {
+    const p = this.parse(node);
+    if (p && isFinitePoly(p)) {
+      this.work += p.size;
+      this.polys.set(node, p.size > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p);
+    } else {
+      const inputs = node.inputs.map((i) => this.value(i));
+      this.values.set(node, inputs.every((input, i) => input === node.inputs[i]) ? node : make(node.op, inputs, node.attrs));
+    }
+    return this.work <= this.budget;
+  }
+
+  /** The node's value as graph: atoms as rebuilt, sums emitted (once, where something reads them). */
+  value(node: Node): Node {
+    const known = this.values.get(node);
+    if (known) return known;
+    const p = this.polys.get(node)!;
+    const constant = constantOf(p);
+    let emitted = constant === undefined ? this.emit(node.graph, p) : uniformConstant(node.graph, constant, node.shape);
+    if (!sameShape(emitted.shape, node.shape)) emitted = make('broadcast_to', [emitted], { shape: node.shape });
+    if (emitted !== node) this.log.push({ rule: 'collect-terms', before: node, after: emitted });
+    this.values.set(node, emitted);
+    return emitted;
+  }
+
+  /**
+   * The sum a node stands for where another sum reads it. A sum that is emitted anyway, or big and
+   * read more than once, is read as an atom instead: copying its terms would lose the sharing
+   * (and on a chain like v ← 2·v + sin(v), grow without end).
+   */
+  private polyOf(node: Node): Poly {
+    const p = this.polys.get(node);
+    const copy = p && (constantOf(p) !== undefined || (!this.read.has(node) && (p.size <= SHARED_TERMS || this.uses.get(node) === 1)));
+    return copy ? p : factorPoly({ atom: this.value(node), power: 1 });
+  }
+
+  private emit(graph: Graph, p: Poly): Node {
+    this.work += p.size * p.size;
+    return emitPoly(graph, p);
+  }
+
+  private parse(node: Node): Poly | undefined {
+    const [a, b, c] = node.inputs;
+    switch (node.op) {
+      case 'constant': {
+        const value = constantValue(node);
+        return value !== undefined && Number.isFinite(value) ? constantPoly(value) : undefined;
+      }
+      case 'broadcast_to':
+        return this.polyOf(a);
+      case 'add':
+        return addPolys(this.polyOf(a), this.polyOf(b));
+      case 'sub':
+        return addPolys(this.polyOf(a), this.polyOf(b), -1);
+      case 'neg':
+        return scalePoly(this.polyOf(a), -1);
+      case 'mul':
+        return this.multiply(this.polyOf(a), this.polyOf(b), node);
+      case 'div': {
+        const inverse = this.power(this.polyOf(b), -1, node);
+        return inverse && this.multiply(this.polyOf(a), inverse, node);
+      }
+      case 'square':
+        return this.power(this.polyOf(a), 2, node);
+      case 'sqrt':
+        return this.power(this.polyOf(a), 0.5, node);
+      case 'reciprocal':
+        return this.power(this.polyOf(a), -1, node);
+      case 'pow': {
+        const k = constantValue(b);
+        return k === undefined ? undefined : this.power(this.polyOf(a), k, node);
+      }
+      case 'where':
+        if (constantValue(c) === 0) return mulPolys(factorPoly({ atom: this.value(a), power: 1, mask: 'then' }), this.polyOf(b));
+        if (constantValue(b) === 0) return mulPolys(factorPoly({ atom: this.value(a), power: 1, mask: 'else' }), this.polyOf(c));
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * A term times a sum is distributed; a product of sums is expanded (within bounds) when they
+   * share an atom, so like terms can meet: (x + 1)·(y + 1) stays a product of two atoms.
+   */
+  private multiply(a: Poly, b: Poly, like: Node): Poly {
+    this.work += a.size * b.size;
+    if (a.size <= 1 || b.size <= 1 || (a.size * b.size <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
+    return mulPolys(this.atomize(a, like), this.atomize(b, like));
+  }
+
+  /**
+   * p^k. A single term takes the power factor by factor where that is exact: for an integer k,
+   * or a positive coefficient and no even power ((x²)^½ is |x|, not x); masks survive positive
+   * powers only. A sum to a small integer power is a product (so (1 − t²)² meets (1 − t²)·(1 − t²));
+   * to any other power it is an atom to that power.
+   */
+  private power(p: Poly, k: number, like: Node): Poly | undefined {
+    if (k === 0) return constantPoly(1);
+    if (p.size === 0) return k > 0 ? p : undefined;
+    if (p.size > 1 && Number.isInteger(k) && k >= 2 && k <= MAX_EXPANDED_POWER) {
+      let product = p;
+      for (let i = 1; i < k; i++) product = this.multiply(product, p, like);
+      return product;
+    }
+    if (p.size > 1) return this.power(this.atomize(p, like), k, like);
+    const [t] = p.values();
+    const integer = Number.isInteger(k);
+    if (!integer && (t.coef < 0 || t.factors.some((f) => !f.mask && Number.isInteger(f.power) && f.power % 2 === 0))) return undefined;
+    if (k < 0 && t.factors.some((f) => f.mask)) return undefined;
+    const factors = t.factors.map((f) => (f.mask ? f : { atom: f.atom, power: f.power * k }));
+    return polyOfTerms([{ coef: Math.pow(t.coef, k), factors }]);
+  }
+
+  /** A sum as one atom; masks common to its terms stay outside, so they still guard what they multiply. */
+  private atomize(p: Poly, like: Node): Poly {
+    const terms = [...p.values()];
+    const masks = commonFactors(terms).filter((f) => f.mask);
+    const rest = terms.map((t) => divideTerm(t, masks));
+    const atom = factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 });
+    return masks.reduce((acc, f) => mulPolys(acc, factorPoly(f)), atom);
+  }
+}

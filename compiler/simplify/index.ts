@@ -1,0 +1,72 @@
+import type { Node } from '../graph.js';
+import { graphStats } from '../stats.js';
+import { algebra } from './algebra.js';
+import { canonicalize } from './canonicalize.js';
+import { cleanup } from './cleanup.js';
+import { collectTerms } from './collect.js';
+import { rewrite, type Firing } from './engine.js';
+import { NodeMap } from './nodes.js';
+import type { Rule } from './pattern.js';
+import { stabilize } from './stabilize.js';
+
+export interface SimplifyOptions {
+  /** Called for every rewrite on the way to the result, in order (`collect-terms` for canonical sums). */
+  readonly explain?: (ruleName: string, before: Node, after: Node) => void;
+  /** Rounds of all phases (default 8); rounds stop early at a fixed point. */
+  readonly maxIterations?: number;
+}
+
+export interface Phase {
+  readonly name: string;
+  readonly rules: readonly Rule[];
+  /** Whether the phase ends with the canonical sums pass (collect-terms). */
+  readonly collect?: boolean;
+}
+
+export const phases: readonly Phase[] = [
+  { name: 'canonicalize', rules: canonicalize },
+  { name: 'stabilize', rules: stabilize },
+  { name: 'simplify', rules: algebra, collect: true },
+  { name: 'cleanup', rules: cleanup },
+];
+
+/**
+ * Rewrite `outputs` into simpler and stabler equivalents (nodes of the same graph, so common
+ * subexpressions are shared for free; nodes no output needs are simply left behind). The rules
+ * run first on their own, then with canonical sums: collecting terms can cost nodes on graphs it
+ * cannot shrink (it expands and regroups), so its result is kept only if it is no larger. Rules
+ * do not add nodes, except the stabilizing ones, which trade a node for finiteness.
+ */
+export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}): Node[] {
+  const rounds = options.maxIterations ?? 8;
+  const finals = phases.map(() => new NodeMap<Node>());
+  const rules = run(outputs, rounds, false, finals);
+  const collected = run(rules.outputs, rounds, true, finals);
+  const best = graphStats(collected.outputs).nodes <= graphStats(rules.outputs).nodes ? [rules, collected] : [rules];
+  for (const { rule, before, after } of best.flatMap((r) => r.log)) options.explain?.(rule, before, after);
+  return best[best.length - 1].outputs;
+}
+
+/** Rounds of every phase until nothing changes; `finals` remembers each phase's normal forms. */
+function run(outputs: readonly Node[], rounds: number, collect: boolean, finals: NodeMap<Node>[]): { outputs: Node[]; log: Firing[] } {
+  const log: Firing[] = [];
+  let current = [...outputs];
+  for (let round = 0; round < rounds; round++) {
+    let next = current;
+    for (const [i, phase] of phases.entries()) {
+      next = rewrite(next, phase.rules, log, finals[i]);
+      if (!collect || !phase.collect) continue;
+      const collected = collectTerms(next, log);
+      if (!collected) return { outputs: current, log: [] };
+      next = collected;
+    }
+    const settled = same(next, current);
+    current = next;
+    if (settled) break;
+  }
+  return { outputs: current, log };
+}
+
+function same(a: readonly Node[], b: readonly Node[]): boolean {
+  return a.every((n, i) => n === b[i]);
+}

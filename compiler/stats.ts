@@ -1,0 +1,22 @@
+import type { Node } from './graph.js';
+import { liveNodes } from './simplify/nodes.js';
+import type { Shape } from './shape.js';
+
+const LEAVES = new Set(['input', 'param', 'constant']);
+
+/**
+ * Op nodes reachable from `outputs` (inputs, params and constants are not counted) and their
+ * estimated flops per run: each op's `flops`, by default one per output element. Named
+ * dimensions count as given in `dims`, or 1.
+ */
+export function graphStats(outputs: readonly Node[], dims: Readonly<Record<string, number>> = {}): { nodes: number; flops: number } {
+  const size = (shape: Shape) => shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : Object.hasOwn(dims, d) ? dims[d] : 1), 1);
+  let nodes = 0;
+  let flops = 0;
+  for (const node of liveNodes(outputs)) {
+    if (LEAVES.has(node.op)) continue;
+    nodes++;
+    flops += node.def.flops ? node.def.flops(node, size) : size(node.shape);
+  }
+  return { nodes, flops };
+}

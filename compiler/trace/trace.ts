@@ -1,0 +1,113 @@
+import { scalar } from '../builder.js';
+import { buildGrad, unbroadcast } from '../autodiff/grad.js';
+import { pruneBetween } from '../autodiff/prune.js';
+import { SymgradError, suggest } from '../errors.js';
+import type { Node } from '../graph.js';
+import { ancestors, interpret } from '../interpret.js';
+import type { Tensor } from '../ops/op.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { notation, scalarValue } from './notation.js';
+
+/** One line of a trace table: `v2 = ln(v0)` and its value. */
+export interface TraceRow {
+  readonly symbol: string;
+  readonly expression: string;
+  /** Spec names of this value (forward rows), or derivative spec nodes equal to it (adjoint rows). */
+  readonly names: readonly string[];
+  readonly value: Tensor;
+}
+
+export interface Trace {
+  /** The spec node whose adjoints the reverse trace computes. */
+  readonly of: string | undefined;
+  readonly forward: readonly TraceRow[];
+  /** From the seed `v̄k = 1` back to `v̄0`. */
+  readonly reverse: readonly TraceRow[];
+}
+
+/**
+ * The lecture's two tables for a spec: the forward evaluation trace, one row `vk = expression`
+ * per node of the spec's forward graph (inputs first, scalar constants written in place), and the
+ * reverse adjoint trace of one node y, one row `v̄k = Σ v̄c·∂vc/∂vk` per node. The expressions
+ * are each op's own vjp rule applied to a symbol v̄c; the values come from build_grad.
+ */
+export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, of?: string): Trace {
+  const forwardNames = [...spec.names.keys()].filter((name) => !spec.derivativeNames.has(name));
+  const forward = ancestors(forwardNames.map((name) => spec.names.get(name)!)).filter((n) => scalarValue(n) === undefined);
+  const symbols = new Map(forward.map((n, k) => [n, `v${k}`]));
+  const namesOf = (node: Node) => forwardNames.filter((name) => spec.names.get(name) === node);
+  const y = chooseY(spec, forwardNames, of);
+
+  const seed = y && (y.shape.length === 0 ? scalar(y.graph, 1) : y.graph.apply('broadcast_to', [scalar(y.graph, 1)], { shape: y.shape }));
+  const adjoints = y && seed ? buildGrad(y, forward, seed) : [];
+  const values = interpret([...forward, ...adjoints], feeds);
+
+  const forwardRows = forward.map((node, k): TraceRow => {
+    const names = namesOf(node);
+    const leaf = node.op === 'input' || node.op === 'param' || node.op === 'constant';
+    const expression = leaf && names.length > 0 ? names[0] : notation(node, (n) => (n === node ? undefined : symbols.get(n)));
+    return { symbol: `v${k}`, expression, names: leaf ? names.slice(1) : names, value: values[k] };
+  });
+  const reverseRows = y && seed ? adjointRows(spec, forward, y, seed, symbols, values.slice(forward.length)) : [];
+  return { of: y && namesOf(y)[0], forward: forwardRows, reverse: reverseRows };
+}
+
+/** `--of` if given, else the y of the spec's first derivative of a forward node, else its last scalar node. */
+function chooseY(spec: LoadedSpec, forwardNames: readonly string[], of: string | undefined): Node | undefined {
+  const candidates = forwardNames.filter((name) => !['input', 'param', 'constant'].includes(spec.names.get(name)!.op));
+  if (of !== undefined) {
+    if (!candidates.includes(of)) throw new SymgradError('--of', `'${of}' is not a forward node of the spec${suggest(of, candidates)}`);
+    return spec.names.get(of);
+  }
+  const nodes = candidates.map((name) => spec.names.get(name)!);
+  const first = [...spec.derivativeCalls.values()].flat().find((call) => nodes.includes(call.args[0]));
+  if (first) return first.args[0];
+  return nodes.filter((n) => n.shape.length === 0).at(-1) ?? nodes.at(-1);
+}
+
+function adjointRows(
+  spec: LoadedSpec,
+  forward: readonly Node[],
+  y: Node,
+  seed: Node,
+  symbols: ReadonlyMap<Node, string>,
+  values: readonly Tensor[],
+): TraceRow[] {
+  const between = pruneBetween(forward, y);
+  const index = new Map(forward.map((n, k) => [n, k]));
+  // A symbol v̄c for each consumer's adjoint: a placeholder leaf the vjp rules can take as `d`.
+  const bars = new Map<Node, string>();
+  const bprops = new Map<Node, readonly (Node | null)[]>();
+  const bpropOf = (c: Node) => {
+    if (!bprops.has(c)) {
+      const bar = `v̄${index.get(c)}`;
+      const d = c.graph.input(bar, c.shape);
+      bars.set(d, bar);
+      bprops.set(c, c.def.vjp?.(c, d) ?? []);
+    }
+    return bprops.get(c)!;
+  };
+  const name = (n: Node) => symbols.get(n) ?? bars.get(n);
+  const connected = new Set<Node>([y]);
+  const rows: TraceRow[] = [];
+  for (let k = forward.length - 1; k >= 0; k--) {
+    const v = forward[k];
+    const terms: Node[] = [];
+    if (v !== y && between.has(v)) {
+      for (const c of v.graph.getConsumers(v)) {
+        if (!between.has(c) || !connected.has(c)) continue;
+        const bprop = bpropOf(c);
+        c.inputs.forEach((input, i) => {
+          if (input === v && bprop[i]) terms.push(unbroadcast(bprop[i]!, v.shape));
+        });
+      }
+    }
+    if (terms.length > 0) connected.add(v);
+    const expression = v === y ? notation(seed, () => undefined) : terms.map((t) => notation(t, name)).join(' + ') || '0';
+    const names = [...spec.derivativeCalls]
+      .filter(([name, calls]) => calls.some((c) => c.fn === 'grad' && c.args[0] === y && c.args[1] === v && c.node === spec.names.get(name)))
+      .map(([name]) => name);
+    rows.push({ symbol: `v̄${k}`, expression, names, value: values[k] });
+  }
+  return rows;
+}

@@ -1,0 +1,127 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run.js';
+
+const dir = join('tests', '.tmp', 'check');
+mkdirSync(dir, { recursive: true });
+
+function specFile(name: string, fields: Record<string, unknown>): string {
+  const path = join(dir, `${name}.graph.json`);
+  writeFileSync(path, JSON.stringify({ format: 'symgrad/1', ...fields }, null, 2));
+  return path;
+}
+
+/** Every derivative function over x, where `s` stands for x or stop_gradient(x). */
+function everyDerivative(s: string) {
+  return {
+    inputs: { x: { shape: [3] }, v: { shape: [3] } },
+    nodes: {
+      y: `sum(${s} * sin(x) * x)`,
+      f: `${s} * exp(x)`,
+      dy: 'grad(y, x)',
+      jf: 'jacobian(f, x)',
+      vjp_f: 'vjp(f, x, v)',
+      jvp_f: 'jvp(f, x, v)',
+      hy: 'hessian(y, x)',
+      hvp_y: 'hvp(y, x, v)',
+    },
+    outputs: ['dy'],
+  };
+}
+const derivativeNames = ['dy', 'jf', 'vjp_f', 'jvp_f', 'hy', 'hvp_y'];
+
+describe('symgrad check', () => {
+  it.each(readdirSync('samples').filter((f) => f.endsWith('.graph.json')))('passes on samples/%s', async (file) => {
+    const { code, stdout, stderr } = await cli('check', join('samples', file), '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).ok).toBe(true);
+  });
+
+  it('prints a table of the worst errors per derivative node', async () => {
+    const { code, stdout } = await cli('check', 'samples/seed-function.graph.json', '--set', 'x1=2', '--set', 'x2=5');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0].split(/ {2,}/)).toEqual(['node', 'derivative', 'max abs error', 'max rel error', 'verdict']);
+    expect(lines[1]).toMatch(/^dy_dx1 +grad\(y, x1\) +\d\.\d\de[-+]\d+ +\d\.\d\de[-+]\d+ +ok$/);
+    expect(stdout).toContain('all 6 agree with central differences');
+  });
+
+  it('checks grad, jacobian, vjp, jvp, hessian and hvp', async () => {
+    const { code, stdout } = await cli('check', specFile('every-derivative', everyDerivative('x')), '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.calls.map((c: { node: string }) => c.node)).toEqual(derivativeNames);
+    for (const call of result.calls) expect(call.absError).toBeLessThan(1e-7);
+  });
+
+  it('catches every derivative that goes through stop_gradient, and exits 1', async () => {
+    const spec = specFile('stop-gradient', everyDerivative('stop_gradient(x)'));
+    const { code, stdout, stderr } = await cli('check', spec, '--json');
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    expect(result.ok).toBe(false);
+    expect(result.calls.map((c: { ok: boolean }) => c.ok)).toEqual(derivativeNames.map(() => false));
+    expect(stderr).toContain(`error: ${spec}: nodes.dy: grad(y, x) disagrees with central differences`);
+  });
+
+  it('says MISMATCH in the table for the lecture’s stop_gradient case', async () => {
+    const spec = specFile('stop-scalar', { inputs: { x: { shape: [] } }, nodes: { y: 'x * stop_gradient(x)', dy_dx: 'grad(y, x)' }, outputs: ['dy_dx'] });
+    const { code, stdout } = await cli('check', spec, '--set', 'x=3');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^dy_dx +grad\(y, x\) +3\.00e\+0 +5\.00e-1 +MISMATCH$/m);
+    expect(stdout).toContain('1 of 1 disagree with central differences');
+  });
+
+  it('uses fed values and seeded random values for the rest', async () => {
+    const spec = 'samples/seed-function.graph.json';
+    const first = JSON.parse((await cli('check', spec, '--set', 'x1=2', '--json')).stdout);
+    expect(first.point.x1).toBe(2);
+    expect(first.random).toEqual(['x2']);
+    expect(first.point.x2).toBeGreaterThanOrEqual(0.5);
+    expect(first.point.x2).toBeLessThan(1.5);
+    const again = JSON.parse((await cli('check', spec, '--set', 'x1=2', '--json')).stdout);
+    const other = JSON.parse((await cli('check', spec, '--set', 'x1=2', '--seed', '2', '--json')).stdout);
+    expect(again.point.x2).toBe(first.point.x2);
+    expect(other.point.x2).not.toBe(first.point.x2);
+  });
+
+  it('differentiates with respect to an intermediate node, holding its inputs fixed', async () => {
+    const spec = specFile('intermediate', { inputs: { x: { shape: [] } }, nodes: { h: 'x * 2', y: 'h * h + sin(x)', dy_dh: 'grad(y, h)' }, outputs: ['dy_dh'] });
+    expect((await cli('check', spec)).code).toBe(0);
+  });
+
+  it('checks a float32 spec in float64', async () => {
+    const spec = specFile('float32', { dtype: 'float32', inputs: { x: { shape: [2] } }, nodes: { y: 'sum(tanh(x) * x)', dy: 'grad(y, x)' }, outputs: ['dy'] });
+    const { code, stdout } = await cli('check', spec, '--json', '--tolerance', '1e-8');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).calls[0].absError).toBeLessThan(1e-8);
+  });
+
+  it('binds named dimensions from the feeds', async () => {
+    const spec = specFile('named-dims', { inputs: { X: { shape: ['N', 2] }, w: { shape: [2] } }, nodes: { loss: 'mean((X @ w) ^ 2)', g: 'grad(loss, w)' }, outputs: ['g'] });
+    const { code, stdout } = await cli('check', spec, '--set', 'X=[[1,2],[3,4],[5,6],[7,8]]', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).point.X).toHaveLength(4);
+  });
+
+  it('checks derivative calls nested in a larger expression', async () => {
+    const spec = specFile('nested', { inputs: { x: { shape: [2] } }, nodes: { y: 'sum(x * x * x)', z: '2 * sum(grad(y, x))', w: 'grad(sum(grad(y, x)), x)' }, outputs: ['z'] });
+    const good = await cli('check', spec);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^z +grad\(y, x\) +\S+ +\S+ +ok$/m);
+    expect(good.stdout).toMatch(/^w +grad\(y, x\) +\S+ +\S+ +ok\nw +grad\(sum\(grad\(y, x\)\), x\) +\S+ +\S+ +ok$/m);
+    const bad = await cli('check', specFile('nested-stop', { inputs: { x: { shape: [] } }, nodes: { y: 'x * stop_gradient(x)', z: '2 * grad(y, x)' }, outputs: ['z'] }));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^z +grad\(y, x\) +\S+ +\S+ +MISMATCH$/m);
+  });
+
+  it('rejects an unknown feed name and a bad tolerance with exit 2', async () => {
+    const unknown = await cli('check', 'samples/seed-function.graph.json', '--set', 'x3=1');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("error: samples/seed-function.graph.json: feeds.x3: not an input or param of the spec (did you mean 'x1'?)\n");
+    const tolerance = await cli('check', 'samples/seed-function.graph.json', '--tolerance', '-1');
+    expect(tolerance.code).toBe(2);
+  });
+});

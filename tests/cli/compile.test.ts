@@ -1,0 +1,33 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { compileSpec } from '../../compiler/compile.js';
+import { interpret } from '../../compiler/interpret.js';
+import { cli } from './run.js';
+
+const dir = join('tests', '.tmp', 'compile');
+mkdirSync(dir, { recursive: true });
+
+it('--explain-rewrites lists the rules that fired, naming the spec node', async () => {
+  const { code, stderr } = await cli('compile', 'samples/seed-function.graph.json', '-o', join(dir, 'seed.js'), '--explain-rewrites');
+  expect(code).toBe(0);
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines.length).toBeGreaterThan(3);
+  for (const line of lines) expect(line).toMatch(/^[a-z0-9-]+: \w+#\d+\[.*\] -> \w+#\d+\[.*\]( \(in \w+\))?$/);
+  expect(stderr).toContain('mul-one');
+});
+
+it('--no-simplify emits the expanded graph, which is larger', async () => {
+  await cli('compile', 'samples/xor.graph.json', '-o', join(dir, 'plain.js'), '--no-simplify');
+  await cli('compile', 'samples/xor.graph.json', '-o', join(dir, 'simple.js'));
+  expect(readFileSync(join(dir, 'plain.js'), 'utf8').length).toBeGreaterThan(readFileSync(join(dir, 'simple.js'), 'utf8').length);
+});
+
+it('simplified outputs equal the expanded ones on the seed function', () => {
+  const text = readFileSync('samples/seed-function.graph.json', 'utf8');
+  const { spec, program } = compileSpec(text);
+  const feeds = { x1: { shape: [], data: Float64Array.of(2) }, x2: { shape: [], data: Float64Array.of(5) } };
+  const simplified = interpret(program.outputs.map((o) => o.node), feeds);
+  const expanded = interpret(spec.outputs.map((o) => o.node), feeds);
+  expanded.forEach((t, i) => expect(simplified[i].data[0]).toBeCloseTo(t.data[0], 14));
+});

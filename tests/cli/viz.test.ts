@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { instance } from '@viz-js/viz';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run.js';
+
+const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
+const seed = 'samples/seed-function.graph.json';
+const dir = join('tests', '.tmp', 'viz');
+mkdirSync(dir, { recursive: true });
+const hasDot = spawnSync('dot', ['-V']).status === 0;
+
+async function viz(...args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await cli('viz', ...args);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return stdout;
+}
+
+/**
+ * A structural check of the mermaid flowchart subset `viz` writes (mermaid itself needs Node 22):
+ * the header, quoted node labels in known shapes, edges between declared nodes, balanced
+ * subgraphs, and classes applied to declared nodes with a classDef.
+ */
+function checkFlowchart(text: string): string[] {
+  const problems: string[] = [];
+  const lines = text.trimEnd().split('\n');
+  if (!/^flowchart (TB|TD|BT|LR|RL)$/.test(lines[0])) problems.push(`bad header: ${lines[0]}`);
+  const shapes = [/^\[\/"[^"]*"\/\]$/, /^\[\("[^"]*"\)\]$/, /^\(\("[^"]*"\)\)$/, /^\("[^"]*"\)$/, /^\["[^"]*"\]$/, /^\{\{"[^"]*"\}\}$/, /^\[\["[^"]*"\]\]$/];
+  const nodes = new Set<string>();
+  const classDefs = new Set<string>();
+  const edges: [string, string][] = [];
+  const classes: [string[], string][] = [];
+  let depth = 0;
+  for (const line of lines.slice(1)) {
+    const text = line.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^subgraph (\w+) \["[^"]*"\]$/.exec(text))) depth++;
+    else if (text === 'end') depth--;
+    else if ((m = /^(\w+) --> (\w+)$/.exec(text))) edges.push([m[1], m[2]]);
+    else if ((m = /^classDef (\w+) ([\w-]+:[^\s,]+)(,[\w-]+:[^\s,]+)*$/.exec(text))) classDefs.add(m[1]);
+    else if ((m = /^class ([\w,]+) (\w+)$/.exec(text))) classes.push([m[1].split(','), m[2]]);
+    else if ((m = /^(\w+)(.+)$/.exec(text)) && shapes.some((shape) => shape.test(m![2]))) {
+      if (nodes.has(m[1])) problems.push(`node ${m[1]} declared twice`);
+      nodes.add(m[1]);
+    } else problems.push(`unrecognised line: ${text}`);
+    if (depth < 0) problems.push('end without subgraph');
+  }
+  if (depth !== 0) problems.push('unclosed subgraph');
+  for (const [a, b] of edges) if (!nodes.has(a) || !nodes.has(b)) problems.push(`edge ${a} --> ${b} to an undeclared node`);
+  for (const [ids, name] of classes) {
+    if (!classDefs.has(name)) problems.push(`class ${name} has no classDef`);
+    for (const id of ids) if (!nodes.has(id)) problems.push(`class ${name} on undeclared node ${id}`);
+  }
+  return problems;
+}
+
+describe('symgrad viz', () => {
+  it.each(samples)('writes DOT for samples/%s that Graphviz (WASM) renders without errors', async (file) => {
+    const dot = await viz(join('samples', file));
+    const result = (await instance()).render(dot, { format: 'svg' });
+    expect(result.errors).toEqual([]);
+    expect(result.status).toBe('success');
+  });
+
+  it.skipIf(!hasDot).each(samples)('writes DOT for samples/%s that the system dot accepts', async (file) => {
+    const dot = await viz(join('samples', file));
+    const run = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it.each(samples)('writes a well-formed mermaid flowchart for samples/%s', async (file) => {
+    expect(checkFlowchart(await viz(join('samples', file), '--format', 'mermaid'))).toEqual([]);
+    expect(checkFlowchart(await viz(join('samples', file), '--format', 'mermaid', '--simplified'))).toEqual([]);
+  });
+
+  it('the structural check rejects broken flowcharts', () => {
+    expect(checkFlowchart('flowchart TB\n  a("x")\n  a --> b\n')).toEqual(['edge a --> b to an undeclared node']);
+    expect(checkFlowchart('graph\n  a("x"y")\n')).toHaveLength(2);
+  });
+
+  it('renders SVG with the WASM Graphviz, one node per drawn node', async () => {
+    const out = join(dir, 'seed.svg');
+    await viz(seed, '-o', out);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toMatch(/^<\?xml[^>]*>\s*<!DOCTYPE svg[^>]*>\s*(<!--[\s\S]*?-->\s*)*<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    const drawn = (await viz(seed)).match(/^\s+\w+ \[label=/gm)!.length;
+    expect(svg.match(/<g id="node\d+" class="node">/g)).toHaveLength(drawn);
+    expect(await viz(seed, '--format', 'svg')).toBe(svg);
+  });
+
+  it('draws inputs apart and marks derivative nodes by order', async () => {
+    const dot = await viz(seed);
+    expect(dot).toMatch(/subgraph cluster_leaves \{[^}]*n0 \[label="x1"[^}]*n1 \[label="x2"/);
+    expect(dot).toMatch(/n2 \[label="v2: log", shape=ellipse\];/);
+    expect(dot).toMatch(/\[label="dy_dx1: add", shape=box, style="rounded,filled", fillcolor="#fde0c5", peripheries=2\]/);
+    expect(dot).toMatch(/\[label="d2y_dx2dx2: mul", shape=hexagon, [^\]]*fillcolor="#f9c0c0"/);
+    expect(dot).toContain('legend_derivative_2 [label="2nd derivative"');
+    const mermaid = await viz(seed, '--format', 'mermaid');
+    expect(mermaid).toMatch(/n0\[\/"x1"\/\]/);
+    expect(mermaid).toMatch(/\{\{"d2y_dx2dx2: mul"\}\}/);
+  });
+
+  it('draws the simplified graph with --simplified', async () => {
+    const dot = await viz(seed, '--simplified');
+    const full = await viz(seed);
+    const count = (text: string) => text.match(/^\s+n\d+ \[label=/gm)!.length;
+    expect(count(dot)).toBeLessThan(count(full));
+    expect(dot).toContain('"v4, d2y_dx2dx2: sin"');
+  });
+
+  it('takes the format from the -o extension', async () => {
+    const out = join(dir, 'seed.mmd');
+    await viz(seed, '-o', out);
+    expect(readFileSync(out, 'utf8')).toMatch(/^flowchart TB\n/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { grad } from '../../compiler/autodiff/grad.js';
+import { Graph, type Node } from '../../compiler/graph.js';
+import { add, exp, mul, sin, tanh } from '../../compiler/ops/index.js';
+import { simplify } from '../../compiler/simplify/index.js';
+import { graphStats } from '../../compiler/stats.js';
+import { evaluate, expectRewrite, feeds } from './support.js';
+
+describe('canonical sums and products', () => {
+  const rows: readonly [before: string, after: string, shapes?: Record<string, number[]>][] = [
+    ['x + x + x', '3 * x'],
+    ['2 * (3 * x)', 'x * 6'],
+    ['x * y * x', 'square(x) * y'],
+    ['x * y + y * x', '2 * x * y'],
+    ['(x + y) - (y + x)', '0'],
+    ['x ^ 3 / x', 'square(x)'],
+    ['sqrt(x) * sqrt(x)', 'x'],
+    ['(x ^ 2) ^ 0.5', 'abs(x)'],
+    ['(x + 1) * (x - 1)', 'square(x) - 1'],
+    ['x * (y + 1) - x * y', 'x'],
+    ['(a + b) * (c + d)', '(a + b) * (c + d)'],
+    ['where(c, x, 0) * y + where(c, x, 0) * z', 'where(c, x * (y + z), 0)'],
+    ['x + y - x', 'broadcast_to(y, shape=[3])', { x: [3] }],
+  ];
+  for (const [before, after, shapes] of rows) it(`${before} → ${after}`, () => expectRewrite(before, after, { shapes }));
+});
+
+/** The n-th derivative of f, by nesting grad n times, before simplification. */
+function nthDerivative(f: (x: Node) => Node, n: number): { x: Node; y: Node } {
+  const x = new Graph().input('x', []);
+  let y = f(x);
+  for (let i = 0; i < n; i++) y = grad(y, x);
+  return { x, y };
+}
+
+describe('expression swell of nested grads (issue 4 targets at n = 10)', () => {
+  const cases: readonly [name: string, f: (x: Node) => Node, target: number][] = [
+    ['tanh(x)', tanh, 60],
+    ['exp(sin x)·x', (x) => mul(exp(sin(x)), x), 300],
+  ];
+  for (const [name, f, target] of cases) {
+    it(`${name}: the 10th derivative needs at most ${target} nodes`, () => {
+      const { y } = nthDerivative(f, 10);
+      expect(graphStats(simplify([y])).nodes).toBeLessThanOrEqual(target);
+    });
+
+    it(`${name}: simplified derivatives to order 8 keep their values`, () => {
+      for (let n = 1; n <= 8; n++) {
+        const { y } = nthDerivative(f, n);
+        for (const x of [-1.3, 0.37, 2]) {
+          const [[expected], [actual]] = evaluate([y, ...simplify([y])], feeds({ x }));
+          expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+        }
+      }
+    });
+  }
+});
+
+describe('where expanding does not pay', () => {
+  it('gives up on the gradient of a chain whose expansion doubles at every step, and stays no larger', () => {
+    const x = new Graph().input('x', []);
+    let v = x;
+    for (let i = 0; i < 2000; i++) v = add(mul(v, 1.0001), sin(v));
+    const outputs = [v, grad(v, x)];
+    expect(graphStats(simplify(outputs)).nodes).toBeLessThanOrEqual(graphStats(outputs).nodes);
+  });
+});

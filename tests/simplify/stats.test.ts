@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { Graph } from '../../compiler/graph.js';
+import { exp, matmul, mul, sum } from '../../compiler/ops/index.js';
+import { graphStats } from '../../compiler/stats.js';
+
+describe('graphStats', () => {
+  it('counts op nodes reachable from the outputs, not inputs, params or constants', () => {
+    const g = new Graph();
+    const [x, w] = [g.input('x', [2, 3]), g.param('w', [3])];
+    const y = sum(exp(mul(x, w)));
+    mul(y, 2); // not reachable from y
+    expect(graphStats([y]).nodes).toBe(3);
+    expect(graphStats([y, y]).nodes).toBe(3);
+    expect(graphStats([x]).nodes).toBe(0);
+  });
+
+  it('estimates flops: one per output element, a sum one per input element, a matmul 2·m·k·n', () => {
+    const g = new Graph();
+    const [a, b] = [g.input('a', [4, 5]), g.input('b', [5, 6])];
+    expect(graphStats([exp(a)]).flops).toBe(20);
+    expect(graphStats([sum(a, { axis: 0 })]).flops).toBe(20);
+    expect(graphStats([matmul(a, b)]).flops).toBe(2 * 4 * 5 * 6);
+  });
+
+  it('counts named dimensions as given, or 1', () => {
+    const g = new Graph();
+    const x = g.input('x', ['N', 3]);
+    expect(graphStats([exp(x)], { N: 128 }).flops).toBe(384);
+    expect(graphStats([exp(x)]).flops).toBe(3);
+  });
+});
