@@ -1,4 +1,3 @@
-import { existsSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { suggest, SymgradError } from '../../compiler/errors.js';
@@ -9,7 +8,7 @@ import { checkData } from '../../runtime/data.js';
 import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from '../../runtime/optimizers.js';
 import type { Session } from '../../runtime/session.js';
 import { readFeeds } from '../feeds.js';
-import { ExitError, readText, writeFileAtomic, type Io } from '../io.js';
+import { ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { lineChart, sparkline } from '../plot.js';
 import { forFile } from '../report.js';
@@ -49,11 +48,7 @@ export function registerTrain(program: Command, io: Io): void {
   limitOptions(command).action(async (specFile: string, options: TrainOptions) => {
     // Refuse before training, not after: the same check writeFileAtomic makes.
     for (const out of [options.save, options.plot]) {
-      if (out && existsSync(out) && existsSync(specFile) && realpathSync(out) === realpathSync(specFile)) {
-        await forFile(io, out, () => {
-          throw new SymgradError('', `refusing to overwrite the input spec ${out}`);
-        });
-      }
+      if (out) await forFile(io, out, () => refuseToOverwrite(out, specFile));
     }
     const { session, data, rows, epochs, batch, seed } = await forFile(io, specFile, async () => {
       const epochs = whole('--epochs', options.epochs, 1);
