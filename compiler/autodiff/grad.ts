@@ -2,6 +2,7 @@ import { apply, scalar, zerosLike } from '../builder.js';
 import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
+import { stabilizeForGrad } from '../simplify/stabilize.js';
 import { pruneBetween } from './prune.js';
 
 /**
@@ -14,10 +15,12 @@ import { pruneBetween } from './prune.js';
  * every contribution inside the branch is selected by it, so the branch not taken adds exactly
  * 0 even where its own derivative is NaN or infinite (sqrt at −1, sin(x)/x at 0), at any order.
  */
-export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[] {
-  if (!sameShape(seed.shape, y.shape)) {
-    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
+export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node): Node[] {
+  if (!sameShape(seed.shape, unstable.shape)) {
+    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(unstable.shape)}`);
   }
+  // Derivatives are built from the forward nodes, so differentiate the stable form of y.
+  const y = stabilizeForGrad(unstable, targets);
   const graph = y.graph;
   const between = pruneBetween(targets, y);
   const gradTable = new Map<Node, Node | null>([[y, seed]]);

@@ -33,9 +33,13 @@ export const phases: readonly Phase[] = [
 /**
  * Rewrite `outputs` into simpler and stabler equivalents (nodes of the same graph, so common
  * subexpressions are shared for free; nodes no output needs are simply left behind). The rules
- * run first on their own, then with canonical sums: collecting terms can cost nodes on graphs it
- * cannot shrink (it expands and regroups), so its result is kept only if it is no larger. Rules
- * do not add nodes, except the stabilizing ones, which trade a node for finiteness.
+ * run first on their own, then with canonical sums, which can cost nodes on graphs they cannot
+ * shrink, so that result is kept only if it is no larger. Rules do not add nodes, except the
+ * stabilizing ones, which trade a node for finiteness.
+ *
+ * Values are kept as real arithmetic keeps them, not bit for bit: like -ffast-math, rewrites
+ * assume finite values (x·0 → 0), ignore the sign of zero (x + 0 → x) and regroup sums (so they
+ * may round differently). Constants keep their exact value, −0 included.
  */
 export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}): Node[] {
   const rounds = options.maxIterations ?? 8;

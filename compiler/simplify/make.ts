@@ -19,23 +19,10 @@ export function isConstant(node: Node): boolean {
   return node.op === 'constant' || (node.op === 'broadcast_to' && node.inputs[0].op === 'constant');
 }
 
-const made = new WeakMap<Graph, Map<string, Node>>();
-
-/**
- * `graph.apply` with commutative operands in canonical order. Rewriting mostly asks for nodes
- * that exist already, and graph.apply infers the shape before it looks a node up, so nodes
- * without attributes are looked up here first, by op and input ids.
- */
+/** `graph.apply` with commutative operands in canonical order. */
 export function make(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
   const ordered = opTable[op].commutative ? [...inputs].sort(compareOperands) : inputs;
-  const graph = inputs[0].graph;
-  if (Object.keys(attrs).length > 0) return graph.apply(op, ordered, attrs);
-  let known = made.get(graph);
-  if (!known) made.set(graph, (known = new Map()));
-  const key = `${op}(${ordered.map((n) => n.id).join(',')})`;
-  let node = known.get(key);
-  if (!node) known.set(key, (node = graph.apply(op, ordered, attrs)));
-  return node;
+  return inputs[0].graph.apply(op, ordered, attrs);
 }
 
 const numbers = new WeakMap<Graph, Map<string, Node>>();

@@ -29,8 +29,9 @@ function compareFactors(a: Factor, b: Factor): number {
   return a.atom.id - b.atom.id || Number(!a.mask) - Number(!b.mask) || (a.mask ?? '').localeCompare(b.mask ?? '');
 }
 
+/** A number as a sum (−0 kept as a term, so a constant keeps its sign of zero). */
 export function constantPoly(value: number): Poly {
-  return value === 0 ? new Map() : new Map([['', { coef: value, factors: [] }]]);
+  return Object.is(value, 0) ? new Map() : new Map([['', { coef: value, factors: [] }]]);
 }
 
 export function factorPoly(factor: Factor): Poly {
