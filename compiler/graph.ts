@@ -58,6 +58,11 @@ export class Graph {
     for (const input of inputs) {
       if (input.graph !== this) throw new SymgradError('', `${op}: an argument belongs to another graph`);
     }
+    // Look up the attributes as given first: a hit skips the shape rule.
+    const ids = inputs.map((n) => n.id).join(',');
+    const givenKey = `${op}(${ids}|${attrsKey(attrs)})`;
+    const known = this.interned.get(givenKey);
+    if (known) return known;
     let inferred: ReturnType<OpDef['infer']>;
     try {
       inferred = def.infer(inputs.map((n) => n.shape), attrs);
@@ -66,13 +71,17 @@ export class Graph {
       throw error;
     }
     const finalAttrs = inferred.attrs ?? attrs;
-    const key = `${op}(${inputs.map((n) => n.id).join(',')}|${attrsKey(finalAttrs)})`;
+    const key = `${op}(${ids}|${attrsKey(finalAttrs)})`;
     const existing = this.interned.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.interned.set(givenKey, existing);
+      return existing;
+    }
     const node = new Node(this, this.nodes.length, op, inputs, finalAttrs, inferred.shape, this.label);
     this.nodes.push(node);
     this.consumerLists.push([]);
     this.interned.set(key, node);
+    this.interned.set(givenKey, node);
     for (const input of new Set(inputs)) this.consumerLists[input.id].push(node);
     return node;
   }
