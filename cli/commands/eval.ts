@@ -3,6 +3,7 @@ import { compileSpec } from '../../compiler/compile.js';
 import { suggest, SymgradError } from '../../compiler/errors.js';
 import { interpret } from '../../compiler/interpret.js';
 import type { Tensor } from '../../compiler/ops/op.js';
+import type { Program } from '../../compiler/codegen/program.js';
 import type { LoadedSpec } from '../../compiler/spec/load.js';
 import { toJsonValue } from '../../compiler/spec/values.js';
 import { loadModuleSource } from '../../runtime/module.js';
@@ -29,11 +30,11 @@ export function registerEval(program: Command, io: Io): void {
     .option('--interpret', 'evaluate with the reference interpreter instead of generated code')
     .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
   limitOptions(command).action(async (specFile: string, options: EvalOptions) => {
-    const { spec, source } = await forFile(io, specFile, () => compileSpec(readText(specFile), { limits: limitsFrom(command.opts()) }));
+    const { spec, program, source } = await forFile(io, specFile, () => compileSpec(readText(specFile), { limits: limitsFrom(command.opts()) }));
     const outputs = await forFile(io, specFile, async () => {
       const feeds = readFeeds(options.feed, options.set);
       checkFeedNames(spec, feeds);
-      return options.interpret ? interpretOutputs(spec, feeds) : runGenerated(source, feeds);
+      return options.interpret ? interpretOutputs(program, feeds) : runGenerated(source, feeds);
     });
     io.out(`${JSON.stringify(outputs, null, 2)}\n`);
   });
@@ -49,9 +50,10 @@ function checkFeedNames(spec: LoadedSpec, feeds: Record<string, Tensor>): void {
   }
 }
 
-function interpretOutputs(spec: LoadedSpec, feeds: Record<string, Tensor>): Record<string, unknown> {
-  const values = interpret(spec.outputs.map((o) => o.node), feeds);
-  return Object.fromEntries(spec.outputs.map((o, i) => [o.name, toJsonValue(values[i].data, values[i].shape)]));
+/** The same graph the module was generated from, run by the reference interpreter. */
+function interpretOutputs(program: Program, feeds: Record<string, Tensor>): Record<string, unknown> {
+  const values = interpret(program.outputs.map((o) => o.node), feeds);
+  return Object.fromEntries(program.outputs.map((o, i) => [o.name, toJsonValue(values[i].data, values[i].shape)]));
 }
 
 async function runGenerated(source: string, feeds: Record<string, Tensor>): Promise<Record<string, unknown>> {

@@ -29,13 +29,17 @@ export async function expectErrorLine(argv: string[], line: string): Promise<voi
   expect(stdout).toBe('');
 }
 
-/** Compiles, imports the module, runs it, and checks it against the interpreter (NaN-equal, same sign of zero). */
-export async function runAgreeing(spec: object | string, feeds: Record<string, Tensor> = {}): Promise<Record<string, Output>> {
+/**
+ * Compiles, imports the module, runs it, and checks it against the interpreter on the same graph
+ * (NaN-equal, same sign of zero). `simplify: false` keeps IEEE semantics exactly: the simplifier
+ * assumes finite values and may regroup sums (x·0 → 0, see compiler/simplify).
+ */
+export async function runAgreeing(spec: object | string, feeds: Record<string, Tensor> = {}, options: { simplify?: boolean } = {}): Promise<Record<string, Output>> {
   const text = typeof spec === 'string' ? spec : JSON.stringify({ format: 'symgrad/1', ...spec });
-  const compiled = compileSpec(text);
+  const compiled = compileSpec(text, options);
   const module = await loadModuleSource(compiled.source);
   const generated = module.run(feeds);
-  const reference = interpret(compiled.spec.outputs.map((o) => o.node), feeds);
+  const reference = interpret(compiled.program.outputs.map((o) => o.node), feeds);
   compiled.spec.outputs.forEach(({ name }, i) => {
     expect(generated[name].shape, name).toEqual(reference[i].shape);
     expect([...generated[name].data], name).toEqual([...reference[i].data]);
