@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { gradients } from '../../compiler/autodiff/grad.js';
 import { jvp } from '../../compiler/autodiff/jvp.js';
-import { Graph, type Node } from '../../compiler/graph.js';
+import { Graph, type DType, type Node } from '../../compiler/graph.js';
 import { interpret } from '../../compiler/interpret.js';
 import { mul, sum } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
@@ -26,9 +26,9 @@ export interface BuiltCase {
   readonly feeds: Record<string, Tensor>;
 }
 
-export function buildCase(c: OpCase, seed = 1): BuiltCase {
+export function buildCase(c: OpCase, seed = 1, dtype: DType = 'float64'): BuiltCase {
   const random = seededRandom(seed);
-  const graph = new Graph('float64');
+  const graph = new Graph(dtype);
   const xs = c.shapes.map((shape, i) => graph.input(`x${i}`, shape));
   const feeds: Record<string, Tensor> = {};
   c.shapes.forEach((shape, i) => {
