@@ -5,13 +5,14 @@
  */
 export function prelude(ts: boolean, storage: string): string {
   const t = (annotation: string) => (ts ? annotation : '');
-  return `/** A feed: a number, a flat or nested array in row-major order, a typed array, or { data, shape }. */
-${ts ? `export type Feed = number | ArrayLike<number> | readonly unknown[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
+  return `${ts ? `/** A feed: a number, a flat or nested array in row-major order, a typed array, or { data, shape }. */
+export type Feed = number | ArrayLike<number> | readonly unknown[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
 export type Feeds = { readonly [name: string]: Feed };
 export interface Output { readonly data: ${storage}; readonly shape: readonly number[] }
-` : ''}
-function $fail(place${t(': string')}, message${t(': string')})${t(': never')} {
-  throw new RangeError(place + ': ' + message);
+
+` : ''}/** Throws the error for feed \`name\` (the message is built only here: a run that succeeds allocates nothing). */
+function $fail(name${t(': string')}, message${t(': string')})${t(': never')} {
+  throw new RangeError('feeds.' + name + ': ' + message);
 }
 
 function $sameDims(a${t(': Float64Array')}, b${t(': Float64Array')})${t(': boolean')} {
@@ -23,8 +24,13 @@ function $showShape(shape${t(': ArrayLike<number>')})${t(': string')} {
   return '[' + Array.from(shape).join(', ') + ']';
 }
 
+/** A declared shape as text, named dimensions by name. */
+function $expected(declared${t(': readonly number[]')}, dimNames${t(': readonly string[]')})${t(': string')} {
+  return '[' + declared.map((d) => (d >= 0 ? String(d) : dimNames[-d - 1])).join(', ') + ']';
+}
+
 /** Flatten nested arrays, recording their shape. */
-function $flatten(value${t(': readonly unknown[]')}, place${t(': string')})${t(': { data: number[]; shape: number[] }')} {
+function $flatten(value${t(': readonly unknown[]')}, name${t(': string')})${t(': { data: number[]; shape: number[] }')} {
   const shape${t(': number[]')} = [];
   for (let level${t(': unknown')} = value; Array.isArray(level); level = level[0]) {
     shape.push(level.length);
@@ -33,10 +39,10 @@ function $flatten(value${t(': readonly unknown[]')}, place${t(': string')})${t('
   const data${t(': number[]')} = [];
   const visit = (v${t(': unknown')}, depth${t(': number')})${t(': void')} => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') $fail(place, 'expected numbers, found ' + typeof v);
+      if (typeof v !== 'number') $fail(name, 'expected numbers, found ' + typeof v);
       data.push(v${t(' as number')});
     } else if (!Array.isArray(v) || v.length !== shape[depth]) {
-      $fail(place, 'ragged nested array');
+      $fail(name, 'ragged nested array');
     } else {
       for (const entry of v) visit(entry, depth + 1);
     }
@@ -46,65 +52,83 @@ function $flatten(value${t(': readonly unknown[]')}, place${t(': string')})${t('
 }
 
 /**
- * Read feed \`name\` (or \`fallback\` for a param not fed) as a ${storage} of the declared shape.
+ * Check feed \`name\` (or take \`fallback\` for a param not fed) against its declared shape and
+ * return its flat values: the feed itself when it is already flat, nothing copied or allocated.
  * \`declared\` holds sizes, or -(k + 1) for named dimension k, bound in \`dims\` on first sight.
  */
-function $read(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': readonly number[]')}, dimNames${t(': readonly string[]')}, dims${t(': Float64Array')}, dimFeeds${t(': string[]')}, fallback${t(`: ${storage} | null`)})${t(`: ${storage}`)} {
-  const place = 'feeds.' + name;
+function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': readonly number[]')}, dimNames${t(': readonly string[]')}, dims${t(': Float64Array')}, dimFeeds${t(': string[]')}, fallback${t(`: ${storage} | null`)})${t(': number | ArrayLike<number>')} {
   const value = Object.prototype.hasOwnProperty.call(feeds, name) ? feeds[name] : undefined;
   if (value === undefined) {
     if (fallback) return fallback;
-    return $fail(place, "missing feed for input '" + name + "'");
+    return $fail(name, "missing feed for input '" + name + "'");
   }
   let data${t(': ArrayLike<number>')};
   let shape${t(': readonly number[] | null')} = null;
   if (typeof value === 'number') {
-    data = [value];
-    shape = [];
+    if (declared.length !== 0) $fail(name, 'expected shape ' + $expected(declared, dimNames) + ', got []');
+    return value;
+  } else if (value instanceof ${storage}) {
+    data = value;
   } else if (Array.isArray(value) && value.length > 0 && Array.isArray(value[0])) {
-    ({ data, shape } = $flatten(value, place));
+    ({ data, shape } = $flatten(value, name));
   } else if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
     ({ data, shape } = value${t(' as { data: ArrayLike<number>; shape: readonly number[] }')});
   } else if (value !== null && typeof value === 'object' && typeof (value${t(' as ArrayLike<number>')}).length === 'number') {
     data = value${t(' as ArrayLike<number>')};
   } else {
-    return $fail(place, 'expected a number, an array or { data, shape }');
+    return $fail(name, 'expected a number, an array or { data, shape }');
   }
-  const expected = declared.map((d) => (d >= 0 ? String(d) : dimNames[-d - 1]));
   if (shape === null) {
     // A flat array: solve the one dimension not yet known from its length.
     let known = 1;
-    let unknown = -1;
+    let unknown = 0;
     for (const d of declared) {
       const size = d >= 0 ? d : dims[-d - 1];
       if (size >= 0) known *= size;
-      else if (unknown === -1 || unknown === d) unknown = d;
-      else $fail(place, 'a flat array cannot bind two dimensions of [' + expected.join(', ') + ']; pass { data, shape }');
+      else if (unknown === 0 || unknown === d) unknown = d;
+      else $fail(name, 'a flat array cannot bind two dimensions of ' + $expected(declared, dimNames) + '; pass { data, shape }');
     }
-    if (unknown !== -1 && known > 0 && data.length % known === 0) {
+    if (unknown !== 0 && known > 0 && data.length % known === 0) {
       dims[-unknown - 1] = data.length / known;
       dimFeeds[-unknown - 1] = name;
     }
-    shape = declared.map((d) => (d >= 0 ? d : dims[-d - 1]));
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== size) $fail(place, 'expected shape [' + expected.join(', ') + '] (' + size + ' values), got ' + data.length + ' values');
+    let size = 1;
+    for (const d of declared) size *= d >= 0 ? d : dims[-d - 1];
+    if (data.length !== size) $fail(name, 'expected shape ' + $expected(declared, dimNames) + ' (' + size + ' values), got ' + data.length + ' values');
   } else {
     const given${t(': readonly number[]')} = shape;
-    if (given.length !== declared.length || declared.some((d, k) => d >= 0 && given[k] !== d)) {
-      $fail(place, 'expected shape [' + expected.join(', ') + '], got ' + $showShape(given));
-    }
-    declared.forEach((d, k) => {
-      if (d >= 0) return;
+    let fits = given.length === declared.length;
+    for (let k = 0; fits && k < declared.length; k++) fits = declared[k] < 0 || given[k] === declared[k];
+    if (!fits) $fail(name, 'expected shape ' + $expected(declared, dimNames) + ', got ' + $showShape(given));
+    let size = 1;
+    for (let k = 0; k < declared.length; k++) {
+      size *= given[k];
+      const d = declared[k];
+      if (d >= 0) continue;
       const bound = dims[-d - 1];
       if (bound >= 0 && bound !== given[k]) {
-        $fail(place, 'dimension ' + dimNames[-d - 1] + ' is ' + given[k] + ' here but ' + bound + ' in feeds.' + dimFeeds[-d - 1]);
+        $fail(name, 'dimension ' + dimNames[-d - 1] + ' is ' + given[k] + ' here but ' + bound + ' in feeds.' + dimFeeds[-d - 1]);
       }
       dims[-d - 1] = given[k];
       dimFeeds[-d - 1] = name;
-    });
-    if (data.length !== shape.reduce((a, b) => a * b, 1)) $fail(place, 'data does not fill shape ' + $showShape(shape));
+    }
+    if (data.length !== size) $fail(name, 'data does not fill shape ' + $showShape(shape));
   }
-  return data instanceof ${storage} ? data : ${storage}.from(data, (v) => (typeof v === 'number' ? v : $fail(place, 'expected numbers')));
+  if (!(data instanceof ${storage})) {
+    for (let i = 0; i < data.length; i++) if (typeof data[i] !== 'number') $fail(name, 'expected numbers');
+  }
+  return data;
+}
+
+/** The checked values of a feed that is not a ${storage}, copied into this kernel's staging array (made once per size). */
+function $stage(value${t(': number | ArrayLike<number>')}, staging${t(`: ${storage}`)}, size${t(': number')})${t(`: ${storage}`)} {
+  if (staging.length !== size) staging = new ${storage}(size);
+  if (typeof value === 'number') {
+    staging[0] = value;
+  } else {
+    for (let i = 0; i < value.length; i++) staging[i] = value[i];
+  }
+  return staging;
 }
 `;
 }

@@ -47,7 +47,8 @@ export function variableNames(order: readonly Node[], program: Program): Map<Nod
     taken.add(name);
   }
   const needed = new Set(order);
-  for (const [name, node] of program.names) {
+  // Spec names, then output names (for outputs the simplifier has replaced with new nodes).
+  for (const [name, node] of [...program.names, ...program.outputs.map((o) => [o.name, o.node] as const)]) {
     if (!names.has(node) && needed.has(node) && safe(name) && !taken.has(name)) {
       names.set(node, name);
       taken.add(name);

@@ -1,0 +1,33 @@
+// Compiling specs and graphs with the built compiler (dist/, from `npm run build`).
+import { compileSpec, emitModule, programFromGraph } from '../dist/compiler/index.js';
+import { loadModuleSource } from '../dist/runtime/index.js';
+
+/** Compile a spec given as an object and load the module, as `symgrad compile` would write it. */
+export async function compileSpecObject(spec) {
+  return loadModuleSource(compileSpec(JSON.stringify(spec)).source);
+}
+
+/** Compile named outputs of a graph built in code. */
+export async function compileGraphOutputs(graph, outputs, name) {
+  return loadModuleSource(emitModule(programFromGraph(graph, outputs, name), 'js'));
+}
+
+/** Deterministic uniform numbers in [lo, hi). */
+export function randomArray(Type, size, lo, hi, seed = 1) {
+  let s = seed >>> 0;
+  const out = new Type(size);
+  for (let i = 0; i < size; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}
+
+/** Largest absolute difference between two arrays. */
+export function maxDifference(a, b) {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}

@@ -1,0 +1,104 @@
+import type { Node } from '../graph.js';
+import type { KernelContext } from '../ops/op.js';
+import { sizeExpr } from '../ops/loops.js';
+import type { Shape } from '../shape.js';
+import { gemmCall, packingSizes } from './gemm.js';
+import { emitLoop } from './loop.js';
+import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
+import { schedule, type Schedule } from './schedule.js';
+
+/** The plan for tensors of any size: fused steps, and which pooled buffer holds each stored node. */
+export interface TensorPlan {
+  readonly schedule: Schedule;
+  readonly memory: MemoryAssignment;
+  /** Stored nodes that outputs read: they get exact buffers of their own, never pooled. */
+  readonly outputBases: ReadonlySet<Node>;
+  readonly gemms: readonly Node[];
+}
+
+export function planTensor(order: readonly Node[], outputs: readonly Node[], dim: (d: Shape[number]) => string): TensorPlan {
+  const plan = schedule(order, outputs, dim);
+  const outputBases = new Set<Node>();
+  for (const o of outputs) {
+    const access = plan.views.of(o);
+    if (access.kind === 'strided' && plan.stored.has(access.base)) outputBases.add(access.base);
+  }
+  const pooled = [...plan.stored].filter((n) => !outputBases.has(n));
+  const memory = assignBuffers(pooled, plan.position, plan.lastUse, plan.steps.length);
+  const gemms = plan.steps.flatMap((s) => (s.kind === 'gemm' ? [s.node] : []));
+  return { schedule: plan, memory, outputBases, gemms };
+}
+
+export interface TensorNames {
+  /** A fresh local-variable name for an op's own kernel code. */
+  local(hint: string): string;
+  /** Variable of a leaf's array or a stored node's buffer. */
+  buffer(node: Node): string;
+  literal(value: number): string;
+  dim(d: Shape[number]): string;
+  /** The spec node a node comes from, for comments. */
+  label(node: Node): string;
+}
+
+/** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
+export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string): { state: string[]; allocate: string[]; blocks: string[][] } {
+  const { schedule: s, memory } = plan;
+  const state: string[] = [];
+  const allocate: string[] = [];
+  const size = (shape: Shape) => sizeExpr(names, shape);
+  let locals = 0;
+  for (const buffer of memory.buffers) {
+    state.push(`let ${buffer.name} = $none;`);
+    allocate.push(`${buffer.name} = new ${storage}(${size([buffer.coefficient, ...buffer.dims])});`);
+  }
+  for (const node of s.stored) {
+    state.push(`let ${names.buffer(node)} = $none;`);
+    const buffer = memory.bufferOf.get(node);
+    if (!buffer) {
+      allocate.push(`${names.buffer(node)} = new ${storage}(${size(node.shape)});`);
+    } else {
+      const exact = factorSize(node.shape).coefficient === buffer.coefficient;
+      allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
+    }
+  }
+  if (plan.gemms.length > 0) {
+    const { a, b } = packingSizes(plan.gemms);
+    state.push(`const $packA = $doubles(${a});`, `const $packB = $doubles(${b});`);
+  }
+  const blocks = s.steps.map((step) => {
+    const nodes = step.kind === 'loop' ? step.members : [step.node];
+    const labels = [...new Set(nodes.map(names.label))];
+    const comment = `// ${labels.join(', ')}`;
+    let lines: string[];
+    if (step.kind === 'loop') lines = emitLoop(step, { schedule: s, ...names });
+    else if (step.kind === 'gemm') lines = [gemmCall(step.node, s.views, names.buffer, names.dim)];
+    else {
+      const node = step.node;
+      const context: KernelContext = {
+        node,
+        out: names.buffer(node),
+        ins: node.inputs.map((x) => names.buffer(s.views.contiguous(x))),
+        dim: names.dim,
+        local: (hint) => `$${hint}_${++locals}`,
+      };
+      lines = node.def.emit.kind === 'kernel' ? node.def.emit.lines(context) : [];
+    }
+    return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
+  });
+  return { state, allocate, blocks };
+}
+
+/** Bytes of every buffer a kernel instance allocates, and of all intermediate tensors if each had its own. */
+export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: number, dims: Readonly<Record<string, number>>): { workspace: number; intermediates: number } {
+  const count = (shape: Shape) => shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : (dims[d] ?? 1)), 1);
+  let workspace = 0;
+  for (const b of plan.memory.buffers) workspace += count([b.coefficient, ...b.dims]) * bytes;
+  for (const n of plan.outputBases) workspace += count(n.shape) * bytes;
+  if (plan.gemms.length > 0) {
+    const { a, b } = packingSizes(plan.gemms);
+    workspace += (a + b) * 8;
+  }
+  let intermediates = 0;
+  for (const n of order) if (n.def.emit.kind !== 'leaf') intermediates += count(n.shape) * bytes;
+  return { workspace, intermediates };
+}
