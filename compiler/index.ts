@@ -11,4 +11,5 @@ export { loadSpec, buildSpec, type LoadedSpec } from './spec/load.js';
 export { DEFAULT_LIMITS, type Limits } from './spec/limits.js';
 export { compileSpec, type CompileOptions, type Compiled } from './compile.js';
 export { emitModule, type Language } from './codegen/emit.js';
+export { memoryPlan, type MemoryPlan } from './codegen/plan.js';
 export { programFromGraph, programFromSpec, type Program } from './codegen/program.js';

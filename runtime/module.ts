@@ -23,6 +23,8 @@ export interface CompiledModule {
   readonly initialParams: { readonly [name: string]: Float64Array | Float32Array };
   createKernel(): Kernel;
   run(feeds: Feeds): { readonly [name: string]: Output };
+  /** Only when every input and param is a scalar: numbers in signature order in, every output flat in one reused array out. */
+  readonly createScalarKernel?: () => (...values: number[]) => Float64Array | Float32Array;
 }
 
 /** Load generated JavaScript held in memory (an ES module import of its text; nothing touches disk). */

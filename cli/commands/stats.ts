@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { jacobianMode } from '../../compiler/autodiff/jacobian.js';
+import { memoryPlan } from '../../compiler/codegen/plan.js';
+import { programFromSpec } from '../../compiler/codegen/program.js';
 import { SymgradError } from '../../compiler/errors.js';
 import type { Node } from '../../compiler/graph.js';
 import { ancestors } from '../../compiler/interpret.js';
@@ -41,6 +43,8 @@ export function registerStats(program: Command, io: Io): void {
     const rows = [['', 'forward', 'expanded', 'simplified'], ...(['nodes', 'flops'] as const).map((k) => [k, ...columns(stats, k)])];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const row of rows) io.out(`${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c] + 2))).join('')}\n`);
+    const plan = memoryPlan(programFromSpec(spec, simplify(spec.outputs.map((o) => o.node))), dims);
+    io.out(`workspace ${plan.workspaceBytes.toLocaleString('en-US')} bytes for ${plan.intermediateBytes.toLocaleString('en-US')} bytes of intermediate tensors\n`);
     for (const line of jacobianModes(spec)) io.out(`${line}\n`);
     if (Object.keys(dims).length > 0) io.out(`named dimensions: ${Object.entries(dims).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
   });

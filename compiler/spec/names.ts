@@ -15,7 +15,7 @@ const RESERVED = new Set(
     'undefined unique unknown from global of bigint satisfies accessor asserts out override abstract using ' +
     'arguments eval NaN Infinity globalThis Math Number Object Array Float64Array Float32Array Int32Array ' +
     'ArrayBuffer Error TypeError RangeError JSON String Symbol Boolean Map Set Reflect Proxy Function prototype __proto__ ' +
-    'run createKernel signature initialParams'
+    'run createKernel createScalarKernel signature initialParams'
   ).split(' '),
 );
 

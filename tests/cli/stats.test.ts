@@ -18,6 +18,9 @@ describe('symgrad stats', () => {
     expect(code).toBe(0);
     expect(stdout.split('\n')[0].trim().split(/\s+/)).toEqual(['forward', 'expanded', 'simplified']);
     expect(stdout).toContain('d_rbf_dx: jacobian in forward mode');
+    const [, workspace, intermediates] = /workspace ([\d,]+) bytes for ([\d,]+) bytes of intermediate tensors/.exec(stdout)!.map((s) => Number(s.replace(/,/g, '')));
+    expect(workspace).toBeGreaterThan(0);
+    expect(workspace).toBeLessThanOrEqual(intermediates);
   });
 
   it('counts flops with named dimensions given by --dim (a matmul is 2·m·k·n)', async () => {

@@ -14,7 +14,7 @@ import { expectErrorLine, runAgreeing, scratch, writeSpec } from './support.js';
 const dir = scratch('names');
 const invalid = ['a*/b', 'x/*', '${x}', '`x`', 'a\nb', 'a\u2028b', 'a\u2029b', 'a b', 'a"b', "a'b", 'a\\b', 'x;y', 'é', '1x', '', 'x-y', 'x.y', '</script>', '\u202ex'];
 const reserved = ['__proto__', 'constructor', 'prototype', 'class', 'Math', 'eval', 'arguments', 'NaN', 'Infinity', 'undefined', 'globalThis', 'Float64Array'];
-const moduleNames = ['run', 'signature', 'initialParams', 'createKernel'];
+const moduleNames = ['run', 'signature', 'initialParams', 'createKernel', 'createScalarKernel'];
 const functions = ['sin', 'grad'];
 
 /** A spec declaring `name` in `section` and using it as an output. */
