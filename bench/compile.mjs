@@ -1,6 +1,6 @@
 // Compiling specs and graphs with the built compiler (dist/, from `npm run build`).
 import { compileSpec, emitModule, programFromGraph } from '../dist/compiler/index.js';
-import { loadModuleSource } from '../dist/runtime/index.js';
+import { loadModuleSource, seededRandom } from '../dist/runtime/index.js';
 
 /** Compile a spec given as an object and load the module, as `symgrad compile` would write it. */
 export async function compileSpecObject(spec) {
@@ -12,17 +12,10 @@ export async function compileGraphOutputs(graph, outputs, name) {
   return loadModuleSource(emitModule(programFromGraph(graph, outputs, name), 'js'));
 }
 
-/** Deterministic uniform numbers in [lo, hi). */
+/** Deterministic uniform numbers in [lo, hi), from the runtime's seeded generator. */
 export function randomArray(Type, size, lo, hi, seed = 1) {
-  let s = seed >>> 0;
-  const out = new Type(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const random = seededRandom(seed);
+  return Type.from({ length: size }, () => lo + (hi - lo) * random());
 }
 
 /** Largest absolute difference between two arrays. */

@@ -1,3 +1,4 @@
+import { seededRandom } from './random.js';
 import type { Feed, Signature } from './module.js';
 
 /** One column of a data set: row-major values and their shape. */
@@ -143,16 +144,4 @@ export function toColumn(feed: Feed, declared: readonly (number | string)[], pla
 
 function fail(place: string, message: string): never {
   throw new RangeError(`${place}: ${message}`);
-}
-
-/** mulberry32, the generator param inits use: the same seed gives the same stream everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,4 +2,5 @@ export { loadModuleSource, type CompiledModule, type Feed, type Feeds, type Kern
 export { compileGraph, compileModule, createSession, trainerSource, type CompileOptions } from './compile.js';
 export { gradName, Session, type EpochReport, type FitOptions, type FitResult, type SessionOptions } from './session.js';
 export { createOptimizer, DEFAULT_LR, OPTIMIZERS, type Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers.js';
-export { Batches, checkData, seededRandom, type Column, type Dataset } from './data.js';
+export { Batches, checkData, type Column, type Dataset } from './data.js';
+export { seededRandom } from './random.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../runtime/random.js';
 import { grad } from '../autodiff/grad.js';
 import { bindDims } from '../dims.js';
 import type { Node } from '../graph.js';
@@ -86,7 +87,7 @@ function completePoint(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>
     new Map(leaves.map((n) => [n.attrs.name as string, n.shape])),
     new Map(fed.map((n) => [n.attrs.name as string, feeds[n.attrs.name as string].shape])),
   );
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const point: Record<string, Tensor> = {};
   const random: string[] = [];
   for (const leaf of leaves) {
@@ -100,16 +101,4 @@ function completePoint(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>
     random.push(name);
   }
   return { point, random };
-}
-
-/** A small deterministic generator of uniform numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

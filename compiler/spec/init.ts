@@ -1,3 +1,4 @@
+import { seededRandom } from '../../runtime/random.js';
 import { SymgradError } from '../errors.js';
 import type { JsonValue } from './json.js';
 import { describe, parseLiteral } from './values.js';
@@ -33,19 +34,7 @@ function randomValues(init: { [key: string]: JsonValue }, size: number, place: s
   }
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new SymgradError(`${place}.seed`, 'seed must be an integer');
   const [a, b] = range as number[];
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   if (kind === 'uniform') return Array.from({ length: size }, () => a + (b - a) * random());
   return Array.from({ length: size }, () => a + b * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
-}
-
-/** A small, well-known 32-bit generator; the same seed gives the same values everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,4 +1,4 @@
-export { mulberry32 as seededRandom } from '../../compiler/spec/init.js';
+export { seededRandom } from '../../runtime/random.js';
 
 export function uniformArray(random: () => number, size: number, [lo, hi]: readonly [number, number]): Float64Array {
   return Float64Array.from({ length: size }, () => lo + (hi - lo) * random());
