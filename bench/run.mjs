@@ -1,17 +1,18 @@
-// The benchmark suite of issue 5: `npm run bench` (builds dist/ first), or `node bench/run.mjs [w1 w2 w3 w6 hessian]`.
+// The benchmark suite: `npm run bench` (builds dist/ first), or `node bench/run.mjs [w1 w2 w3 w6 hessian chain]`.
 import { availableParallelism, cpus } from 'node:os';
+import { chain } from './chain.mjs';
 import { hessian } from './hessian.mjs';
 import { w1 } from './w1.mjs';
 import { w2 } from './w2.mjs';
 import { w3 } from './w3.mjs';
 import { w6 } from './w6.mjs';
 
-const workloads = { hessian, w1, w2, w3, w6 };
+const workloads = { hessian, w1, w2, w3, w6, chain };
 const chosen = process.argv.slice(2).filter((a) => a in workloads);
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`symgrad kernels benchmark: node ${process.version}, ${availableParallelism()} cores, ${cpu}`);
 console.log('Each figure is the fastest of 9 rounds after warm-up; ratios are time / the first row of each table.');
 const summary = [];
 for (const name of chosen.length > 0 ? chosen : Object.keys(workloads)) summary.push(...(await workloads[name]()));
-console.log('\nTargets of issue 5');
+console.log('\nTargets');
 for (const line of summary) console.log(`  ${line}`);

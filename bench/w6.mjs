@@ -1,6 +1,7 @@
 // W6: a chain of n scalar ops cycling sin(v), 0.9·v, exp(−v²), value and derivative; and the time to
 // compile (build the graph, differentiate, emit) and load the 100,000-op module.
-import { emitModule, exp, grad, Graph, mul, neg, programFromGraph, sin, square } from '../dist/compiler/index.js';
+import { emitModule, programFromGraph } from '../dist/compiler/index.js';
+import { chainGraph } from './chain.mjs';
 import { loadModuleSource } from '../dist/runtime/index.js';
 import { chainForward, createChainTape } from './baselines/chain.mjs';
 import { format, report, secondsPerCallEach } from './timing.mjs';
@@ -9,11 +10,7 @@ export async function w6() {
   const summary = [];
   for (const n of [10_000, 100_000]) {
     const t0 = performance.now();
-    const g = new Graph();
-    const x = g.input('x', []);
-    let v = x;
-    for (let i = 0; i < n; i++) v = i % 3 === 0 ? sin(v) : i % 3 === 1 ? mul(v, 0.9) : exp(neg(square(v)));
-    const dv = grad(v, x);
+    const { g, v, dv } = chainGraph(n);
     const t1 = performance.now();
     const source = emitModule(programFromGraph(g, { y: v, dy: dv }, 'w6'), 'js');
     const t2 = performance.now();

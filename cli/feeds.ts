@@ -40,3 +40,6 @@ function tensorOf(value: Parameters<typeof parseLiteral>[0], place: string): Ten
   const { shape, values } = parseLiteral(value, place);
   return { shape, data: Float64Array.from(values) };
 }
+
+/** Commander's accumulator for an option given several times (`--set a=1 --set b=2`). */
+export const repeatable = (value: string, previous: string[]): string[] => [...previous, value];

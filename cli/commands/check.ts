@@ -7,7 +7,7 @@ import type { DerivativeCall } from '../../compiler/spec/build.js';
 import { buildSpec, loadSpec, type LoadedSpec } from '../../compiler/spec/load.js';
 import { toJsonValue } from '../../compiler/spec/values.js';
 import { notation } from '../../compiler/trace/notation.js';
-import { readFeeds } from '../feeds.js';
+import { readFeeds, repeatable } from '../feeds.js';
 import { ExitError, readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -23,15 +23,14 @@ interface CheckOptions {
 /** The check's result, each row with the derivative call as the spec writes it. */
 type Checked = Omit<CheckResult, 'rows'> & { rows: readonly (CheckRow & { expression: string })[] };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerCheck(program: Command, io: Io): void {
   const command = program
     .command('check')
     .description('compare every derivative call with central finite differences (float64); exit 1 on a mismatch')
     .argument('<spec>', 'the *.graph.json spec')
-    .option('--set <name=json>', 'feed one input or param (repeatable); what is not fed gets seeded random values', collect, [])
-    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', collect, [])
+    .option('--set <name=json>', 'feed one input or param (repeatable); what is not fed gets seeded random values', repeatable, [])
+    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', repeatable, [])
     .option('--seed <n>', 'seed of the random values in [0.5, 1.5] for inputs and params not fed', '1')
     .option('--tolerance <x>', 'an entry agrees when |derivative - difference| <= x * max(1, |difference|)', '1e-5')
     .option('--json', 'print the result as JSON')

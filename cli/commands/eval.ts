@@ -7,7 +7,7 @@ import type { Program } from '../../compiler/codegen/program.js';
 import type { LoadedSpec } from '../../compiler/spec/load.js';
 import { toJsonValue } from '../../compiler/spec/values.js';
 import { loadModuleSource } from '../../runtime/module.js';
-import { readFeeds } from '../feeds.js';
+import { readFeeds, repeatable } from '../feeds.js';
 import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -18,15 +18,14 @@ interface EvalOptions {
   interpret?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerEval(program: Command, io: Io): void {
   const command = program
     .command('eval')
     .description('compile a spec, run it once and print its outputs as one JSON object')
     .argument('<spec>', 'the *.graph.json spec')
-    .option('--set <name=json>', 'feed one input or param (repeatable)', collect, [])
-    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', collect, [])
+    .option('--set <name=json>', 'feed one input or param (repeatable)', repeatable, [])
+    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', repeatable, [])
     .option('--interpret', 'evaluate with the reference interpreter instead of generated code')
     .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
   limitOptions(command).action(async (specFile: string, options: EvalOptions) => {

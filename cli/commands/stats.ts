@@ -10,6 +10,7 @@ import type { LoadedSpec } from '../../compiler/spec/load.js';
 import { loadSpec } from '../../compiler/spec/load.js';
 import { graphStats } from '../../compiler/stats.js';
 import { readText, type Io } from '../io.js';
+import { repeatable } from '../feeds.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
 
@@ -20,7 +21,6 @@ export interface SpecStats {
   simplified: Column;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerStats(program: Command, io: Io): void {
   const command = program
@@ -28,7 +28,7 @@ export function registerStats(program: Command, io: Io): void {
     .description('node counts and estimated flops: forward, expanded (derivatives as nodes) and simplified')
     .argument('<spec>', 'the *.graph.json spec')
     .option('--json', 'print {"forward": {"nodes", "flops"}, "expanded": {...}, "simplified": {...}}')
-    .option('--dim <name=size>', 'size of a named dimension for the flop count (repeatable; default 1)', collect, [])
+    .option('--dim <name=size>', 'size of a named dimension for the flop count (repeatable; default 1)', repeatable, [])
     .addHelpText('after', '\nExample:\n  $ symgrad stats samples/xor.graph.json\n  $ symgrad stats samples/iris-mlp.graph.json --dim N=120 --json');
   limitOptions(command).action(async (specFile: string, options: { json?: boolean; dim: string[] }) => {
     const { spec, stats, dims } = await forFile(io, specFile, () => {

@@ -3,7 +3,7 @@ import type { Tensor } from '../../compiler/ops/op.js';
 import { loadSpec } from '../../compiler/spec/load.js';
 import { toJsonValue } from '../../compiler/spec/values.js';
 import { traceSpec, type Trace, type TraceRow } from '../../compiler/trace/trace.js';
-import { readFeeds } from '../feeds.js';
+import { readFeeds, repeatable } from '../feeds.js';
 import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -16,7 +16,6 @@ interface TraceOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 /** Entries of a tensor shown in the table. */
 const SHOWN = 4;
 
@@ -25,8 +24,8 @@ export function registerTrace(program: Command, io: Io): void {
     .command('trace')
     .description('print the forward evaluation trace and the reverse (adjoint) derivative trace, one row per node')
     .argument('<spec>', 'the *.graph.json spec')
-    .option('--set <name=json>', 'feed one input or param (repeatable)', collect, [])
-    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', collect, [])
+    .option('--set <name=json>', 'feed one input or param (repeatable)', repeatable, [])
+    .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', repeatable, [])
     .option('--of <node>', 'the node whose adjoints to trace (default: the y of the first derivative call)')
     .option('--json', 'print the traces as JSON, values in full precision')
     .addHelpText('after', '\nExample:\n  $ symgrad trace samples/seed-function.graph.json --set x1=2 --set x2=5');

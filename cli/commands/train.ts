@@ -7,7 +7,7 @@ import { createSession } from '../../runtime/compile.js';
 import { checkData } from '../../runtime/data.js';
 import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from '../../runtime/optimizers.js';
 import type { Session } from '../../runtime/session.js';
-import { readFeeds } from '../feeds.js';
+import { readFeeds, repeatable } from '../feeds.js';
 import { ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { lineChart, sparkline } from '../plot.js';
@@ -26,7 +26,6 @@ interface TrainOptions {
   plot?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const EXAMPLE = '\nExample:\n  $ symgrad train samples/xor-train.graph.json --loss loss --feed samples/data/xor.json --lr 0.1 --epochs 500 --save xor-params.json';
 
 export function registerTrain(program: Command, io: Io): void {
@@ -35,8 +34,8 @@ export function registerTrain(program: Command, io: Io): void {
     .description('minimise a scalar node over all params with generated kernels; progress on stderr, a summary as JSON on stdout')
     .argument('<spec>', 'the *.graph.json spec')
     .requiredOption('--loss <name>', 'the scalar node to minimise')
-    .option('--feed <file>', 'data: a JSON object of input name to value; params in it set the starting point (repeatable)', collect, [])
-    .option('--set <name=json>', 'feed one input or param (repeatable)', collect, [])
+    .option('--feed <file>', 'data: a JSON object of input name to value; params in it set the starting point (repeatable)', repeatable, [])
+    .option('--set <name=json>', 'feed one input or param (repeatable)', repeatable, [])
     .addOption(new Option('--optimizer <name>', 'the update rule').choices(OPTIMIZERS).default('sgd'))
     .option('--lr <x>', `learning rate (default ${OPTIMIZERS.map((o) => `${DEFAULT_LR[o]} for ${o}`).join(', ')})`)
     .option('--epochs <n>', 'passes over the data', '100')
