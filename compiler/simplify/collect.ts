@@ -43,9 +43,10 @@ const FREE_WORK = 100_000;
  * not pay (products of sums of ever new atoms, as in the gradient of a long chain) the work grows
  * fast: past a budget linear in the graph the pass gives up and returns undefined.
  */
-export function collectTerms(outputs: readonly Node[], log: Firing[]): Node[] | undefined {
+export function collectTerms(outputs: readonly Node[], log: Firing[], memo = new CollectMemo()): Node[] | undefined {
   const live = liveNodes(outputs);
-  const collector = new Collector(live, log);
+  memo.pass++;
+  const collector = new Collector(live, log, memo);
   for (const node of live) if (!collector.visit(node)) return undefined;
   return outputs.map((o) => collector.value(o));
 }
@@ -61,6 +62,34 @@ function isArithmetic(node: Node): boolean {
   return node.op === 'where' && (constantValue(b) === 0 || constantValue(c) === 0);
 }
 
+/** What one pass found for a node, as the next pass may replay it. */
+interface Seen {
+  pass: number;
+  /** Whether the node's context (read as a value, uses) is as in the pass before. */
+  sameContext: boolean;
+  read: boolean;
+  uses: number;
+  /** Whether this pass found the node as the pass before did (by replay, or anew). */
+  unchanged: boolean;
+  readonly poly?: Poly;
+  readonly value?: Node;
+  emitted?: Node;
+  /** Nodes asked for their value during the visit, in order, and the work of the visit besides. */
+  readonly asked: readonly Node[];
+  readonly work: number;
+}
+
+/**
+ * Results of earlier passes, kept between the rounds of one `simplify`: a node whose inputs were
+ * unchanged and seen in the same context gets the same sum, so on a chain a round redoes only
+ * what the last one changed. Replays ask the same values and count the same work, so the
+ * result (and the log) is what a pass from scratch gives.
+ */
+export class CollectMemo {
+  pass = 0;
+  readonly seen = new NodeMap<Seen>();
+}
+
 class Collector {
   private readonly polys = new NodeMap<Poly>();
   private readonly values = new NodeMap<Node>();
@@ -68,11 +97,15 @@ class Collector {
   private readonly read = new NodeMap<true>();
   private readonly uses = new NodeMap<number>();
   private work = 0;
+  /** Work of emitting values, and the values asked for, during the current visit. */
+  private valueWork = 0;
+  private asked?: Node[];
   private readonly budget: number;
 
   constructor(
     live: readonly Node[],
     private readonly log: Firing[],
+    private readonly memo: CollectMemo,
   ) {
     this.budget = FREE_WORK + WORK_PER_NODE * live.length;
     for (const node of live) {
@@ -87,25 +120,56 @@ class Collector {
 
   /** Reads a node as a sum or rebuilds it as an atom; false once the work budget is spent. */
   visit(node: Node): boolean {
+    const { pass, seen } = this.memo;
+    const before = seen.get(node);
+    const read = this.read.has(node);
+    const uses = this.uses.get(node) ?? 0;
+    const sameContext = before?.pass === pass - 1 && before.read === read && before.uses === uses;
+    const replay = before?.pass === pass - 1 && node.inputs.every((i) => seen.get(i)!.unchanged && seen.get(i)!.sameContext);
+    if (replay) {
+      for (const input of before.asked) this.value(input);
+      this.work += before.work;
+      if (before.poly) this.polys.set(node, before.poly);
+      else this.values.set(node, before.value!);
+      [before.pass, before.sameContext, before.read, before.uses, before.unchanged] = [pass, sameContext, read, uses, true];
+      return this.work <= this.budget;
+    }
+    const [work, valueWork] = [this.work, this.valueWork];
+    const asked: Node[] = (this.asked = []);
     const p = this.parse(node);
+    let poly: Poly | undefined;
+    let value: Node | undefined;
     if (p && isFinitePoly(p)) {
       this.work += p.size;
-      this.polys.set(node, p.size > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p);
+      poly = p.size > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p;
+      this.polys.set(node, poly);
     } else {
       const inputs = node.inputs.map((i) => this.value(i));
-      this.values.set(node, inputs.every((input, i) => input === node.inputs[i]) ? node : make(node.op, inputs, node.attrs));
+      value = inputs.every((input, i) => input === node.inputs[i]) ? node : make(node.op, inputs, node.attrs);
+      this.values.set(node, value);
     }
+    this.asked = undefined;
+    const own = this.work - work - (this.valueWork - valueWork);
+    const same = before?.pass === pass - 1 && (poly ? before.poly !== undefined && samePoly(poly, before.poly) : value === before.value);
+    seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted: same ? before.emitted : undefined, asked, work: own });
     return this.work <= this.budget;
   }
 
   /** The node's value as graph: atoms as rebuilt, sums emitted (once, where something reads them). */
   value(node: Node): Node {
+    this.asked?.push(node);
     const known = this.values.get(node);
     if (known) return known;
     const p = this.polys.get(node)!;
     const constant = constantOf(p);
-    let emitted = constant === undefined ? this.emit(node.graph, p) : uniformConstant(node.graph, constant, node.shape);
-    if (!sameShape(emitted.shape, node.shape)) emitted = make('broadcast_to', [emitted], { shape: node.shape });
+    if (constant === undefined) this.valueWork += p.size * p.size;
+    const seen = this.memo.seen.get(node)!;
+    let emitted = seen.emitted;
+    if (!emitted) {
+      emitted = constant === undefined ? this.emit(node.graph, p) : uniformConstant(node.graph, constant, node.shape);
+      if (!sameShape(emitted.shape, node.shape)) emitted = make('broadcast_to', [emitted], { shape: node.shape });
+      seen.emitted = emitted;
+    } else if (constant === undefined) this.work += p.size * p.size;
     if (emitted !== node) this.log.push({ rule: 'collect-terms', before: node, after: emitted });
     this.values.set(node, emitted);
     return emitted;
@@ -208,4 +272,15 @@ class Collector {
     const atom = factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 });
     return masks.reduce((acc, f) => mulPolys(acc, factorPoly(f)), atom);
   }
+}
+
+/** The same terms in the same order (orders of iteration decide how coefficients round). */
+function samePoly(a: Poly, b: Poly): boolean {
+  if (a.size !== b.size) return false;
+  const bs = b.entries();
+  for (const [key, t] of a) {
+    const [bKey, u] = bs.next().value!;
+    if (key !== bKey || !Object.is(t.coef, u.coef)) return false;
+  }
+  return true;
 }

@@ -31,8 +31,8 @@ const FIRINGS_PER_NODE = 16;
  */
 export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: Firing[], final = new NodeMap<Node>(), opaque?: Opaque): Node[] {
   const rulesFor = indexRules(rules);
-  const pending = new Map<Node, Node>();
-  const chain = new Map<Node, number>();
+  const pending = new NodeMap<Node>();
+  const chain = new NodeMap<number>();
   const active = new NodeMap<true>();
   let budget = FREE_FIRINGS;
   for (const output of outputs) {

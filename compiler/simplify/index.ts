@@ -3,7 +3,7 @@ import { graphStats } from '../stats.js';
 import { algebra } from './algebra.js';
 import { canonicalize } from './canonicalize.js';
 import { cleanup } from './cleanup.js';
-import { collectTerms } from './collect.js';
+import { CollectMemo, collectTerms } from './collect.js';
 import { rewrite, type Firing } from './engine.js';
 import { NodeMap } from './nodes.js';
 import type { Rule } from './pattern.js';
@@ -54,13 +54,14 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
 /** Rounds of every phase until nothing changes; `finals` remembers each phase's normal forms. */
 function run(outputs: readonly Node[], rounds: number, collect: boolean, finals: NodeMap<Node>[]): { outputs: Node[]; log: Firing[] } {
   const log: Firing[] = [];
+  const memo = new CollectMemo();
   let current = [...outputs];
   for (let round = 0; round < rounds; round++) {
     let next = current;
     for (const [i, phase] of phases.entries()) {
       next = rewrite(next, phase.rules, log, finals[i]);
       if (!collect || !phase.collect) continue;
-      const collected = collectTerms(next, log);
+      const collected = collectTerms(next, log, memo);
       if (!collected) return { outputs: current, log: [] };
       next = collected;
     }

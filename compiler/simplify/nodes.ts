@@ -2,23 +2,29 @@ import type { Node } from '../graph.js';
 
 /** A map from the nodes of one graph, stored by node id: on big graphs much faster than a Map. */
 export class NodeMap<T> {
-  private readonly values: (T | undefined)[] = [];
+  private values: (T | undefined)[] = [];
 
   get(node: Node): T | undefined {
-    return this.values[node.id];
+    return node.id < this.values.length ? this.values[node.id] : undefined; // out-of-bounds reads are slow
   }
 
   has(node: Node): boolean {
-    return this.values[node.id] !== undefined;
+    return this.get(node) !== undefined;
   }
 
   set(node: Node, value: T): void {
-    while (this.values.length < node.id) this.values.push(undefined);
+    if (node.id >= this.values.length) this.grow(Math.max(node.id + 1, node.graph.nodes.length, 2 * this.values.length));
     this.values[node.id] = value;
   }
 
   delete(node: Node): void {
     if (node.id < this.values.length) this.values[node.id] = undefined;
+  }
+
+  private grow(size: number): void {
+    const values = new Array<T | undefined>(size).fill(undefined);
+    for (let i = 0; i < this.values.length; i++) values[i] = this.values[i];
+    this.values = values;
   }
 }
 
