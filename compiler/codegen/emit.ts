@@ -1,7 +1,7 @@
 import { sizeExpr } from '../ops/loops.js';
 import { staticSize, type Shape } from '../shape.js';
 import { gemmHelper } from './gemm.js';
-import { jsNumber, jsString } from './literals.js';
+import { jsNumber, jsString, jsTypedArray } from './literals.js';
 import { flatOffsets, planModule, type ModulePlan } from './plan.js';
 import { prelude } from './prelude.js';
 import type { Program } from './program.js';
@@ -33,9 +33,9 @@ export function emitModule(program: Program, language: Language): string {
   out.push(`export const signature = ${signatureLiteral(program)}${t(' as const')};`, '');
   out.push('/** Initial values of the params (flat, row-major): what a param that is not fed takes. */');
   out.push(`export const initialParams${t(`: { readonly [name: string]: ${storage} }`)} = {`);
-  for (const p of program.params) out.push(`  ${jsString(p.name)}: ${storage}.from([${p.init.map(jsNumber).join(', ')}]),`);
+  for (const p of program.params) out.push(`  ${jsString(p.name)}: ${jsTypedArray(storage, p.init)},`);
   out.push('};', '');
-  for (const c of plan.constants) out.push(`const ${names.get(c)} = ${storage}.from([${(c.attrs.value as number[]).map(jsNumber).join(', ')}]);`);
+  for (const c of plan.constants) out.push(`const ${names.get(c)} = ${jsTypedArray(storage, c.attrs.value as number[])};`);
   out.push(`const $none${t(`: ${storage}`)} = new ${storage}(0);`, '');
   if (plan.gemm) out.push(gemmHelper(storage, ts));
   out.push(...plan.moduleCode);

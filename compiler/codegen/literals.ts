@@ -19,3 +19,10 @@ export function jsOperand(value: number): string {
   const text = jsNumber(value);
   return text.startsWith('-') ? `(${text})` : text;
 }
+
+/** A typed array of `values`: a uniform one (zeros, ones, a fill) as a fill, so big inits stay small. */
+export function jsTypedArray(storage: string, values: readonly number[]): string {
+  const uniform = values.length > 1 && values.every((v) => Object.is(v, values[0]));
+  if (!uniform) return `${storage}.from([${values.map(jsNumber).join(', ')}])`;
+  return Object.is(values[0], 0) ? `new ${storage}(${values.length})` : `new ${storage}(${values.length}).fill(${jsNumber(values[0])})`;
+}
