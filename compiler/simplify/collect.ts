@@ -88,6 +88,8 @@ interface Seen {
 export class CollectMemo {
   pass = 0;
   readonly seen = new NodeMap<Seen>();
+  /** The sum each emitted node was emitted for: read as that sum again, it is its own emission. */
+  readonly sources = new NodeMap<Poly>();
 }
 
 class Collector {
@@ -151,7 +153,9 @@ class Collector {
     this.asked = undefined;
     const own = this.work - work - (this.valueWork - valueWork);
     const same = before?.pass === pass - 1 && (poly ? before.poly !== undefined && samePoly(poly, before.poly) : value === before.value);
-    seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted: same ? before.emitted : undefined, asked, work: own });
+    const source = poly && this.memo.sources.get(node);
+    const emitted = same ? before.emitted : source && samePoly(poly!, source) ? node : undefined;
+    seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted, asked, work: own });
     return this.work <= this.budget;
   }
 
@@ -169,6 +173,7 @@ class Collector {
       emitted = constant === undefined ? this.emit(node.graph, p) : uniformConstant(node.graph, constant, node.shape);
       if (!sameShape(emitted.shape, node.shape)) emitted = make('broadcast_to', [emitted], { shape: node.shape });
       seen.emitted = emitted;
+      if (!this.memo.sources.has(emitted)) this.memo.sources.set(emitted, p);
     } else if (constant === undefined) this.work += p.size * p.size;
     if (emitted !== node) this.log.push({ rule: 'collect-terms', before: node, after: emitted });
     this.values.set(node, emitted);
@@ -264,12 +269,17 @@ class Collector {
     return polyOfTerms([{ coef: Math.pow(t.coef, k), factors }]);
   }
 
-  /** A sum as one atom; masks common to its terms stay outside, so they still guard what they multiply. */
+  /**
+   * A sum as one atom; masks common to its terms stay outside, so they still guard what they
+   * multiply, and so does the coefficient of a single term, so that coefficients meet in one pass.
+   */
   private atomize(p: Poly, like: Node): Poly {
     const terms = [...p.values()];
     const masks = commonFactors(terms).filter((f) => f.mask);
     const rest = terms.map((t) => divideTerm(t, masks));
-    const atom = factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 });
+    const coef = rest.length === 1 ? rest[0].coef : 1;
+    if (coef !== 1) rest[0] = { coef: 1, factors: rest[0].factors };
+    const atom = scalePoly(factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 }), coef);
     return masks.reduce((acc, f) => mulPolys(acc, factorPoly(f)), atom);
   }
 }

@@ -95,7 +95,9 @@ function matchAll(
 ): boolean {
   const mark = trail.length;
   const last = inputs.length - 1;
-  if (patterns.every((p, i) => matchInto(p, inputs[swap ? last - i : i], bindings, trail, opaque))) return true;
+  let i = 0;
+  while (i < patterns.length && matchInto(patterns[i], inputs[swap ? last - i : i], bindings, trail, opaque)) i++;
+  if (i === patterns.length) return true;
   while (trail.length > mark) delete bindings[trail.pop()!];
   return false;
 }
