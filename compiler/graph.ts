@@ -50,8 +50,10 @@ export class Graph {
   constructor(readonly dtype: DType = 'float64') {}
 
   /** The node computing `op` of `inputs`; an existing identical node is returned as is. */
-  apply(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
+  apply(op: OpName, given: readonly Node[], attrs: Attrs = {}): Node {
     const def = opTable[op];
+    // Commutative operands in one canonical order, so a·b and b·a are one node.
+    const inputs = def.commutative && given.length === 2 && compareOperands(given[0], given[1]) > 0 ? [given[1], given[0]] : given;
     if (def.arity !== 'variadic' && inputs.length !== def.arity) {
       throw new SymgradError('', `${op} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${inputs.length}`);
     }
@@ -127,6 +129,16 @@ export class Graph {
   leaves(kind: 'input' | 'param'): Node[] {
     return this.nodes.filter((n) => n.op === kind);
   }
+}
+
+/** Canonical order of commutative operands: non-constants by id, then constants. */
+function compareOperands(a: Node, b: Node): number {
+  return Number(isConstant(a)) - Number(isConstant(b)) || a.id - b.id;
+}
+
+/** A constant or a broadcast constant. */
+function isConstant(node: Node): boolean {
+  return node.op === 'constant' || (node.op === 'broadcast_to' && node.inputs[0].op === 'constant');
 }
 
 /** A canonical text for attributes: sorted keys, exact numbers (-0, NaN and ±Infinity kept apart). */

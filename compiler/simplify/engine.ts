@@ -1,7 +1,7 @@
 import type { Node } from '../graph.js';
 import { sameShape } from '../shape.js';
 import type { OpName } from '../ops/table.js';
-import { isSorted, make } from './make.js';
+import { make } from './make.js';
 import { NodeMap } from './nodes.js';
 import type { Opaque, Rule } from './pattern.js';
 
@@ -77,11 +77,11 @@ export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: F
   return outputs.map((o) => final.get(o)!);
 }
 
-/** The node on final inputs (operands of a commutative op sorted); the node itself if nothing changed. */
+/** The node on final inputs (graph.apply sorts the operands of a commutative op); the node itself if nothing changed. */
 function rebuild(node: Node, final: NodeMap<Node>): Node {
   let same = true;
   for (const input of node.inputs) same &&= final.get(input) === input;
-  if (same && (!node.def.commutative || isSorted(node.inputs))) return node;
+  if (same) return node;
   return make(node.op, node.inputs.map((input) => final.get(input)!), node.attrs);
 }
 

@@ -1,28 +1,10 @@
 import { scalar } from '../builder.js';
 import type { Attrs, Graph, Node } from '../graph.js';
-import { opTable, type OpName } from '../ops/table.js';
+import type { OpName } from '../ops/table.js';
 
-/**
- * Canonical operand order of commutative ops: non-constants by id (so a node's inputs come before
- * anything built from them), then constants. Sorting replaces swapped copies of every rule.
- */
-export function compareOperands(a: Node, b: Node): number {
-  return Number(isConstant(a)) - Number(isConstant(b)) || a.id - b.id;
-}
-
-export function isSorted(inputs: readonly Node[]): boolean {
-  return inputs.every((input, i) => i === 0 || compareOperands(inputs[i - 1], input) <= 0);
-}
-
-/** A constant or a broadcast constant. */
-export function isConstant(node: Node): boolean {
-  return node.op === 'constant' || (node.op === 'broadcast_to' && node.inputs[0].op === 'constant');
-}
-
-/** `graph.apply` with commutative operands in canonical order. */
+/** `graph.apply` on the inputs' graph (it puts commutative operands in canonical order). */
 export function make(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
-  const ordered = opTable[op].commutative ? [...inputs].sort(compareOperands) : inputs;
-  return inputs[0].graph.apply(op, ordered, attrs);
+  return inputs[0].graph.apply(op, inputs, attrs);
 }
 
 const numbers = new WeakMap<Graph, Map<string, Node>>();

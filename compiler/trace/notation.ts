@@ -24,9 +24,9 @@ const RENAMED: Readonly<Record<string, string>> = { log: 'ln' };
 /**
  * An expression in the lecture's notation (`ln(v0)`, `v̄3·v0 + v̄4·cos(v1)`). `name` gives the
  * nodes shown by name (trace rows, adjoint symbols); scalar constants print as numbers and every
- * other node is written out in place.
+ * other node is written out in place. `leading` operands of a commutative op are written first.
  */
-export function notation(node: Node, name: (node: Node) => string | undefined): string {
+export function notation(node: Node, name: (node: Node) => string | undefined, leading: (node: Node) => boolean = () => false): string {
   const show = (n: Node): { text: string; precedence: number } => {
     const named = name(n);
     if (named !== undefined) return { text: named, precedence: ATOM };
@@ -35,7 +35,9 @@ export function notation(node: Node, name: (node: Node) => string | undefined): 
     if (n.op === 'input' || n.op === 'param') return { text: n.attrs.name as string, precedence: ATOM };
     const infix = INFIX[n.op];
     if (infix && n.inputs.length === 2) {
-      const [left, right] = n.inputs.map(show);
+      // The graph orders commutative operands by id; the lecture writes the adjoint first (v̄3·v0).
+      const swap = n.def.commutative && leading(n.inputs[1]) && !leading(n.inputs[0]);
+      const [left, right] = (swap ? [n.inputs[1], n.inputs[0]] : n.inputs).map(show);
       const wrapRight = right.precedence < infix.precedence || (right.precedence === infix.precedence && !ASSOCIATIVE.has(n.op));
       // `^` is right-associative: its left operand needs parentheses at equal precedence.
       const wrapLeft = left.precedence < infix.precedence || (n.op === 'pow' && left.precedence === infix.precedence);

@@ -103,7 +103,7 @@ function adjointRows(
       }
     }
     if (terms.length > 0) connected.add(v);
-    const expression = v === y ? notation(seed, () => undefined) : terms.map((t) => notation(t, name)).join(' + ') || '0';
+    const expression = v === y ? notation(seed, () => undefined) : terms.map((t) => notation(t, name, (n) => bars.has(n))).join(' + ') || '0';
     const names = [...spec.derivativeCalls]
       .filter(([name, calls]) => calls.some((c) => c.fn === 'grad' && c.args[0] === y && c.args[1] === v && c.node === spec.names.get(name)))
       .map(([name]) => name);
