@@ -7,7 +7,7 @@ import type { Shape } from './shape.js';
 export type Operand = Node | number;
 
 /** The graph shared by the operands (numbers take it from their node neighbours). */
-export function graphOf(operands: readonly Operand[]): Graph {
+function graphOf(operands: readonly Operand[]): Graph {
   for (const x of operands) if (typeof x !== 'number') return x.graph;
   throw new SymgradError('', 'an operation needs at least one node argument');
 }
