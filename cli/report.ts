@@ -34,7 +34,7 @@ function describe(error: unknown, file: string): string {
   return `${file}: internal error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Control characters, line and paragraph separators and bidirectional overrides, as `\uXXXX`. */
+/** Control characters, line and paragraph separators and bidirectional overrides, written as `\u` escapes (`\u2028`). */
 function printable(text: string): string {
   return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -54,11 +54,12 @@ export function registerStats(program: Command, io: Io): void {
 export function specStats(spec: LoadedSpec, dims: Readonly<Record<string, number>> = {}): SpecStats {
   const outputs = spec.outputs.map((o) => o.node);
   // Forward: what the outputs need that neither came from a derivative call nor uses one.
+  const needed = ancestors(outputs);
   const derived = new Set<Node>();
-  for (const node of ancestors(outputs)) {
+  for (const node of needed) {
     if (spec.derivativeNodes.has(node) || node.inputs.some((input) => derived.has(input))) derived.add(node);
   }
-  const forward = graphStats(ancestors(outputs).filter((n) => !derived.has(n)), dims);
+  const forward = graphStats(needed.filter((n) => !derived.has(n)), dims);
   return { forward, expanded: graphStats(outputs, dims), simplified: graphStats(simplify(outputs), dims) };
 }
 

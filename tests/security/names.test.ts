@@ -28,7 +28,7 @@ function declaring(section: string, name: string): object {
   return { ...decl[section], outputs: [name] };
 }
 
-/** What the one error line shows of `text`: control characters and separators as \uXXXX. */
+/** What the one error line shows of `text`: control characters and separators as `\u` escapes (`\u2028`). */
 const shown = (text: string) => text.replace(/[\x00-\x1f\u2028\u2029\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 describe('a hostile spec name is rejected with one error line naming it', () => {
