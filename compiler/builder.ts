@@ -1,5 +1,6 @@
 import { SymgradError } from './errors.js';
-import type { Attrs, Graph, Node } from './graph.js';
+import { NO_ATTRS, type Attrs } from './attrs.js';
+import type { Graph, Node } from './graph.js';
 import type { OpName } from './ops/table.js';
 import type { Shape } from './shape.js';
 
@@ -13,7 +14,7 @@ function graphOf(operands: readonly Operand[]): Graph {
 }
 
 /** Apply an op to operands, lifting numbers to scalar constants of the same graph. */
-export function apply(op: OpName, operands: readonly Operand[], attrs: Attrs = {}): Node {
+export function apply(op: OpName, operands: readonly Operand[], attrs: Attrs = NO_ATTRS): Node {
   const graph = graphOf(operands);
   return graph.apply(op, operands.map((x) => (typeof x === 'number' ? scalar(graph, x) : x)), attrs);
 }

@@ -1,11 +1,12 @@
+import { attrsKey, NO_ATTRS, type Attrs } from './attrs.js';
 import { SymgradError } from './errors.js';
+import { InternTable } from './intern.js';
 import type { OpDef } from './ops/op.js';
 import { opTable, type OpName } from './ops/table.js';
 import { showShape, staticSize, type Shape } from './shape.js';
 
 export type DType = 'float64' | 'float32';
-export type AttrValue = number | boolean | string | readonly number[] | Shape;
-export type Attrs = Readonly<Record<string, AttrValue>>;
+export type { AttrValue, Attrs } from './attrs.js';
 
 /** An immutable, hash-consed node: building the same (op, inputs, attrs) twice gives the same node. */
 export class Node {
@@ -39,8 +40,9 @@ export class Node {
  */
 export class Graph {
   readonly nodes: Node[] = [];
-  private readonly interned = new Map<string, Node>();
-  private readonly consumerLists: Node[][] = [];
+  private readonly interned = new InternTable();
+  /** Consumers by node id: most nodes have one, held without an array (big graphs stay small). */
+  private readonly consumerLists: (Node | Node[] | undefined)[] = [];
   /** Label given to nodes built from now on (the spec loader sets it per spec node). */
   label = '';
   /** Initial values (flat, row-major) of params, by name. */
@@ -50,7 +52,7 @@ export class Graph {
   constructor(readonly dtype: DType = 'float64') {}
 
   /** The node computing `op` of `inputs`; an existing identical node is returned as is. */
-  apply(op: OpName, given: readonly Node[], attrs: Attrs = {}): Node {
+  apply(op: OpName, given: readonly Node[], attrs: Attrs = NO_ATTRS): Node {
     const def = opTable[op];
     // Commutative operands in one canonical order, so a·b and b·a are one node.
     const inputs = def.commutative && given.length === 2 && compareOperands(given[0], given[1]) > 0 ? [given[1], given[0]] : given;
@@ -61,9 +63,8 @@ export class Graph {
       if (input.graph !== this) throw new SymgradError('', `${op}: an argument belongs to another graph`);
     }
     // Look up the attributes as given first: a hit skips the shape rule.
-    const ids = inputs.map((n) => n.id).join(',');
-    const givenKey = `${op}(${ids}|${attrsKey(attrs)})`;
-    const known = this.interned.get(givenKey);
+    const givenText = attrsKey(attrs);
+    const known = this.interned.find(op, inputs, givenText);
     if (known) return known;
     let inferred: ReturnType<OpDef['infer']>;
     try {
@@ -73,18 +74,18 @@ export class Graph {
       throw error;
     }
     const finalAttrs = inferred.attrs ?? attrs;
-    const key = `${op}(${ids}|${attrsKey(finalAttrs)})`;
-    const existing = this.interned.get(key);
+    const text = inferred.attrs ? attrsKey(finalAttrs) : givenText;
+    const existing = text === givenText ? undefined : this.interned.find(op, inputs, text);
     if (existing) {
-      this.interned.set(givenKey, existing);
+      this.interned.add(existing, givenText);
       return existing;
     }
     const node = new Node(this, this.nodes.length, op, inputs, finalAttrs, inferred.shape, this.label);
     this.nodes.push(node);
-    this.consumerLists.push([]);
-    this.interned.set(key, node);
-    this.interned.set(givenKey, node);
-    for (const input of new Set(inputs)) this.consumerLists[input.id].push(node);
+    this.consumerLists.push(undefined);
+    this.interned.add(node, text);
+    if (text !== givenText) this.interned.add(node, givenText);
+    inputs.forEach((input, i) => inputs.indexOf(input) === i && this.addConsumer(input, node));
     return node;
   }
 
@@ -122,7 +123,15 @@ export class Graph {
 
   /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
   getConsumers(node: Node): readonly Node[] {
-    return this.consumerLists[node.id];
+    const consumers = this.consumerLists[node.id];
+    return consumers === undefined ? [] : Array.isArray(consumers) ? consumers : [consumers];
+  }
+
+  private addConsumer(input: Node, consumer: Node): void {
+    const consumers = this.consumerLists[input.id];
+    if (consumers === undefined) this.consumerLists[input.id] = consumer;
+    else if (Array.isArray(consumers)) consumers.push(consumer);
+    else this.consumerLists[input.id] = [consumers, consumer];
   }
 
   /** The leaf nodes of kind `input` or `param`, by name. */
@@ -139,19 +148,4 @@ function compareOperands(a: Node, b: Node): number {
 /** A constant or a broadcast constant. */
 function isConstant(node: Node): boolean {
   return node.op === 'constant' || (node.op === 'broadcast_to' && node.inputs[0].op === 'constant');
-}
-
-/** A canonical text for attributes: sorted keys, exact numbers (-0, NaN and ±Infinity kept apart). */
-function attrsKey(attrs: Attrs): string {
-  return Object.keys(attrs)
-    .sort()
-    .map((k) => `${k}=${valueKey(attrs[k])}`)
-    .join(';');
-}
-
-function valueKey(value: AttrValue): string {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'boolean') return String(value);
-  return `[${value.map(valueKey).join(',')}]`;
 }

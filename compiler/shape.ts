@@ -21,6 +21,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** NumPy broadcasting: align on the right; equal dims, or a 1, broadcast. Names must match exactly. */
 export function broadcastShapes(shapes: readonly Shape[]): Shape {
+  // Shapes are immutable: a result equal to an input shape is that shape (big graphs keep fewer arrays).
+  if (shapes.length > 0 && shapes.every((s) => sameShape(s, shapes[0]))) return shapes[0];
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: Dim[] = [];
   for (let k = 0; k < rank; k++) {

@@ -1,8 +1,15 @@
 import type { Node } from './graph.js';
-import { liveNodes } from './simplify/nodes.js';
+import { liveNodes } from './nodes.js';
 import type { Shape } from './shape.js';
 
 const LEAVES = new Set(['input', 'param', 'constant']);
+
+/** The op nodes reachable from `outputs`, as `graphStats` counts them, without the flops. */
+export function countOps(outputs: readonly Node[]): number {
+  let nodes = 0;
+  for (const node of liveNodes(outputs)) if (!LEAVES.has(node.op)) nodes++;
+  return nodes;
+}
 
 /**
  * Op nodes reachable from `outputs` (inputs, params and constants are not counted) and their

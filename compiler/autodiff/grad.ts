@@ -1,6 +1,7 @@
 import { apply, scalar, zerosLike } from '../builder.js';
 import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
+import { NodeMap } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
 import { stabilizeForGrad } from '../simplify/stabilize.js';
 import { pruneBetween } from './prune.js';
@@ -23,13 +24,16 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
   const y = stabilizeForGrad(unstable, targets);
   const graph = y.graph;
   const between = pruneBetween(targets, y);
-  const gradTable = new Map<Node, Node | null>([[y, seed]]);
-  const masks = new Map<Node, Node | null>();
-  const bprops = new Map<Node, readonly (Node | null)[]>();
-  const order = [...between].sort((a, b) => b.id - a.id);
-  for (const v of order) {
-    if (gradTable.has(v)) continue;
-    const contributions: { gradient: Node; mask: Node | null }[] = [];
+  const gradTable = new NodeMap<Node | null>();
+  gradTable.set(y, seed);
+  const masks = new NodeMap<Node | null>();
+  const bprops = new NodeMap<readonly (Node | null)[]>();
+  const first = Math.min(...targets.map((t) => t.id));
+  for (let id = y.id - 1; id >= first; id--) {
+    const v = graph.nodes[id];
+    if (!between.has(v)) continue;
+    const gradients: Node[] = [];
+    const branchMasks: (Node | null)[] = [];
     for (const consumer of graph.getConsumers(v)) {
       const d = between.has(consumer) ? gradTable.get(consumer) : null;
       if (!d) continue;
@@ -38,17 +42,16 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
         bprop = consumer.def.vjp?.(consumer, d) ?? [];
         bprops.set(consumer, bprop);
       }
-      consumer.inputs.forEach((input, i) => {
-        const g = input === v ? bprop[i] : null;
-        if (!g) return;
+      for (let i = 0; i < consumer.inputs.length; i++) {
+        const g = consumer.inputs[i] === v ? bprop[i] : null;
+        if (!g) continue;
         const mask = branchMask(consumer, i, masks.get(consumer) ?? null);
-        const gradient = unbroadcast(mask ? apply('where', [mask, g, 0]) : g, v.shape);
-        contributions.push({ gradient, mask });
-      });
+        gradients.push(unbroadcast(mask ? apply('where', [mask, g, 0]) : g, v.shape));
+        branchMasks.push(mask);
+      }
     }
-    masks.set(v, eitherMask(contributions.map((c) => c.mask)));
-    const sum = contributions.map((c) => c.gradient).reduce<Node | null>((a, b) => (a ? apply('add', [a, b]) : b), null);
-    gradTable.set(v, sum);
+    masks.set(v, eitherMask(branchMasks));
+    gradTable.set(v, gradients.length === 0 ? null : gradients.reduce((a, b) => apply('add', [a, b])));
   }
   return targets.map((t) => gradTable.get(t) ?? zerosLike(graph, t.shape));
 }

@@ -88,7 +88,7 @@ export function elementwiseDef(spec: ElementwiseSpec): OpDef {
     arity: spec.arity,
     keywords: spec.keywords,
     commutative: spec.commutative,
-    infer: (inputs, attrs) => ({ shape: broadcastShapes(inputs), attrs: { ...spec.defaults, ...attrs } }),
+    infer: (inputs, attrs) => ({ shape: broadcastShapes(inputs), attrs: spec.defaults && { ...spec.defaults, ...attrs } }),
     evaluate: (out, inputs, attrs, shape) => evaluateElementwise(out, inputs, shape, (args) => spec.compute(args, attrs)),
     vjp: spec.vjp,
     jvp: spec.jvp ?? (spec.vjp && jvpFromVjp(spec.vjp)),

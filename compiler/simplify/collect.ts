@@ -1,11 +1,11 @@
 import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
+import { liveNodes, NodeMap } from '../nodes.js';
 import { sameShape } from '../shape.js';
 import { emitPoly } from './emit.js';
-import { uniformConstant } from './fold.js';
 import type { Firing } from './engine.js';
+import { uniformConstant } from './fold.js';
 import { make } from './make.js';
-import { liveNodes, NodeMap } from './nodes.js';
 import {
   addPolys,
   commonFactors,

@@ -1,8 +1,8 @@
 import type { Node } from '../graph.js';
-import { sameShape } from '../shape.js';
+import { NodeMap } from '../nodes.js';
 import type { OpName } from '../ops/table.js';
+import { sameShape } from '../shape.js';
 import { make } from './make.js';
-import { NodeMap } from './nodes.js';
 import type { Opaque, Rule } from './pattern.js';
 
 /** One firing, as reported to `explain`. */

@@ -1,11 +1,11 @@
 import type { Node } from '../graph.js';
-import { graphStats } from '../stats.js';
+import { NodeMap } from '../nodes.js';
+import { countOps } from '../stats.js';
 import { algebra } from './algebra.js';
 import { canonicalize } from './canonicalize.js';
 import { cleanup } from './cleanup.js';
 import { CollectMemo, collectTerms } from './collect.js';
 import { rewrite, type Firing } from './engine.js';
-import { NodeMap } from './nodes.js';
 import type { Rule } from './pattern.js';
 import { stabilize } from './stabilize.js';
 
@@ -46,7 +46,7 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
   const finals = phases.map(() => new NodeMap<Node>());
   const rules = run(outputs, rounds, false, finals);
   const collected = run(rules.outputs, rounds, true, finals);
-  const best = graphStats(collected.outputs).nodes <= graphStats(rules.outputs).nodes ? [rules, collected] : [rules];
+  const best = countOps(collected.outputs) <= countOps(rules.outputs) ? [rules, collected] : [rules];
   for (const { rule, before, after } of best.flatMap((r) => r.log)) options.explain?.(rule, before, after);
   return best[best.length - 1].outputs;
 }

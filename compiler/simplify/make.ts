@@ -1,9 +1,10 @@
 import { scalar } from '../builder.js';
-import type { Attrs, Graph, Node } from '../graph.js';
+import { NO_ATTRS, type Attrs } from '../attrs.js';
+import type { Graph, Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 
 /** `graph.apply` on the inputs' graph (it puts commutative operands in canonical order). */
-export function make(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
+export function make(op: OpName, inputs: readonly Node[], attrs: Attrs = NO_ATTRS): Node {
   return inputs[0].graph.apply(op, inputs, attrs);
 }
 

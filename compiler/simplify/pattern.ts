@@ -17,6 +17,8 @@ export type Pattern =
 
 export type Arg = Pattern | number;
 export type Match = Readonly<Record<string, Node>>;
+/** Bindings while matching: names undone by a failed attempt are set to undefined. */
+type Bindings = Record<string, Node | undefined>;
 
 export const v = (name: string): Pattern => ({ kind: 'var', name });
 
@@ -49,12 +51,13 @@ export type Opaque = (node: Node) => boolean;
 
 /** The bindings if `pattern` matches `node`. */
 export function match(pattern: Pattern, node: Node, opaque?: Opaque): Match | undefined {
-  const bindings: Record<string, Node> = {};
-  return matchInto(pattern, node, bindings, [], opaque) ? bindings : undefined;
+  if (pattern.kind === 'op' && (node.op !== pattern.op || node.inputs.length !== pattern.args.length)) return undefined;
+  const bindings: Bindings = {};
+  return matchInto(pattern, node, bindings, [], opaque) ? (bindings as Match) : undefined;
 }
 
 /** Names bound during a match attempt go on `trail`, so a failed attempt can be undone. */
-function matchInto(pattern: Pattern, node: Node, bindings: Record<string, Node>, trail: string[], opaque?: Opaque): boolean {
+function matchInto(pattern: Pattern, node: Node, bindings: Bindings, trail: string[], opaque?: Opaque): boolean {
   switch (pattern.kind) {
     case 'var': {
       const bound = bindings[pattern.name];
@@ -89,7 +92,7 @@ function matchAll(
   patterns: readonly Pattern[],
   inputs: readonly Node[],
   swap: boolean,
-  bindings: Record<string, Node>,
+  bindings: Bindings,
   trail: string[],
   opaque?: Opaque,
 ): boolean {
@@ -98,7 +101,7 @@ function matchAll(
   let i = 0;
   while (i < patterns.length && matchInto(patterns[i], inputs[swap ? last - i : i], bindings, trail, opaque)) i++;
   if (i === patterns.length) return true;
-  while (trail.length > mark) delete bindings[trail.pop()!];
+  while (trail.length > mark) bindings[trail.pop()!] = undefined; // not `delete`, which makes the object a slow dictionary
   return false;
 }
 

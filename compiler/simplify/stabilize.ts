@@ -1,7 +1,7 @@
 import { apply } from '../builder.js';
 import type { Node } from '../graph.js';
+import { NodeMap } from '../nodes.js';
 import { rewrite, type Firing } from './engine.js';
-import { NodeMap } from './nodes.js';
 import { bind, P, rule, v, type Rule } from './pattern.js';
 
 const x = v('x');

@@ -1,5 +1,6 @@
 import { SymgradError } from '../errors.js';
-import { Graph, type Attrs, type DType, type Node } from '../graph.js';
+import { NO_ATTRS, type Attrs } from '../attrs.js';
+import { Graph, type DType, type Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 import { showShape, type Shape } from '../shape.js';
 
@@ -51,7 +52,7 @@ export class LimitedGraph extends Graph {
     super(dtype);
   }
 
-  override apply(op: OpName, inputs: readonly Node[], attrs: Attrs = {}): Node {
+  override apply(op: OpName, inputs: readonly Node[], attrs: Attrs = NO_ATTRS): Node {
     const count = this.nodes.length;
     const node = super.apply(op, inputs, attrs);
     if (this.nodes.length > count) this.check(node);

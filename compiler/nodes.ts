@@ -1,4 +1,4 @@
-import type { Node } from '../graph.js';
+import type { Node } from './graph.js';
 
 /** A map from the nodes of one graph, stored by node id: on big graphs much faster than a Map. */
 export class NodeMap<T> {
