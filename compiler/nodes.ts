@@ -28,6 +28,24 @@ export class NodeMap<T> {
   }
 }
 
+/** Counts (or flags) by node id, 0 where never set: a typed array, which the garbage collector never scans. */
+export class NodeCounts {
+  private counts = new Int32Array(0);
+
+  get(node: Node): number {
+    return node.id < this.counts.length ? this.counts[node.id] : 0;
+  }
+
+  set(node: Node, count: number): void {
+    if (node.id >= this.counts.length) {
+      const counts = new Int32Array(Math.max(node.id + 1, node.graph.nodes.length, 2 * this.counts.length));
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    this.counts[node.id] = count;
+  }
+}
+
 /** The nodes `outputs` depend on, themselves included, in id (so topological) order; no sorting. */
 export function liveNodes(outputs: readonly Node[]): Node[] {
   if (outputs.length === 0) return [];

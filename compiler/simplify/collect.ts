@@ -1,6 +1,6 @@
 import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
-import { liveNodes, NodeMap } from '../nodes.js';
+import { liveNodes, NodeCounts, NodeMap } from '../nodes.js';
 import { sameShape } from '../shape.js';
 import { emitPoly } from './emit.js';
 import type { Firing } from './engine.js';
@@ -90,14 +90,22 @@ export class CollectMemo {
   readonly seen = new NodeMap<Seen>();
   /** The sum each emitted node was emitted for: read as that sum again, it is its own emission. */
   readonly sources = new NodeMap<Poly>();
+  private readonly atoms = new NodeMap<Poly>();
+
+  /** The sum that is just the atom (to the power 1), made once per atom. */
+  atomPoly(atom: Node): Poly {
+    let p = this.atoms.get(atom);
+    if (!p) this.atoms.set(atom, (p = factorPoly({ atom, power: 1 })));
+    return p;
+  }
 }
 
 class Collector {
   private readonly polys = new NodeMap<Poly>();
   private readonly values = new NodeMap<Node>();
   /** Nodes read as values (by a non-arithmetic op, or as a condition), and nodes read more than once. */
-  private readonly read = new NodeMap<true>();
-  private readonly uses = new NodeMap<number>();
+  private readonly read = new NodeCounts();
+  private readonly uses = new NodeCounts();
   private work = 0;
   /** Work of emitting values, and the values asked for, during the current visit. */
   private valueWork = 0;
@@ -114,8 +122,8 @@ class Collector {
       const arithmetic = isArithmetic(node);
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i];
-        if (!arithmetic || (node.op === 'where' && i === 0)) this.read.set(input, true);
-        this.uses.set(input, (this.uses.get(input) ?? 0) + 1);
+        if (!arithmetic || (node.op === 'where' && i === 0)) this.read.set(input, 1);
+        this.uses.set(input, this.uses.get(input) + 1);
       }
     }
   }
@@ -124,8 +132,8 @@ class Collector {
   visit(node: Node): boolean {
     const { pass, seen } = this.memo;
     const before = seen.get(node);
-    const read = this.read.has(node);
-    const uses = this.uses.get(node) ?? 0;
+    const read = this.read.get(node) === 1;
+    const uses = this.uses.get(node);
     const sameContext = before?.pass === pass - 1 && before.read === read && before.uses === uses;
     const replay = before?.pass === pass - 1 && node.inputs.every((i) => seen.get(i)!.unchanged && seen.get(i)!.sameContext);
     if (replay) {
@@ -187,8 +195,8 @@ class Collector {
    */
   private polyOf(node: Node): Poly {
     const p = this.polys.get(node);
-    const copy = p && (constantOf(p) !== undefined || (!this.read.has(node) && (p.size <= SHARED_TERMS || this.uses.get(node) === 1)));
-    return copy ? p : factorPoly({ atom: this.value(node), power: 1 });
+    const copy = p && (constantOf(p) !== undefined || (this.read.get(node) === 0 && (p.size <= SHARED_TERMS || this.uses.get(node) === 1)));
+    return copy ? p : this.memo.atomPoly(this.value(node));
   }
 
   private emit(graph: Graph, p: Poly): Node {

@@ -1,5 +1,5 @@
 import type { Node } from '../graph.js';
-import { NodeMap } from '../nodes.js';
+import { NodeCounts, NodeMap } from '../nodes.js';
 import type { OpName } from '../ops/table.js';
 import { sameShape } from '../shape.js';
 import { make } from './make.js';
@@ -32,8 +32,8 @@ const FIRINGS_PER_NODE = 16;
 export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: Firing[], final = new NodeMap<Node>(), opaque?: Opaque): Node[] {
   const rulesFor = indexRules(rules);
   const pending = new NodeMap<Node>();
-  const chain = new NodeMap<number>();
-  const active = new NodeMap<true>();
+  const chain = new NodeCounts();
+  const active = new NodeCounts();
   let budget = FREE_FIRINGS;
   for (const output of outputs) {
     const stack = [output];
@@ -41,15 +41,15 @@ export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: F
       const node = stack[stack.length - 1];
       if (final.has(node)) {
         stack.pop();
-        active.delete(node);
+        active.set(node, 0);
         continue;
       }
-      active.set(node, true);
+      active.set(node, 1);
       const next = pending.get(node);
       if (next) {
         const done = final.get(next);
         if (done) final.set(node, done);
-        else if (active.has(next)) final.set(node, node); // a cycle of rules: keep this form
+        else if (active.get(next) === 1) final.set(node, node); // a cycle of rules: keep this form
         else stack.push(next);
         continue;
       }
@@ -61,7 +61,7 @@ export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: F
         pending.set(node, rebuilt);
         continue;
       }
-      const depth = chain.get(node) ?? 0;
+      const depth = chain.get(node);
       const fired = depth < CHAIN_LIMIT && budget > 0 ? fire(node, rulesFor(node.op), opaque) : undefined;
       if (!fired) {
         final.set(node, node);
@@ -70,7 +70,7 @@ export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: F
       }
       log.push({ rule: fired.rule, before: node, after: fired.after });
       budget--;
-      if (!chain.has(fired.after)) chain.set(fired.after, depth + 1);
+      if (chain.get(fired.after) === 0) chain.set(fired.after, depth + 1);
       pending.set(node, fired.after);
     }
   }
