@@ -150,8 +150,8 @@ class Collector {
     let poly: Poly | undefined;
     let value: Node | undefined;
     if (p && isFinitePoly(p)) {
-      this.work += p.size;
-      poly = p.size > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p;
+      this.work += p.length;
+      poly = p.length > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p;
       this.polys.set(node, poly);
     } else {
       const inputs = node.inputs.map((i) => this.value(i));
@@ -174,7 +174,7 @@ class Collector {
     if (known) return known;
     const p = this.polys.get(node)!;
     const constant = constantOf(p);
-    if (constant === undefined) this.valueWork += p.size * p.size;
+    if (constant === undefined) this.valueWork += p.length * p.length;
     const seen = this.memo.seen.get(node)!;
     let emitted = seen.emitted;
     if (!emitted) {
@@ -182,7 +182,7 @@ class Collector {
       if (!sameShape(emitted.shape, node.shape)) emitted = make('broadcast_to', [emitted], { shape: node.shape });
       seen.emitted = emitted;
       if (!this.memo.sources.has(emitted)) this.memo.sources.set(emitted, p);
-    } else if (constant === undefined) this.work += p.size * p.size;
+    } else if (constant === undefined) this.work += p.length * p.length;
     if (emitted !== node) this.log.push({ rule: 'collect-terms', before: node, after: emitted });
     this.values.set(node, emitted);
     return emitted;
@@ -195,12 +195,12 @@ class Collector {
    */
   private polyOf(node: Node): Poly {
     const p = this.polys.get(node);
-    const copy = p && (constantOf(p) !== undefined || (this.read.get(node) === 0 && (p.size <= SHARED_TERMS || this.uses.get(node) === 1)));
+    const copy = p && (constantOf(p) !== undefined || (this.read.get(node) === 0 && (p.length <= SHARED_TERMS || this.uses.get(node) === 1)));
     return copy ? p : this.memo.atomPoly(this.value(node));
   }
 
   private emit(graph: Graph, p: Poly): Node {
-    this.work += p.size * p.size;
+    this.work += p.length * p.length;
     return emitPoly(graph, p);
   }
 
@@ -249,8 +249,8 @@ class Collector {
    * share an atom, so like terms can meet: (x + 1)·(y + 1) stays a product of two atoms.
    */
   private multiply(a: Poly, b: Poly, like: Node): Poly {
-    this.work += a.size * b.size;
-    if (a.size <= 1 || b.size <= 1 || (a.size * b.size <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
+    this.work += a.length * b.length;
+    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
     return mulPolys(this.atomize(a, like), this.atomize(b, like));
   }
 
@@ -262,14 +262,14 @@ class Collector {
    */
   private power(p: Poly, k: number, like: Node): Poly | undefined {
     if (k === 0) return constantPoly(1);
-    if (p.size === 0) return k > 0 ? p : undefined;
-    if (p.size > 1 && Number.isInteger(k) && k >= 2 && k <= MAX_EXPANDED_POWER) {
+    if (p.length === 0) return k > 0 ? p : undefined;
+    if (p.length > 1 && Number.isInteger(k) && k >= 2 && k <= MAX_EXPANDED_POWER) {
       let product = p;
       for (let i = 1; i < k; i++) product = this.multiply(product, p, like);
       return product;
     }
-    if (p.size > 1) return this.power(this.atomize(p, like), k, like);
-    const [t] = p.values();
+    if (p.length > 1) return this.power(this.atomize(p, like), k, like);
+    const [t] = p;
     const integer = Number.isInteger(k);
     if (!integer && (t.coef < 0 || t.factors.some((f) => !f.mask && Number.isInteger(f.power) && f.power % 2 === 0))) return undefined;
     if (k < 0 && t.factors.some((f) => f.mask)) return undefined;
@@ -282,7 +282,7 @@ class Collector {
    * multiply, and so does the coefficient of a single term, so that coefficients meet in one pass.
    */
   private atomize(p: Poly, like: Node): Poly {
-    const terms = [...p.values()];
+    const terms = [...p];
     const masks = commonFactors(terms).filter((f) => f.mask);
     const rest = terms.map((t) => divideTerm(t, masks));
     const coef = rest.length === 1 ? rest[0].coef : 1;
@@ -294,11 +294,5 @@ class Collector {
 
 /** The same terms in the same order (orders of iteration decide how coefficients round). */
 function samePoly(a: Poly, b: Poly): boolean {
-  if (a.size !== b.size) return false;
-  const bs = b.entries();
-  for (const [key, t] of a) {
-    const [bKey, u] = bs.next().value!;
-    if (key !== bKey || !Object.is(t.coef, u.coef)) return false;
-  }
-  return true;
+  return a.length === b.length && a.every((t, i) => t.key === b[i].key && Object.is(t.coef, b[i].coef));
 }

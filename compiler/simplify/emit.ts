@@ -1,7 +1,7 @@
 import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
 import { make, number } from './make.js';
-import { commonFactors, divideTerm, monomialKey, type Factor, type Poly, type Term } from './poly.js';
+import { commonFactors, divideTerm, monomialKey, type Factor, type Monomial, type Poly } from './poly.js';
 
 /** A node and whether it stands for its own negation (signs are settled at the nearest sum). */
 interface Signed {
@@ -15,14 +15,14 @@ interface Signed {
  * comes out as t·(a + t²·(b + t²·c)). Masks become `where` outside everything they multiply.
  */
 export function emitPoly(graph: Graph, p: Poly): Node {
-  const terms = [...p].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  const terms = [...p].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (terms.length === 0) return number(graph, 0);
   if (terms.length === 1 && terms[0].factors.length === 0) return number(graph, terms[0].coef);
   const { node, negative } = emitSum(graph, terms);
   return negative ? make('neg', [node]) : node;
 }
 
-function emitSum(graph: Graph, terms: readonly Term[]): Signed {
+function emitSum(graph: Graph, terms: readonly Monomial[]): Signed {
   if (terms.length === 1) return emitTerm(graph, terms[0]);
   const common = commonFactors(terms);
   if (common.length > 0) {
@@ -34,11 +34,11 @@ function emitSum(graph: Graph, terms: readonly Term[]): Signed {
     const ordered = [...terms].sort((s, t) => Number(s.factors.length === 0) - Number(t.factors.length === 0));
     return ordered.map((t) => emitTerm(graph, t)).reduce(combine);
   }
-  const shares = (t: Term) => t.factors.some((f) => factorId(f) === pivot);
+  const shares = (t: Monomial) => t.factors.some((f) => factorId(f) === pivot);
   return combine(emitSum(graph, terms.filter(shares)), emitSum(graph, terms.filter((t) => !shares(t))));
 }
 
-function emitTerm(graph: Graph, t: Term): Signed {
+function emitTerm(graph: Graph, t: Monomial): Signed {
   const magnitude = Math.abs(t.coef);
   return { node: withFactors(graph, t.factors, magnitude === 1 ? [] : [number(graph, magnitude)]), negative: t.coef < 0 };
 }
@@ -81,7 +81,7 @@ function mergeMasks(a: Node, b: Node): Node | undefined {
 }
 
 /** The factor (atom, mask or sign of power) in most terms, if at least two share one. */
-function mostShared(terms: readonly Term[]): string | undefined {
+function mostShared(terms: readonly Monomial[]): string | undefined {
   const counts = new Map<string, number>();
   for (const t of terms) for (const f of t.factors) counts.set(factorId(f), (counts.get(factorId(f)) ?? 0) + 1);
   let best: string | undefined;

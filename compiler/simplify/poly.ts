@@ -13,13 +13,22 @@ export interface Factor {
   readonly mask?: 'then' | 'else';
 }
 
-export interface Term {
+export interface Monomial {
   readonly coef: number;
   /** Sorted by atom id (a mask before a power of the same atom). */
   readonly factors: readonly Factor[];
 }
 
-export type Poly = ReadonlyMap<string, Term>;
+/** A term of a sum: a monomial and the key that makes like terms meet. */
+export interface Term extends Monomial {
+  readonly key: string;
+}
+
+/**
+ * A sum: at most one term per key, in the order the terms first met (which decides how
+ * coefficients round). A plain array: big graphs hold one sum per node.
+ */
+export type Poly = readonly Term[];
 
 export function monomialKey(factors: readonly Factor[]): string {
   return factors.map((f) => (f.mask ? `${f.atom.id}${f.mask === 'then' ? '?' : '!'}` : `${f.atom.id}^${f.power}`)).join('*');
@@ -31,28 +40,57 @@ function compareFactors(a: Factor, b: Factor): number {
 
 /** A number as a sum (−0 kept as a term, so a constant keeps its sign of zero). */
 export function constantPoly(value: number): Poly {
-  return Object.is(value, 0) ? new Map() : new Map([['', { coef: value, factors: [] }]]);
+  return Object.is(value, 0) ? [] : [{ key: '', coef: value, factors: [] }];
 }
 
 export function factorPoly(factor: Factor): Poly {
-  return new Map([[monomialKey([factor]), { coef: 1, factors: [factor] }]]);
+  return [{ key: monomialKey([factor]), coef: 1, factors: [factor] }];
+}
+
+/** Terms added one by one, like terms summed (a term summing to 0 leaves; met again, it comes last). */
+class TermSum {
+  private readonly terms: (Term | undefined)[] = [];
+  /** Positions by key, once there are too many terms to search. */
+  private index?: Map<string, number>;
+
+  constructor(start: Poly = []) {
+    for (const t of start) this.terms.push(t);
+  }
+
+  add(key: string, coef: number, factors: readonly Factor[]): void {
+    const i = this.find(key);
+    const sum = (i < 0 ? 0 : this.terms[i]!.coef) + coef;
+    if (i >= 0 && sum === 0) {
+      this.terms[i] = undefined;
+      this.index?.delete(key);
+    } else if (i >= 0) {
+      this.terms[i] = { key, coef: sum, factors };
+    } else if (sum !== 0) {
+      this.terms.push({ key, coef: sum, factors });
+      this.index?.set(key, this.terms.length - 1);
+    }
+  }
+
+  get poly(): Poly {
+    return this.terms.filter((t): t is Term => t !== undefined);
+  }
+
+  private find(key: string): number {
+    if (!this.index && this.terms.length > 16) this.index = new Map(this.terms.flatMap((t, i) => (t ? [[t.key, i] as const] : [])));
+    if (this.index) return this.index.get(key) ?? -1;
+    return this.terms.findIndex((t) => t?.key === key);
+  }
 }
 
 /** a + scale·b */
 export function addPolys(a: Poly, b: Poly, scale = 1): Poly {
-  const out = new Map(a);
-  for (const [key, term] of b) addTerm(out, key, term.coef * scale, term.factors);
-  return out;
-}
-
-function addTerm(out: Map<string, Term>, key: string, coef: number, factors: readonly Factor[]): void {
-  const sum = (out.get(key)?.coef ?? 0) + coef;
-  if (sum === 0) out.delete(key);
-  else out.set(key, { coef: sum, factors });
+  const out = new TermSum(a);
+  for (const t of b) out.add(t.key, t.coef * scale, t.factors);
+  return out.poly;
 }
 
 export function scalePoly(p: Poly, scale: number): Poly {
-  return scale === 0 ? new Map() : new Map([...p].map(([key, t]) => [key, { coef: t.coef * scale, factors: t.factors }]));
+  return scale === 0 ? [] : p.map((t) => ({ key: t.key, coef: t.coef * scale, factors: t.factors }));
 }
 
 /** The product of two monomials (factors merged, powers added); undefined if opposite masks meet. */
@@ -80,18 +118,18 @@ export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[]
 }
 
 export function mulPolys(a: Poly, b: Poly): Poly {
-  const out = new Map<string, Term>();
-  for (const s of a.values()) {
-    for (const t of b.values()) {
+  const out = new TermSum();
+  for (const s of a) {
+    for (const t of b) {
       const factors = mulFactors(s.factors, t.factors);
-      if (factors) addTerm(out, monomialKey(factors), s.coef * t.coef, factors);
+      if (factors) out.add(monomialKey(factors), s.coef * t.coef, factors);
     }
   }
-  return out;
+  return out.poly;
 }
 
 /** Factors common to every term: masks, and atoms whose powers all have one sign (the smallest in size). */
-export function commonFactors(terms: readonly Term[]): Factor[] {
+export function commonFactors(terms: readonly Monomial[]): Factor[] {
   const common: Factor[] = [];
   for (const f of terms[0]?.factors ?? []) {
     let power = f.power;
@@ -106,7 +144,7 @@ export function commonFactors(terms: readonly Term[]): Factor[] {
 }
 
 /** t / g for a monomial g dividing t (masks of g are dropped from t). */
-export function divideTerm(t: Term, g: readonly Factor[]): Term {
+export function divideTerm(t: Monomial, g: readonly Factor[]): Monomial {
   const factors: Factor[] = [];
   for (const f of t.factors) {
     const h = g.find((k) => k.atom === f.atom && k.mask === f.mask);
@@ -116,34 +154,32 @@ export function divideTerm(t: Term, g: readonly Factor[]): Term {
   return { coef: t.coef, factors };
 }
 
-export function polyOfTerms(terms: readonly Term[]): Poly {
-  const out = new Map<string, Term>();
-  for (const t of terms) addTerm(out, monomialKey(t.factors), t.coef, t.factors);
-  return out;
+export function polyOfTerms(terms: readonly Monomial[]): Poly {
+  const out = new TermSum();
+  for (const t of terms) out.add(monomialKey(t.factors), t.coef, t.factors);
+  return out.poly;
 }
 
 /** The value of a constant sum, if it is one. */
 export function constantOf(p: Poly): number | undefined {
-  if (p.size === 0) return 0;
-  const [t] = p.values();
-  return p.size === 1 && t.factors.length === 0 ? t.coef : undefined;
+  if (p.length === 0) return 0;
+  return p.length === 1 && p[0].factors.length === 0 ? p[0].coef : undefined;
 }
 
 export function isFinitePoly(p: Poly): boolean {
-  for (const t of p.values()) if (!Number.isFinite(t.coef)) return false;
-  return true;
+  return p.every((t) => Number.isFinite(t.coef));
 }
 
 /** The most factors in one term. */
 export function longestTerm(p: Poly): number {
   let longest = 0;
-  for (const t of p.values()) longest = Math.max(longest, t.factors.length);
+  for (const t of p) longest = Math.max(longest, t.factors.length);
   return longest;
 }
 
 export function sharesAtom(a: Poly, b: Poly): boolean {
   const atoms = new Set<Node>();
-  for (const t of a.values()) for (const f of t.factors) atoms.add(f.atom);
-  for (const t of b.values()) for (const f of t.factors) if (atoms.has(f.atom)) return true;
+  for (const t of a) for (const f of t.factors) atoms.add(f.atom);
+  for (const t of b) for (const f of t.factors) if (atoms.has(f.atom)) return true;
   return false;
 }
