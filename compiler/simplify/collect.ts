@@ -163,7 +163,7 @@ class Collector {
     const same = before?.pass === pass - 1 && (poly ? before.poly !== undefined && samePoly(poly, before.poly) : value === before.value);
     const source = poly && this.memo.sources.get(node);
     const emitted = same ? before.emitted : source && samePoly(poly!, source) ? node : undefined;
-    seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted, asked, work: own });
+    seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted, asked: asked.slice(), work: own });
     return this.work <= this.budget;
   }
 

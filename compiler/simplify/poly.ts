@@ -71,8 +71,9 @@ class TermSum {
     }
   }
 
+  /** The sum, in an array of its exact size (big graphs keep one per node). */
   get poly(): Poly {
-    return this.terms.filter((t): t is Term => t !== undefined);
+    return this.terms.filter((t): t is Term => t !== undefined).slice();
   }
 
   private find(key: string): number {
@@ -114,7 +115,7 @@ export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[]
   for (let n = 1; n < out.length; n++) {
     if (out[n].mask && out[n - 1].mask && out[n].atom === out[n - 1].atom) return undefined;
   }
-  return out;
+  return out.slice(); // exact size: terms keep their factors for as long as the graph lives
 }
 
 export function mulPolys(a: Poly, b: Poly): Poly {
