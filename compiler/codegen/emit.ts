@@ -37,7 +37,7 @@ export function emitModule(program: Program, language: Language): string {
   out.push('};', '');
   for (const c of plan.constants) out.push(`const ${names.get(c)} = ${jsTypedArray(storage, c.attrs.value as number[])};`);
   out.push(`const $none${t(`: ${storage}`)} = new ${storage}(0);`, '');
-  if (plan.gemm) out.push(gemmHelper(storage, ts));
+  if (plan.gemm) out.push(gemmHelper(storage, ts, plan.gemm));
   out.push(...plan.moduleCode);
 
   const w: string[] = [];

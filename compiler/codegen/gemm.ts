@@ -1,80 +1,89 @@
 import type { Node } from '../graph.js';
+import { loopNest, strideExprs, type LoopContext } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
-import type { Views } from './views.js';
+import { broadcastStrides, type Views } from './views.js';
 
-/** Block sizes of the packed gemm: a KC×NC panel of B (L2) and MC×KC of A, in 2×4 register tiles. */
-export const GEMM_BLOCKS = { MC: 64, KC: 256, NC: 512, MR: 2, NR: 4 } as const;
+/**
+ * Block sizes of the packed gemm: a KC×NC block of B and an MC×KC block of A, in 2×3 register
+ * tiles (six sums, the most V8 keeps in registers without spilling one every step of k).
+ */
+export const GEMM_BLOCKS = { MC: 64, KC: 512, NC: 512, MR: 2, NR: 3 } as const;
 
-/** Elements of the two packing arrays one kernel instance needs for its gemms. */
+/** Elements of the module's two packing arrays: the largest blocks (rounded up to whole tiles) its gemms pack. */
 export function packingSizes(gemms: readonly Node[]): { a: number; b: number } {
   const { MC, KC, NC, MR, NR } = GEMM_BLOCKS;
-  const cap = (d: Shape[number], block: number, tile: number) => (typeof d === 'number' ? Math.min(block, Math.ceil(d / tile) * tile) : block);
+  const cap = (d: Shape[number], block: number, tile: number) => Math.ceil(Math.min(block, typeof d === 'number' ? d : block) / tile) * tile;
   let a = 0;
   let b = 0;
   for (const node of gemms) {
-    const [[m, k], [, n]] = node.inputs.map((x) => x.shape);
+    const [[m, k], [, n]] = node.inputs.map((x) => x.shape.slice(-2));
     a = Math.max(a, cap(m, MC, MR) * cap(k, KC, 1));
     b = Math.max(b, cap(k, KC, 1) * cap(n, NC, NR));
   }
   return { a, b };
 }
 
-/** The call computing a gemm node: operands are read through their views' strides, so AᵀB and ABᵀ never copy a transpose. */
-export function gemmCall(node: Node, views: Views, buffer: (n: Node) => string, dim: (d: Shape[number]) => string): string {
+/**
+ * The lines computing a gemm node: one $gemm call per matrix of the (broadcast) batch axes.
+ * Operands are read through their views' strides, so AᵀB and ABᵀ never copy a transpose.
+ */
+export function gemmCall(node: Node, views: Views, names: LoopContext & { buffer(n: Node): string }): string[] {
+  const batch = node.shape.slice(0, -2);
   const [a, b] = node.inputs.map((x) => {
     const access = views.of(x);
     if (access.kind !== 'strided') throw new Error('gemm operands are copied when constant');
-    return { name: buffer(access.base), strides: access.strides };
+    const batchStrides = broadcastStrides(access.strides.slice(0, -2), x.shape.slice(0, -2), batch);
+    return { name: names.buffer(access.base), batchStrides, strides: access.strides.slice(-2).join(', ') };
   });
-  const [m, k] = node.inputs[0].shape.map(dim);
-  const n = dim(node.inputs[1].shape[1]);
-  return `$gemm(${m}, ${n}, ${k}, ${a.name}, ${a.strides.join(', ')}, ${b.name}, ${b.strides.join(', ')}, ${buffer(node)}, $packA, $packB);`;
+  const [m, k] = node.inputs[0].shape.slice(-2).map(names.dim);
+  const n = names.dim(node.shape.at(-1)!);
+  const c = strideExprs(names, node.shape).slice(0, -2);
+  return loopNest(names, batch, [a.batchStrides, b.batchStrides, c], ([ao, bo, co]) => [
+    `$gemm(${m}, ${n}, ${k}, ${a.name}, ${ao}, ${a.strides}, ${b.name}, ${bo}, ${b.strides}, ${names.buffer(node)}, ${co});`,
+  ]);
 }
 
 /**
  * The gemm helper (emitted once per module that needs it): C = A·B for strided A (m×k) and B
- * (k×n), C contiguous. B is packed in KC×NC blocks of 4-column panels, A in MC×KC blocks of 2-row
- * panels (plain double arrays, zero-padded at the edges), and a 2×4 register tile runs over each
- * pair of panels: per step of k, 6 loads feed 8 multiply-adds held in registers.
+ * (k×n), C contiguous. B is packed in KC×NC blocks of 3-column panels, A in MC×KC blocks of 2-row
+ * panels, and a 2×3 register tile runs over each pair of panels: per step of k, 5 loads feed 6
+ * multiply-adds. The packing arrays are module-level constants, which V8 reads without checking
+ * their kind or loading their length and data pointer at every step; gemms never overlap, so one
+ * pair serves every kernel instance.
  */
-export function gemmHelper(storage: string, ts: boolean): string {
+export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }): string {
   const { MC, KC, NC } = GEMM_BLOCKS;
   const t = (annotation: string) => (ts ? annotation : '');
   const n = t(': number');
   const arr = t(`: ${storage}`);
-  const packs = t(': number[]');
-  return `/** Packing arrays for $gemm: plain arrays of doubles (V8 reads them with fewer checks than typed arrays). */
-function $doubles(size${n})${packs} {
-  const array${packs} = [];
-  for (let i = 0; i < size; i++) array.push(0.5);
-  return array;
-}
+  return `const $packA = new Float64Array(${packing.a});
+const $packB = new Float64Array(${packing.b});
 
-/** C (m×n, contiguous) = A·B, with A[i, p] = A[i * ars + p * acs] and B[p, j] = B[p * brs + j * bcs]. */
-function $gemm(m${n}, n${n}, k${n}, A${arr}, ars${n}, acs${n}, B${arr}, brs${n}, bcs${n}, C${arr}, ap${packs}, bp${packs})${t(': void')} {
-  C.fill(0);
+/** C[co..] (m×n, contiguous) = A·B, with A[i, p] = A[ao + i * ars + p * acs] and B[p, j] = B[bo + p * brs + j * bcs]. */
+function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {
+  C.fill(0, co, co + m * n);
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);
     for (let pc = 0; pc < k; pc += ${KC}) {
       const kc = Math.min(${KC}, k - pc);
-      for (let jr = 0, o = 0; jr < nc; jr += 4) {
-        for (let p = 0; p < kc; p++) {
-          const row = (pc + p) * brs + (jc + jr) * bcs;
-          for (let r = 0; r < 4; r++, o++) bp[o] = jr + r < nc ? B[row + r * bcs] : 0;
+      // Lanes past the last column or row repeat it (reads stay in bounds); their sums are never stored.
+      for (let jr = 0, o = 0; jr < nc; jr += 3) {
+        const j1 = Math.min(1, nc - jr - 1) * bcs, j2 = Math.min(2, nc - jr - 1) * bcs;
+        for (let p = 0, x = bo + pc * brs + (jc + jr) * bcs; p < kc; p++, x += brs, o += 3) {
+          $packB[o] = B[x]; $packB[o + 1] = B[x + j1]; $packB[o + 2] = B[x + j2];
         }
       }
       for (let ic = 0; ic < m; ic += ${MC}) {
         const mc = Math.min(${MC}, m - ic);
         for (let ir = 0, o = 0; ir < mc; ir += 2) {
-          for (let p = 0; p < kc; p++) {
-            const column = (ic + ir) * ars + (pc + p) * acs;
-            ap[o++] = A[column];
-            ap[o++] = ir + 1 < mc ? A[column + ars] : 0;
+          const i1 = Math.min(1, mc - ir - 1) * ars;
+          for (let p = 0, x = ao + (ic + ir) * ars + pc * acs; p < kc; p++, x += acs, o += 2) {
+            $packA[o] = A[x]; $packA[o + 1] = A[x + i1];
           }
         }
-        for (let jr = 0; jr < nc; jr += 4) {
+        for (let jr = 0; jr < nc; jr += 3) {
           for (let ir = 0; ir < mc; ir += 2) {
-            $tile(kc, ap, ir * kc, bp, jr * kc, C, (ic + ir) * n + jc + jr, n, Math.min(2, mc - ir), Math.min(4, nc - jr));
+            $tile(kc, ir * kc, jr * kc, C, co + (ic + ir) * n + jc + jr, n, mc - ir, nc - jr);
           }
         }
       }
@@ -82,31 +91,23 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ars${n}, acs${n}, B${arr}, brs${n},
   }
 }
 
-/** C[co..] += (2 rows of packed A) · (4 columns of packed B) over kc; only the mr×nr corner is written. */
-function $tile(kc${n}, ap${packs}, ao${n}, bp${packs}, bo${n}, C${arr}, co${n}, ldc${n}, mr${n}, nr${n})${t(': void')} {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  for (const end = (bo + kc * 4) | 0; bo < end; bo = (bo + 4) | 0, ao = (ao + 2) | 0) {
-    const a0 = ap[ao], a1 = ap[(ao + 1) | 0];
-    const b0 = bp[bo], b1 = bp[(bo + 1) | 0], b2 = bp[(bo + 2) | 0], b3 = bp[(bo + 3) | 0];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-  }
-  if (mr === 2 && nr === 4) {
-    C[co] += c00; C[co + 1] += c01; C[co + 2] += c02; C[co + 3] += c03;
-    co += ldc;
-    C[co] += c10; C[co + 1] += c11; C[co + 2] += c12; C[co + 3] += c13;
-    return;
+/** C[co..] += (2 packed rows of A from ai) · (3 packed columns of B from bi) over kc, storing only as many rows and columns as C has left. */
+function $tile(kc${n}, ai${n}, bi${n}, C${arr}, co${n}, ldc${n}, rows${n}, columns${n})${t(': void')} {
+  let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0;
+  for (const end = (bi + kc * 3) | 0; bi < end; bi = (bi + 3) | 0, ai = (ai + 2) | 0) {
+    const a0 = $packA[ai], a1 = $packA[(ai + 1) | 0];
+    const b0 = $packB[bi], b1 = $packB[(bi + 1) | 0], b2 = $packB[(bi + 2) | 0];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
   }
   C[co] += c00;
-  if (nr > 1) C[co + 1] += c01;
-  if (nr > 2) C[co + 2] += c02;
-  if (nr > 3) C[co + 3] += c03;
-  if (mr < 2) return;
+  if (columns > 1) C[co + 1] += c01;
+  if (columns > 2) C[co + 2] += c02;
+  if (rows < 2) return;
   co += ldc;
   C[co] += c10;
-  if (nr > 1) C[co + 1] += c11;
-  if (nr > 2) C[co + 2] += c12;
-  if (nr > 3) C[co + 3] += c13;
+  if (columns > 1) C[co + 1] += c11;
+  if (columns > 2) C[co + 2] += c12;
 }
 `;
 }

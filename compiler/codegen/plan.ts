@@ -2,6 +2,7 @@ import { constantValue } from '../builder.js';
 import type { Node } from '../graph.js';
 import { staticSize, type Shape } from '../shape.js';
 import { splitIntoFunctions } from './chunks.js';
+import { packingSizes } from './gemm.js';
 import { jsOperand } from './literals.js';
 import { variableNames, type Program } from './program.js';
 import { elementCount, expandScalars } from './scalar.js';
@@ -29,7 +30,8 @@ export interface ModulePlan {
   dim(d: Shape[number]): string;
   /** Constant tensors the compute reads from module-level arrays. */
   readonly constants: readonly Node[];
-  readonly gemm: boolean;
+  /** Sizes of the gemm packing arrays, when the module has gemms. */
+  readonly gemm?: { readonly a: number; readonly b: number };
   readonly body: Body;
   /** Present when every input and param is a scalar: the size of the flat output of createScalarKernel(). */
   readonly scalarCall?: { readonly size: number };
@@ -93,7 +95,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
       intermediates: order.reduce((n, o) => n + (o.def.emit.kind === 'leaf' ? 0 : elementCount(o.shape)! * bytes), 0),
     });
     const summary = `${ops} scalar operations as ${mode}`;
-    return { ...base, constants: [], gemm: false, body, scalarBody: straight?.scalarBody, moduleCode: code.module, summary, memory };
+    return { ...base, constants: [], body, scalarBody: straight?.scalarBody, moduleCode: code.module, summary, memory };
   }
   const plan = planTensor(order, outputs, dim);
   const tensor = emitTensor(plan, { buffer, literal, dim, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
@@ -113,7 +115,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const loops = plan.schedule.steps.filter((s) => s.kind === 'loop').length;
   const summary = `${plan.schedule.steps.length} steps (${loops} fused loops), ${plan.memory.buffers.length} pooled buffers`;
   const memory = (dims: Readonly<Record<string, number>>) => tensorBytes(plan, order, bytes, dims);
-  return { ...base, constants, gemm: plan.gemms.length > 0, body, moduleCode: [], summary, memory };
+  return { ...base, constants, gemm: plan.gemms.length > 0 ? packingSizes(plan.gemms) : undefined, body, moduleCode: [], summary, memory };
 }
 
 /** Where each output node's values start in the flat output of the per-point entry (signature order). */

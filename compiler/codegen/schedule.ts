@@ -10,7 +10,7 @@ export const REDUCTIONS: Readonly<Record<string, { initial: string; combine: (ac
   min: { initial: 'Infinity', combine: (acc, v) => `Math.min(${acc}, ${v})` },
 };
 
-/** A matmul at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
+/** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
 export const GEMM_MIN_WORK = 32_768;
 
 /**
@@ -134,13 +134,15 @@ export function memberKind(node: Node, views: Views): MemberKind {
   return kind;
 }
 
+/** A gemm (one per matrix of a batch) when the matrices are big enough; else dot products in a loop, or the op's own kernel when batched. */
 function matmulKind(node: Node): 'gemm' | 'dot' | 'kernel' {
   const [a, b] = node.inputs;
-  if (a.shape.length > 2 || b.shape.length > 2) return 'kernel';
-  if (a.shape.length < 2 || b.shape.length < 2) return 'dot';
+  const batched = a.shape.length > 2 || b.shape.length > 2;
+  if (a.shape.length < 2 || b.shape.length < 2) return batched ? 'kernel' : 'dot';
   const size = (d: Shape[number]) => (typeof d === 'number' ? d : 1024);
-  const [m, k, n] = [size(a.shape[0]), size(a.shape[1]), size(b.shape[1])];
-  return m >= 4 && n >= 4 && m * n * k >= GEMM_MIN_WORK ? 'gemm' : 'dot';
+  const [m, k, n] = [...a.shape.slice(-2), b.shape.at(-1)!].map(size);
+  if (m >= 4 && n >= 4 && m * n * k >= GEMM_MIN_WORK) return 'gemm';
+  return batched ? 'kernel' : 'dot';
 }
 
 export function loopShape(node: Node, kind: MemberKind): Shape {

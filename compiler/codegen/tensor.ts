@@ -61,17 +61,13 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
       allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
     }
   }
-  if (plan.gemms.length > 0) {
-    const { a, b } = packingSizes(plan.gemms);
-    state.push(`const $packA = $doubles(${a});`, `const $packB = $doubles(${b});`);
-  }
   const blocks = s.steps.map((step) => {
     const nodes = step.kind === 'loop' ? step.members : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
     const comment = `// ${labels.join(', ')}`;
     let lines: string[];
     if (step.kind === 'loop') lines = emitLoop(step, { schedule: s, ...names });
-    else if (step.kind === 'gemm') lines = [gemmCall(step.node, s.views, names.buffer, names.dim)];
+    else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
     else {
       const node = step.node;
       const context: KernelContext = {
@@ -88,7 +84,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
   return { state, allocate, blocks };
 }
 
-/** Bytes of every buffer a kernel instance allocates, and of all intermediate tensors if each had its own. */
+/** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */
 export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: number, dims: Readonly<Record<string, number>>): { workspace: number; intermediates: number } {
   const count = (shape: Shape) => shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : (dims[d] ?? 1)), 1);
   let workspace = 0;
