@@ -85,7 +85,7 @@ export class Graph {
     this.consumerLists.push(undefined);
     this.interned.add(node, text);
     if (text !== givenText) this.interned.add(node, givenText);
-    inputs.forEach((input, i) => inputs.indexOf(input) === i && this.addConsumer(input, node));
+    for (let i = 0; i < inputs.length; i++) if (inputs.indexOf(inputs[i]) === i) this.addConsumer(inputs[i], node);
     return node;
   }
 

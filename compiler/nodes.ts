@@ -17,10 +17,6 @@ export class NodeMap<T> {
     this.values[node.id] = value;
   }
 
-  delete(node: Node): void {
-    if (node.id < this.values.length) this.values[node.id] = undefined;
-  }
-
   private grow(size: number): void {
     const values = new Array<T | undefined>(size).fill(undefined);
     for (let i = 0; i < this.values.length; i++) values[i] = this.values[i];
