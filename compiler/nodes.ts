@@ -13,7 +13,7 @@ export class NodeMap<T> {
   }
 
   set(node: Node, value: T): void {
-    if (node.id >= this.values.length) this.grow(Math.max(node.id + 1, node.graph.nodes.length, 2 * this.values.length));
+    if (node.id >= this.values.length) this.grow(grownLength(node, this.values.length));
     this.values[node.id] = value;
   }
 
@@ -34,12 +34,17 @@ export class NodeCounts {
 
   set(node: Node, count: number): void {
     if (node.id >= this.counts.length) {
-      const counts = new Int32Array(Math.max(node.id + 1, node.graph.nodes.length, 2 * this.counts.length));
+      const counts = new Int32Array(grownLength(node, this.counts.length));
       counts.set(this.counts);
       this.counts = counts;
     }
     this.counts[node.id] = count;
   }
+}
+
+/** Room for `node` and the rest of its graph, at least doubling, so growing costs linear time. */
+function grownLength(node: Node, length: number): number {
+  return Math.max(node.id + 1, node.graph.nodes.length, 2 * length);
 }
 
 /** The nodes `outputs` depend on, themselves included, in id (so topological) order; no sorting. */

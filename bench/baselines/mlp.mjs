@@ -14,7 +14,9 @@ function matmulNaive(m, n, k, A, transposeA, B, transposeB, C) {
 
 /**
  * The same product tuned: op(A) copied to row order if transposed, each 4-column panel of op(B)
- * copied contiguous, and 2×4 tiles of C accumulated in registers over k.
+ * copied contiguous, and 2×4 tiles of C accumulated in registers over k. W3's tuned matmul
+ * (matmul.mjs) is the square float64 case of it, kept as its own function on purpose: one function
+ * fed Float32Array here and Float64Array there would turn polymorphic and slow both baselines.
  */
 function createMatmulTuned(maxElements) {
   const rows = new Float32Array(maxElements);

@@ -1,5 +1,6 @@
 import { constantValue } from '../builder.js';
 import type { Node } from '../graph.js';
+import { liveNodes } from '../nodes.js';
 import { staticSize, type Shape } from '../shape.js';
 import { splitIntoFunctions } from './chunks.js';
 import { packingSizes } from './gemm.js';
@@ -59,7 +60,7 @@ const TAPE_MAX_OPS = 8_000_000;
 /** Decides how the program is computed and writes the compute part. */
 export function planModule(program: Program, language: 'ts' | 'js' = 'js'): ModulePlan {
   const outputs = program.outputs.map((o) => o.node);
-  const order = neededNodes(outputs);
+  const order = liveNodes(outputs);
   const dimNames = [...new Set([...program.inputs, ...program.params].flatMap((l) => l.shape.filter((d): d is string => typeof d === 'string')))];
   const dim = (d: Shape[number]) => (typeof d === 'number' ? String(d) : `$dim_${d}`);
   const storage: ModulePlan['storage'] = program.dtype === 'float32' ? 'Float32Array' : 'Float64Array';
@@ -152,19 +153,4 @@ export function memoryPlan(program: Program, dims: Readonly<Record<string, numbe
   const bound = Object.fromEntries(plan.dimNames.map((d) => [d, dims[d] ?? 1]));
   const { workspace, intermediates } = plan.memory(bound);
   return { workspaceBytes: workspace, intermediateBytes: intermediates, dims: bound };
-}
-
-/** The nodes outputs depend on, in graph (topological) order. */
-export function neededNodes(outputs: readonly Node[]): Node[] {
-  if (outputs.length === 0) return [];
-  const graph = outputs[0].graph;
-  const needed = new Uint8Array(graph.nodes.length);
-  const stack = [...outputs];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (needed[node.id]) continue;
-    needed[node.id] = 1;
-    for (const input of node.inputs) if (!needed[input.id]) stack.push(input);
-  }
-  return graph.nodes.filter((n) => needed[n.id] === 1);
 }
