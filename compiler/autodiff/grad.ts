@@ -12,9 +12,12 @@ import { pruneBetween } from './prune.js';
  * when a node is reached, every consumer's entry of the grad table is final. Returns the
  * gradient of ⟨seed, y⟩ for each target, zeros where y does not depend on it.
  *
- * Gradients that flow into a branch of `where` carry that branch's condition as a mask, and
- * every contribution inside the branch is selected by it, so the branch not taken adds exactly
- * 0 even where its own derivative is NaN or infinite (sqrt at −1, sin(x)/x at 0), at any order.
+ * Gradients that flow into a branch of `where` carry that branch's condition as a mask, so the
+ * branch not taken adds exactly 0 even where its own derivative is NaN or infinite (sqrt at −1,
+ * sin(x)/x at 0), at any order. A mask says where a node's gradient can be non-zero; it is exact
+ * only position by position, so it selects the contributions of elementwise consumers (at the
+ * consumer's shape, before un-broadcasting) and passes on only to inputs of the consumer's own
+ * shape. A branch that mixes or broadcasts entries (matmul, reductions, slices) drops it.
  */
 export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node): Node[] {
   if (!sameShape(seed.shape, unstable.shape)) {
@@ -42,12 +45,14 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
         bprop = consumer.def.vjp?.(consumer, d) ?? [];
         bprops.set(consumer, bprop);
       }
+      const outer = masks.get(consumer) ?? null;
+      const positionwise = consumer.def.emit.kind === 'elementwise';
       for (let i = 0; i < consumer.inputs.length; i++) {
         const g = consumer.inputs[i] === v ? bprop[i] : null;
         if (!g) continue;
-        const mask = branchMask(consumer, i, masks.get(consumer) ?? null);
-        gradients.push(unbroadcast(mask ? apply('where', [mask, g, 0]) : g, v.shape));
-        branchMasks.push(mask);
+        const masked = outer && positionwise && sameShape(g.shape, consumer.shape);
+        gradients.push(unbroadcast(masked ? apply('where', [outer, g, 0]) : g, v.shape));
+        branchMasks.push(positionwise && sameShape(v.shape, consumer.shape) ? branchMask(consumer, i, outer) : null);
       }
     }
     masks.set(v, eitherMask(branchMasks));
@@ -56,7 +61,7 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
   return targets.map((t) => gradTable.get(t) ?? zerosLike(graph, t.shape));
 }
 
-/** The condition under which gradient flows from `consumer` into its input `i` (null: always). */
+/** Where gradient flows from an elementwise `consumer` of mask `outer` into its input `i` (null: anywhere). */
 function branchMask(consumer: Node, i: number, outer: Node | null): Node | null {
   if (consumer.op !== 'where' || i === 0) return outer;
   const [condition] = consumer.inputs;

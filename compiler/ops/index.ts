@@ -59,3 +59,4 @@ export * from './l2.js';
 export * from './zeros.js';
 export * from './ones.js';
 export * from './fill.js';
+export * from './variable.js';

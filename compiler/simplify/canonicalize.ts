@@ -7,7 +7,7 @@ import { make } from './make.js';
 import { bind, k, P, rule, v, type Rule } from './pattern.js';
 
 const [x, y] = [v('x'), v('y')];
-const { add, broadcast_to, div, matmul, mul, neg, pow, reshape, sub, sum, transpose, where } = P;
+const { add, broadcast_to, div, matmul, mul, neg, pow, reshape, sub, sum, transpose, variable, where } = P;
 
 const isScalar = (node: Node) => node.shape.length === 0;
 const isZero = (node: Node) => constantValue(node) === 0;
@@ -22,6 +22,7 @@ const axes = (node: Node) => node.attrs.axes as readonly number[];
  * unsimplified one was not.
  */
 export const canonicalize: readonly Rule[] = [
+  rule('variable-value', variable(x), x),
   foldConstants,
   rule('add-zero', add(x, 0), x),
   rule('sub-zero', sub(x, 0), x),

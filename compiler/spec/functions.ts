@@ -14,7 +14,7 @@ export interface SpecFunction {
 }
 
 /** Ops that only the compiler builds. */
-const INTERNAL_OPS = new Set(['input', 'param', 'constant', 'count']);
+const INTERNAL_OPS = new Set(['input', 'param', 'constant', 'count', 'variable']);
 
 const derivatives: Record<string, (...args: Node[]) => Node> = {
   grad: (y, x) => grad(y, x),

@@ -2,7 +2,7 @@ import { suggest, SymgradError } from '../errors.js';
 import type { DType, Graph, Node } from '../graph.js';
 import type { Dim } from '../shape.js';
 import { buildExpression, type DerivativeCall } from './build.js';
-import { parseExpression } from './expr.js';
+import { parseExpression, type Expr } from './expr.js';
 import { specFunctions } from './functions.js';
 import { initialValues } from './init.js';
 import { parseJson, type JsonValue } from './json.js';
@@ -80,13 +80,18 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     const init = initialValues(fields.init, shape as number[], `${place}.init`);
     define(place, name, () => graph.param(name, shape, init));
   }
+  const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
+  const parse = (text: string) => parseExpression(text, { maxLength: limits.maxExpressionLength, maxDepth: limits.maxExpressionDepth });
+  const variables = differentiationVariables(nodeSpecs, parse);
+  /** A const or node that some derivative is taken with respect to becomes a variable of its own. */
+  const asVariable = (name: string, node: Node) => (variables.has(name) ? graph.apply('variable', [node], { name }) : node);
+
   for (const [name, value] of Object.entries(objectAt(top.consts ?? {}, 'consts'))) {
     const place = declare('consts', name);
     const literal = parseLiteral(value, place);
-    define(place, name, () => graph.apply('constant', [], { value: literal.values, shape: literal.shape }));
+    define(place, name, () => asVariable(name, graph.apply('constant', [], { value: literal.values, shape: literal.shape })));
   }
 
-  const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
   const later = new Set(Object.keys(nodeSpecs));
   const derivativeNames = new Set<string>();
   const derivativeNodes = new Set<Node>();
@@ -99,7 +104,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     graph.label = name;
     try {
       define(place, name, () => {
-        const expr = parseExpression(text, { maxLength: limits.maxExpressionLength, maxDepth: limits.maxExpressionDepth });
+        const expr = parse(text);
         const calls: DerivativeCall[] = [];
         const scope = { nodes: names, orders, later, maxOrder: limits.maxDerivativeOrder };
         const built = buildExpression(expr, scope, graph, (call, before) => {
@@ -112,7 +117,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
         if (calls.length > 0) derivativeCalls.set(name, calls);
         orders.set(name, built.order);
         if (built.order > 0) derivativeNames.add(name);
-        return built.node;
+        return expr.kind === 'name' ? built.node : asVariable(name, built.node);
       });
     } finally {
       graph.label = '';
@@ -132,6 +137,32 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
 }
 
 type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * The names that derivative calls differentiate with respect to (their second argument).
+ * Expressions that do not parse are passed over here; building them reports the error.
+ */
+function differentiationVariables(nodeSpecs: JsonObject, parse: (text: string) => Expr): Set<string> {
+  const found = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.kind === 'unary') visit(e.operand);
+    else if (e.kind === 'binary') [e.left, e.right].forEach(visit);
+    else if (e.kind === 'call') {
+      const x = e.args[1];
+      if (specFunctions.get(e.callee)?.derivative && x?.kind === 'name') found.add(x.name);
+      e.args.forEach(visit);
+    }
+  };
+  for (const text of Object.values(nodeSpecs)) {
+    if (typeof text !== 'string') continue;
+    try {
+      visit(parse(text));
+    } catch (error) {
+      if (!(error instanceof SymgradError)) throw error;
+    }
+  }
+  return found;
+}
 
 function objectAt(value: JsonValue, place: string): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

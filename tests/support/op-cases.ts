@@ -57,6 +57,7 @@ export const opCases: OpCase[] = [
   { name: 'max', shapes: [[2, 3, 4]], build: (x) => op.max(op.sin(x), { axis: [0, 2] }) },
   { name: 'max', shapes: [[5]], build: (x) => op.mul(op.max(x), x) },
   { name: 'min', shapes: [[2, 3]], build: (x) => op.min(op.sin(x), { axis: -1, keepdims: true }) },
+  { name: 'variable', shapes: [[4]], build: (x) => op.mul(op.variable(op.sin(x), 'a'), x) },
   { name: 'logsumexp', shapes: [[2, 3, 4]], build: (x) => op.logsumexp(op.square(x), { axis: [0, 2] }) },
   { name: 'logsumexp', shapes: [[4]], build: (x) => op.mul(op.logsumexp(x), x) },
   { name: 'concat', shapes: [[2, 3], [2, 1], [2, 2]], build: (a, b, c) => op.concat([op.square(a), b, c], -1) },
