@@ -16,8 +16,8 @@ import { pruneBetween } from './prune.js';
  * branch not taken adds exactly 0 even where its own derivative is NaN or infinite (sqrt at −1,
  * sin(x)/x at 0), at any order. A mask says where a node's gradient can be non-zero; it is exact
  * only position by position, so it selects the contributions of elementwise consumers (at the
- * consumer's shape, before un-broadcasting) and passes on only to inputs of the consumer's own
- * shape. A branch that mixes or broadcasts entries (matmul, reductions, slices) drops it.
+ * consumer's shape, before un-broadcasting) and passes on through them (to a broadcast input as
+ * "any of its copies"). An op that mixes entries (matmul, reductions, slices) drops it.
  */
 export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node): Node[] {
   if (!sameShape(seed.shape, unstable.shape)) {
@@ -52,7 +52,8 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
         if (!g) continue;
         const masked = outer && positionwise && sameShape(g.shape, consumer.shape);
         gradients.push(unbroadcast(masked ? apply('where', [outer, g, 0]) : g, v.shape));
-        branchMasks.push(positionwise && sameShape(v.shape, consumer.shape) ? branchMask(consumer, i, outer) : null);
+        const mask = positionwise ? branchMask(consumer, i, outer) : null;
+        branchMasks.push(mask && (sameShape(v.shape, consumer.shape) ? mask : anyAlongBroadcast(mask, consumer.shape, v.shape)));
       }
     }
     masks.set(v, eitherMask(branchMasks));
@@ -67,6 +68,12 @@ function branchMask(consumer: Node, i: number, outer: Node | null): Node | null 
   const [condition] = consumer.inputs;
   const taken = i === 1 ? condition : apply('equal', [condition, 0]);
   return outer && outer !== taken ? apply('where', [outer, taken, 0]) : taken;
+}
+
+/** The mask of an input broadcast to `at`: an entry may get gradient where any of its copies may. */
+function anyAlongBroadcast(mask: Node, at: Shape, shape: Shape): Node {
+  const spread = sameShape(mask.shape, at) ? mask : apply('broadcast_to', [mask], { shape: at });
+  return apply('not_equal', [unbroadcast(apply('not_equal', [spread, 0]), shape), 0]);
 }
 
 /** Where a node's gradient can be non-zero: where any contribution's mask holds (null: anywhere). */

@@ -150,3 +150,18 @@ describe('check differentiates with respect to named nodes and consts', () => {
     expect(rows.map((r) => r.ok)).toEqual([false]);
   });
 });
+
+describe('where: a broadcast branch not taken anywhere leaks no NaN', () => {
+  it('sqrt of a row broadcast over a condition, orders 1 and 2', async () => {
+    await expectEveryWay(
+      {
+        inputs: { x: { shape: [3] } },
+        consts: { c: [[1, 0, 1], [0, 0, 1]] },
+        nodes: { g1: 'grad(sum(where(c, sqrt(x), 0)), x)', g2: 'grad(sum(g1), x)' },
+        outputs: ['g1', 'g2'],
+      },
+      { x: { shape: [3], data: [4, -1, 0.25] } },
+      { g1: [0.25, 0, 2], g2: [-0.25 / 8, 0, -0.5 * 8] },
+    );
+  });
+});
