@@ -1,5 +1,7 @@
 import { emitModule, type Language } from './codegen/emit.js';
-import { programFromSpec, type Program } from './codegen/program.js';
+import { gradients } from './derivatives.js';
+import { suggest, SymgradError } from './errors.js';
+import { programFromGraph, programFromSpec, type Program } from './codegen/program.js';
 import { simplify } from './simplify/index.js';
 import type { Limits } from './spec/limits.js';
 import { loadSpec, type LoadedSpec } from './spec/load.js';
@@ -28,4 +30,29 @@ export function compileSpec(text: string, options: CompileOptions = {}): Compile
   const emitted = options.simplify === false ? outputs : simplify(outputs, { explain: options.explain });
   const program = programFromSpec(spec, emitted);
   return { spec, program, source: emitModule(program, options.language ?? 'js') };
+}
+
+/**
+ * A trainer module for the scalar spec node `loss`: it outputs the loss and its gradient with
+ * respect to every param (one backward pass), named by `gradName(loss, param)`.
+ */
+export function compileTrainer(spec: LoadedSpec, loss: string, gradName: (loss: string, param: string) => string, language: Language = 'js'): string {
+  const node = spec.names.get(loss);
+  if (!node) throw new SymgradError('loss', `unknown name '${loss}'${suggest(loss, spec.names.keys())}`);
+  if (node.shape.length !== 0) throw new SymgradError('loss', `'${loss}' has shape [${node.shape.join(', ')}]; the loss must be a scalar`);
+  const params = spec.graph.leaves('param');
+  if (params.length === 0) throw new SymgradError('loss', 'the spec has no params to train');
+  const graph = spec.graph;
+  graph.label = `grad_${loss}`;
+  let grads: Node[];
+  try {
+    grads = gradients(node, params);
+  } finally {
+    graph.label = '';
+  }
+  const [simpleLoss, ...simpleGrads] = simplify([node, ...grads]);
+  const outputs: Record<string, Node> = { [loss]: simpleLoss };
+  params.forEach((p, k) => (outputs[gradName(loss, p.attrs.name as string)] = simpleGrads[k]));
+  const program = programFromGraph(graph, outputs, spec.name);
+  return emitModule({ ...program, names: new Map([...spec.names, ...program.names]) }, language);
 }

@@ -111,16 +111,6 @@ export class Graph {
     this.leafNames.add(name);
   }
 
-  /** get_operation(V) of the lecture. */
-  getOperation(node: Node): OpDef {
-    return node.def;
-  }
-
-  /** get_inputs(V, G): the parents of a node. */
-  getInputs(node: Node): readonly Node[] {
-    return node.inputs;
-  }
-
   /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
   getConsumers(node: Node): readonly Node[] {
     const consumers = this.consumerLists[node.id];

@@ -1,4 +1,4 @@
-import { seededRandom } from './random.js';
+import { seededRandom } from '../common/random.js';
 import type { Feed, Signature } from './module.js';
 
 /** One column of a data set: row-major values and their shape. */

@@ -3,4 +3,4 @@ export { compileGraph, compileModule, createSession, trainerSource, type Compile
 export { gradName, Session, type EpochReport, type FitOptions, type FitResult, type SessionOptions } from './session.js';
 export { createOptimizer, DEFAULT_LR, OPTIMIZERS, type Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers.js';
 export { Batches, checkData, type Column, type Dataset } from './data.js';
-export { seededRandom } from './random.js';
+export { seededRandom } from '../common/random.js';

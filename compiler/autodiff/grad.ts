@@ -3,7 +3,6 @@ import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { NodeMap } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
-import { stabilizeForGrad } from '../simplify/stabilize.js';
 import { pruneBetween } from './prune.js';
 
 /**
@@ -19,18 +18,16 @@ import { pruneBetween } from './prune.js';
  * consumer's shape, before un-broadcasting) and passes on through them (to a broadcast input as
  * "any of its copies"). An op that mixes entries (matmul, reductions, slices) drops it.
  */
-export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node): Node[] {
-  if (!sameShape(seed.shape, unstable.shape)) {
-    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(unstable.shape)}`);
+export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[] {
+  if (!sameShape(seed.shape, y.shape)) {
+    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
   }
-  // Derivatives are built from the forward nodes, so differentiate the stable form of y.
-  const y = stabilizeForGrad(unstable, targets);
   const graph = y.graph;
   const between = pruneBetween(targets, y);
   const gradTable = new NodeMap<Node | null>();
   gradTable.set(y, seed);
   const masks = new NodeMap<Node | null>();
-  const bprops = new NodeMap<readonly (Node | null)[]>();
+  const vjps = new NodeMap<readonly (Node | null)[]>();
   const first = Math.min(...targets.map((t) => t.id));
   for (let id = y.id - 1; id >= first; id--) {
     const v = graph.nodes[id];
@@ -40,15 +37,15 @@ export function buildGrad(unstable: Node, targets: readonly Node[], seed: Node):
     for (const consumer of graph.getConsumers(v)) {
       const d = between.has(consumer) ? gradTable.get(consumer) : null;
       if (!d) continue;
-      let bprop = bprops.get(consumer);
-      if (!bprop) {
-        bprop = consumer.def.vjp?.(consumer, d) ?? [];
-        bprops.set(consumer, bprop);
+      let contributions = vjps.get(consumer);
+      if (!contributions) {
+        contributions = consumer.def.vjp?.(consumer, d) ?? [];
+        vjps.set(consumer, contributions);
       }
       const outer = masks.get(consumer) ?? null;
       const positionwise = consumer.def.emit.kind === 'elementwise';
       for (let i = 0; i < consumer.inputs.length; i++) {
-        const g = consumer.inputs[i] === v ? bprop[i] : null;
+        const g = consumer.inputs[i] === v ? contributions[i] : null;
         if (!g) continue;
         const masked = outer && positionwise && sameShape(g.shape, consumer.shape);
         gradients.push(unbroadcast(masked ? apply('where', [outer, g, 0]) : g, v.shape));

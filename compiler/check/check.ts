@@ -1,5 +1,5 @@
-import { seededRandom } from '../../runtime/random.js';
-import { grad } from '../autodiff/grad.js';
+import { seededRandom } from '../../common/random.js';
+import { grad } from '../derivatives.js';
 import { bindDims } from '../dims.js';
 import type { Node } from '../graph.js';
 import type { Tensor } from '../ops/op.js';

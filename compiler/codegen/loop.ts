@@ -67,7 +67,7 @@ export function emitLoop(step: LoopStep, c: LoopContext): string[] {
         body.push(`${value} = ${combine(value, arg(reads[0]))};`);
         if (schedule.stored.has(node)) after.push(`${out}[0] = ${value};`);
       } else {
-        const target = `${out}[${offset(own.map((s, a) => (axes.includes(a) ? '0' : reducedStride(shape, axes, a, c))))}]`;
+        const target = `${out}[${offset(own.map((_, a) => (axes.includes(a) ? '0' : reducedStride(shape, axes, a, c))))}]`;
         before.push(`${out}.fill(${initial});`);
         body.push(`${target} = ${combine(target, arg(reads[0]))};`);
       }

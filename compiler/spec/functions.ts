@@ -1,4 +1,4 @@
-import { grad, hessian, hvp, jacobian, jvp, vjp } from '../autodiff/index.js';
+import { grad, hessian, hvp, jacobian, jvp, vjp } from '../derivatives.js';
 import type { Attrs, Graph, Node } from '../graph.js';
 import type { KeywordSpec } from '../ops/op.js';
 import { compositeTable, opTable } from '../ops/table.js';

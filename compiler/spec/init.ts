@@ -1,4 +1,4 @@
-import { seededRandom } from '../../runtime/random.js';
+import { seededRandom } from '../../common/random.js';
 import { SymgradError } from '../errors.js';
 import type { JsonValue } from './json.js';
 import { describe, parseLiteral } from './values.js';

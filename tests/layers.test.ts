@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Every TypeScript file under a folder, with the module paths it imports (static, type and dynamic). */
+function importsUnder(folder: string): { file: string; paths: string[] }[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => {
+      const text = readFileSync(join(folder, f), 'utf8');
+      const paths = [...text.matchAll(/(?:^import[^;]*?from |^export[^;]*?from |import\()'([^']+)'/gm)].map((m) => m[1]);
+      return { file: join(folder, f), paths };
+    });
+}
+
+/** The layers import only downward: common ← compiler ← runtime ← cli. */
+describe('layers', () => {
+  it('common imports nothing of the project', () => {
+    for (const { file, paths } of importsUnder('common')) expect(paths.filter((p) => p.startsWith('.')), file).toEqual([]);
+  });
+
+  it('the compiler imports nothing from runtime/ or cli/', () => {
+    for (const { file, paths } of importsUnder('compiler')) {
+      expect(paths.filter((p) => /\/(runtime|cli)\//.test(p)), file).toEqual([]);
+    }
+  });
+
+  it('the runtime reaches the compiler only through its public API', () => {
+    for (const { file, paths } of importsUnder('runtime')) {
+      expect(paths.filter((p) => p.includes('/compiler/') && p !== '../compiler/index.js'), file).toEqual([]);
+      expect(paths.filter((p) => p.includes('/cli/')), file).toEqual([]);
+    }
+  });
+});
