@@ -21,14 +21,15 @@ export interface Kernel {
 export interface CompiledModule {
   readonly signature: Signature;
   readonly initialParams: { readonly [name: string]: Float64Array | Float32Array };
-  createKernel(): Kernel;
+  /** `maxElements` bounds the buffer elements a run may allocate for the sizes its feeds bind (default 1e8). */
+  createKernel(options?: { readonly maxElements?: number }): Kernel;
   run(feeds: Feeds): { readonly [name: string]: Output };
   /** Only when every input and param is a scalar: numbers in signature order in, every output flat in one reused array out. */
   readonly createScalarKernel?: () => (...values: number[]) => Float64Array | Float32Array;
 }
 
-/** Load generated JavaScript held in memory (an ES module import of its text; nothing touches disk). */
+/** Load generated JavaScript held in memory (an ES module import of its text; nothing touches disk, in Node or a browser). */
 export async function loadModuleSource(source: string): Promise<CompiledModule> {
-  const url = `data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`;
+  const url = `data:text/javascript;charset=utf-8,${encodeURIComponent(source)}`;
   return (await import(url)) as CompiledModule;
 }

@@ -17,6 +17,8 @@ export interface Body {
   readonly state: string[];
   /** Lines of $allocate, run once the named dimensions are bound. */
   readonly allocate: string[];
+  /** Expressions for the sizes of the arrays $allocate makes (summed against the kernel's maxElements). */
+  readonly elements: readonly string[];
   /** The compute functions, and the one to call. */
   readonly functions: string[];
   readonly compute: string;
@@ -86,6 +88,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     const body: Body = {
       state: [...code.state, ...unique.map((o) => `let ${buffer(o)} = $none;`)],
       allocate: unique.map((o) => `${buffer(o)} = new ${storage}(${staticSize(o.shape)});`),
+      elements: unique.map((o) => String(staticSize(o.shape))),
       functions: code.functions,
       compute: code.entry,
       data: (node) => ({ value: buffer(node), perRun: node.op === 'input' || node.op === 'param' }),
@@ -105,6 +108,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const body: Body = {
     state: tensor.state,
     allocate: tensor.allocate,
+    elements: tensor.elements,
     functions: lines,
     compute: entry,
     data: (node) => {

@@ -24,6 +24,11 @@ function $showShape(shape${t(': ArrayLike<number>')})${t(': string')} {
   return '[' + Array.from(shape).join(', ') + ']';
 }
 
+/** The bound named dimensions as text, \`N=3, T=10\`. */
+function $showDims(dims${t(': Float64Array')}, dimNames${t(': readonly string[]')})${t(': string')} {
+  return dimNames.map((d, k) => d + '=' + dims[k]).join(', ');
+}
+
 /** A declared shape as text, named dimensions by name. */
 function $expected(declared${t(': readonly number[]')}, dimNames${t(': readonly string[]')})${t(': string')} {
   return '[' + declared.map((d) => (d >= 0 ? String(d) : dimNames[-d - 1])).join(', ') + ']';
@@ -73,6 +78,11 @@ function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': reado
     ({ data, shape } = $flatten(value, name));
   } else if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
     ({ data, shape } = value${t(' as { data: ArrayLike<number>; shape: readonly number[] }')});
+    if (data === null || typeof data !== 'object' || typeof data.length !== 'number') $fail(name, 'data must be an array or a typed array');
+    if (!Array.isArray(shape)) $fail(name, 'shape must be a list of sizes');
+    for (const d of shape${t(' as readonly unknown[]')}) {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) $fail(name, 'shape ' + $showShape(shape${t(' as readonly number[]')}) + ' has a size that is not a whole number from 0');
+    }
   } else if (value !== null && typeof value === 'object' && typeof (value${t(' as ArrayLike<number>')}).length === 'number') {
     data = value${t(' as ArrayLike<number>')};
   } else {
@@ -88,7 +98,10 @@ function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': reado
       else if (unknown === 0 || unknown === d) unknown = d;
       else $fail(name, 'a flat array cannot bind two dimensions of ' + $expected(declared, dimNames) + '; pass { data, shape }');
     }
-    if (unknown !== 0 && known > 0 && data.length % known === 0) {
+    if (unknown !== 0) {
+      if (known === 0 || data.length % known !== 0) {
+        $fail(name, 'expected shape ' + $expected(declared, dimNames) + ' (a multiple of ' + known + ' values), got ' + data.length + ' values');
+      }
       dims[-unknown - 1] = data.length / known;
       dimFeeds[-unknown - 1] = name;
     }

@@ -120,7 +120,7 @@ export function expandScalars(order: readonly Node[], outputs: readonly Node[], 
         chains[o] = prev === undefined ? ins[0][flat] : apply(op, [prev, ins[0][flat]], node, o);
         return 0;
       });
-      refs = chains.map((r) => r ?? literal(node.op === 'sum' ? 0 : node.op === 'max' ? -Infinity : Infinity));
+      refs = chains.map((r) => r ?? literal(node.op === 'sum' ? -0 : node.op === 'max' ? -Infinity : Infinity));
     } else if (node.op === 'matmul' && node.inputs.every((x) => x.shape.length <= 2)) {
       const [a, b] = node.inputs.map((x) => x.shape as number[]);
       const [m, k] = a.length === 2 ? a : [1, a[0]];

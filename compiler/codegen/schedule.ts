@@ -5,7 +5,7 @@ import { broadcastStrides, isView, Views, type Access } from './views.js';
 
 /** Reductions that can end a fused loop: their initial value and how a value joins the accumulator. */
 export const REDUCTIONS: Readonly<Record<string, { initial: string; combine: (acc: string, v: string) => string }>> = {
-  sum: { initial: '0', combine: (acc, v) => `${acc} + ${v}` },
+  sum: { initial: '-0', combine: (acc, v) => `${acc} + ${v}` },
   max: { initial: '-Infinity', combine: (acc, v) => `Math.max(${acc}, ${v})` },
   min: { initial: 'Infinity', combine: (acc, v) => `Math.min(${acc}, ${v})` },
 };

@@ -41,21 +41,27 @@ export interface TensorNames {
 }
 
 /** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
-export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string): { state: string[]; allocate: string[]; blocks: string[][] } {
+export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][] } {
   const { schedule: s, memory } = plan;
   const state: string[] = [];
   const allocate: string[] = [];
+  /** The size of every array $allocate makes, so a run can refuse sizes past its limit before allocating. */
+  const elements: string[] = [];
   const size = (shape: Shape) => sizeExpr(names, shape);
+  const allocation = (variable: string, shape: Shape) => {
+    elements.push(size(shape));
+    allocate.push(`${variable} = new ${storage}(${size(shape)});`);
+  };
   let locals = 0;
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
-    allocate.push(`${buffer.name} = new ${storage}(${size([buffer.coefficient, ...buffer.dims])});`);
+    allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
   }
   for (const node of s.stored) {
     state.push(`let ${names.buffer(node)} = $none;`);
     const buffer = memory.bufferOf.get(node);
     if (!buffer) {
-      allocate.push(`${names.buffer(node)} = new ${storage}(${size(node.shape)});`);
+      allocation(names.buffer(node), node.shape);
     } else {
       const exact = factorSize(node.shape).coefficient === buffer.coefficient;
       allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
@@ -81,7 +87,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
-  return { state, allocate, blocks };
+  return { state, allocate, elements, blocks };
 }
 
 /** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */

@@ -165,3 +165,19 @@ describe('where: a broadcast branch not taken anywhere leaks no NaN', () => {
     );
   });
 });
+
+describe('sums keep the sign of zero (IEEE: −0 + −0 is −0)', () => {
+  it.each<[string, number[]]>([
+    ['1 / sum(x)', [2]],
+    ['1 / sum(x, axis=1)', [2, 2]],
+    ['1 / mean(x)', [2]],
+    ['1 / sum(x * 2, axis=0)', [3, 1]],
+  ])('%s over negative zeros is −Infinity in generated code and the interpreter', async (expression, shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const runs = await evaluateEveryWay(
+      { inputs: { x: { shape: [...shape] } }, nodes: { y: expression }, outputs: ['y'] },
+      { x: { shape: [...shape], data: new Array(size).fill(-0) } },
+    );
+    for (const values of runs) expect(values.y.every((v) => v === -Infinity)).toBe(true);
+  });
+});
