@@ -28,10 +28,11 @@ export function jacobianMode(y: Node, x: Node): JacobianMode {
 }
 
 /**
- * All partials ∂y/∂x, with shape y.shape ++ x.shape (the side not unrolled may have named dims). Forward mode pushes each basis vector of x
+ * All partials ∂y/∂x, with shape y.shape ++ x.shape. Forward mode pushes each basis vector of x
  * through jvp to get a column; reverse mode pulls each basis vector of y back through vjp to get a
  * row. Each is put in place by broadcasting against a one-hot constant, and the terms are summed.
- * `mode` overrides the choice (tests compare both).
+ * The side that is not unrolled may have named dims. `mode` overrides the choice (tests compare
+ * both).
  */
 export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, x)): Node {
   const graph = y.graph;
