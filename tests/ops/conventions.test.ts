@@ -88,6 +88,23 @@ describe('slice clamps its bounds like NumPy and PyTorch', () => {
   });
 });
 
+describe('jacobian with a named dimension on one side', () => {
+  it('y [N, 2] of w [2] (forward) and s [2] of x [N] (reverse), N fed as 3 (was refused: "needs static shapes")', async () => {
+    const xs = [0.5, -1, 2];
+    const ws = [0.3, -0.7];
+    await expectSpec(
+      { jw: 'jacobian(sin(x * w), w)', jx: 'jacobian(sum(sin(x * w), axis=0), x)' },
+      { x: { shape: [3, 1], data: xs }, w: { shape: [2], data: ws } },
+      {
+        jw: xs.flatMap((x) => ws.flatMap((w, i) => ws.map((_, j) => (i === j ? x * Math.cos(x * w) : 0)))),
+        jx: ws.flatMap((w) => xs.flatMap((x) => [w * Math.cos(x * w)])),
+      },
+      1e-15,
+      { declared: { x: ['N', 1] } },
+    );
+  });
+});
+
 describe('the losses need operands of the same shape', () => {
   const spec = (expression: string, shapes: Record<string, (number | string)[]>) =>
     JSON.stringify({

@@ -16,9 +16,9 @@ export type Fed = Record<string, { readonly shape: readonly number[]; readonly d
 export async function runSpec(
   nodes: Record<string, string>,
   fed: Fed,
-  { dtype = 'float64', consts = {} }: SpecOptions = {},
+  { dtype = 'float64', consts = {}, declared = {} }: SpecOptions = {},
 ): Promise<{ interpreted: Record<string, number[]>; generated: Record<string, number[]> }> {
-  const inputs = Object.fromEntries(Object.entries(fed).map(([name, t]) => [name, { shape: t.shape }]));
+  const inputs = Object.fromEntries(Object.entries(fed).map(([name, t]) => [name, { shape: declared[name] ?? t.shape }]));
   const text = JSON.stringify({ format: 'symgrad/1', dtype, inputs, consts, nodes, outputs: Object.keys(nodes) });
   const Storage = dtype === 'float32' ? Float32Array : Float64Array;
   const feeds: Record<string, Tensor> = Object.fromEntries(Object.entries(fed).map(([name, t]) => [name, { shape: t.shape, data: Storage.from(t.data) }]));
@@ -36,6 +36,8 @@ export interface SpecOptions {
   readonly consts?: Record<string, number | number[]>;
   /** Errors are measured relative to max(floor, |expected|) (default 1). */
   readonly floor?: number;
+  /** Declared shapes (named dimensions), where they differ from the fed ones. */
+  readonly declared?: Record<string, (number | string)[]>;
 }
 
 /** Both ways of running a spec give `expected` for every output (NaN and ±∞ exactly), to a relative tolerance. */
