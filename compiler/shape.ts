@@ -19,6 +19,11 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** For operands compared entry by entry (the losses): equal shapes, or a ShapeError naming both. */
+export function checkSameShape(what: string, a: Shape, b: Shape): void {
+  if (!sameShape(a, b)) throw new ShapeError(`${what} need the same shape, got ${showShape(a)} and ${showShape(b)}`);
+}
+
 /** NumPy broadcasting: align on the right; equal dims, or a 1, broadcast. Names must match exactly. */
 export function broadcastShapes(shapes: readonly Shape[]): Shape {
   // Shapes are immutable: a result equal to an input shape is that shape (big graphs keep fewer arrays).

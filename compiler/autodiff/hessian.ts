@@ -1,6 +1,6 @@
 import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
-import { showShape } from '../shape.js';
+import { showShape, staticSize } from '../shape.js';
 import { grad } from './grad.js';
 import { jacobian } from './jacobian.js';
 import { jvp } from './jvp.js';
@@ -8,6 +8,9 @@ import { jvp } from './jvp.js';
 /** Second derivatives of a scalar y, with shape x.shape ++ x.shape: the Jacobian of the gradient. */
 export function hessian(y: Node, x: Node): Node {
   checkScalar('hessian', y);
+  if (staticSize(x.shape) === undefined) {
+    throw new SymgradError('', `hessian needs x with a fixed shape (one jvp per entry of x), got ${showShape(x.shape)}; use hvp for named dimensions`);
+  }
   return jacobian(grad(y, x), x);
 }
 

@@ -9,22 +9,37 @@ import { pruneBetween } from './prune.js';
 
 export type JacobianMode = 'forward' | 'reverse';
 
-/** Forward mode (one jvp per entry of x) when x has fewer entries than y, else reverse (one vjp per entry of y). */
+/**
+ * Forward mode (one jvp per entry of x) when x has fewer entries than y, else reverse (one vjp
+ * per entry of y). A side with a named dimension has a size known only at run time, so the
+ * other side is the one unrolled; one of them must have a fixed shape.
+ */
 export function jacobianMode(y: Node, x: Node): JacobianMode {
-  return entries(x) < entries(y) ? 'forward' : 'reverse';
+  const [nx, ny] = [staticSize(x.shape), staticSize(y.shape)];
+  if (nx === undefined && ny === undefined) {
+    throw new SymgradError(
+      '',
+      `jacobian of ${showShape(y.shape)} with respect to ${showShape(x.shape)}: one of them needs a fixed shape (one jvp or vjp is built per entry of it); use hvp, jvp or vjp for named dimensions`,
+    );
+  }
+  if (nx === undefined) return 'reverse';
+  if (ny === undefined) return 'forward';
+  return nx < ny ? 'forward' : 'reverse';
 }
 
 /**
  * All partials ∂y/∂x, with shape y.shape ++ x.shape. Forward mode pushes each basis vector of x
  * through jvp to get a column; reverse mode pulls each basis vector of y back through vjp to get a
  * row. Each is put in place by broadcasting against a one-hot constant, and the terms are summed.
- * `mode` overrides the choice (tests compare both).
+ * The side that is not unrolled may have named dims. `mode` overrides the choice (tests compare
+ * both).
  */
 export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, x)): Node {
   const graph = y.graph;
   const shape = [...y.shape, ...x.shape];
-  const count = mode === 'forward' ? entries(x) : entries(y);
-  if (entries(x) * entries(y) === 0 || !pruneBetween([x], y).has(y)) return zerosLike(graph, shape);
+  const count = entries(mode === 'forward' ? x : y, mode);
+  const other = staticSize((mode === 'forward' ? y : x).shape);
+  if (count === 0 || other === 0 || !pruneBetween([x], y).has(y)) return zerosLike(graph, shape);
   if (count === 1) {
     const only = mode === 'forward' ? jvp(y, x, oneHot(graph, 0, x.shape)) : vjp(y, x, oneHot(graph, 0, y.shape));
     return sameShape(only.shape, shape) ? only : reshape(only, shape);
@@ -52,8 +67,11 @@ function oneHot(graph: Graph, i: number, shape: Shape): Node {
   return constant(graph, values, shape);
 }
 
-function entries(node: Node): number {
+/** The number of entries of the side unrolled in this mode, which must be fixed. */
+function entries(node: Node, mode: JacobianMode): number {
   const size = staticSize(node.shape);
-  if (size === undefined) throw new SymgradError('', `jacobian needs static shapes, got ${showShape(node.shape)}`);
+  if (size === undefined) {
+    throw new SymgradError('', `jacobian in ${mode} mode needs a fixed shape for ${mode === 'forward' ? 'x' : 'y'}, got ${showShape(node.shape)}`);
+  }
   return size;
 }

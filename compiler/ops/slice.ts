@@ -7,8 +7,9 @@ import { pad } from './pad.js';
 import { cornerOffset, plus } from './region.js';
 
 /**
- * The box start ≤ index < stop, one entry per axis; negative entries count from the end.
- * An axis of named size can only be taken whole (start 0, stop its name). pad is its vjp.
+ * The box start ≤ index < stop, one entry per axis; negative entries count from the end, and
+ * bounds beyond the axis clamp to it (NumPy). An axis of named size can only be taken whole
+ * (start 0, stop its name). pad is its vjp.
  */
 export const slice: OpBuilder<(x: Operand, start: readonly number[], stop: Shape) => Node> = defineOp(
   {
@@ -51,16 +52,20 @@ export const slice: OpBuilder<(x: Operand, start: readonly number[], stop: Shape
   (x: Operand, start: readonly number[], stop: Shape): Node => apply('slice', [x], { start, stop }),
 );
 
-/** Non-negative [begin, end) of one axis, or a ShapeError naming the axis. */
+/**
+ * Non-negative [begin, end) of one axis: negative entries count from the end, then both are
+ * clamped to [0, d] and end to at least begin, as in NumPy and PyTorch (so 1:10 of a size-3 axis
+ * is 1:3, and 5:7 is empty). A named axis can only be taken whole.
+ */
 function axisBounds(d: Dim, start: number, stop: Dim, axis: number): [number, Dim] {
   if (typeof d === 'string') {
     if (start === 0 && stop === d) return [0, d];
     throw new ShapeError(`axis ${axis} has the named size ${d}, which slice can only take whole`);
   }
-  const begin = start < 0 ? start + d : start;
-  const end = typeof stop === 'number' && stop < 0 ? stop + d : stop;
-  if (typeof end !== 'number' || !Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > d || begin > end) {
-    throw new ShapeError(`${start}:${stop} is out of range for axis ${axis} of size ${d}`);
+  if (typeof stop !== 'number' || !Number.isInteger(start) || !Number.isInteger(stop)) {
+    throw new ShapeError(`${start}:${stop} is not a range of whole numbers for axis ${axis} of size ${d}`);
   }
-  return [begin, end];
+  const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + d : i, 0), d);
+  const begin = clamp(start);
+  return [begin, Math.max(begin, clamp(stop))];
 }

@@ -74,9 +74,30 @@ describe('jacobian', () => {
     expect(valueOf(j, { ...feeds, z: tensor([3], [1, 2, 3]) })).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
-  it('needs static shapes', () => {
+  it('works when one side has a named dimension: that side is not unrolled', () => {
+    const graph = new Graph();
+    const x = graph.input('x', ['N']);
+    const w = graph.input('w', [2]);
+    const feeds = { x: tensor([3], [0.5, -1, 2]), w: tensor([2], [0.3, -0.7]) };
+    // y [N, 2] of w [2]: forward mode, one jvp per entry of w. J[n, i, j] = x[n]·cos(x[n]·w[i]) if i = j.
+    const y = op.sin(op.mul(op.reshape(x, ['N', 1]), w));
+    const forward = jacobian(y, w);
+    expect(jacobianMode(y, w)).toBe('forward');
+    expect(forward.shape).toEqual(['N', 2, 2]);
+    const expected = [0.5, -1, 2].flatMap((xn) => [0.3, -0.7].flatMap((wi, i) => [0, 1].map((j) => (i === j ? xn * Math.cos(xn * wi) : 0))));
+    expect(maxError(valueOf(forward, feeds), expected)).toBeLessThan(1e-15);
+    // s [2] of x [N]: reverse mode, one vjp per entry of s. J[i, n] = w[i]·cos(x[n]·w[i]).
+    const s = op.sum(y, { axis: 0 });
+    const reverse = jacobian(s, x);
+    expect(jacobianMode(s, x)).toBe('reverse');
+    expect(reverse.shape).toEqual([2, 'N']);
+    expect(maxError(valueOf(reverse, feeds), [0.3, -0.7].flatMap((wi) => [0.5, -1, 2].map((xn) => wi * Math.cos(xn * wi))))).toBeLessThan(1e-15);
+  });
+
+  it('refuses named dimensions on both sides, saying what to use instead', () => {
     const graph = new Graph();
     const x = graph.input('x', ['N', 2]);
-    expect(() => jacobian(op.sin(x), x)).toThrow('jacobian needs static shapes');
+    expect(() => jacobian(op.sin(x), x)).toThrow('jacobian of [N, 2] with respect to [N, 2]: one of them needs a fixed shape');
+    expect(() => jacobian(op.sum(x, { axis: 0 }), x, 'forward')).toThrow('jacobian in forward mode needs a fixed shape for x, got [N, 2]');
   });
 });

@@ -71,6 +71,7 @@ export const opCases: OpCase[] = [
   { name: 'matmul', shapes: [[2, 3, 4], [4]], build: (a, b) => op.matmul(a, b) },
   { name: 'softmax', shapes: [[2, 4]], build: (x) => op.softmax(x) },
   { name: 'log_softmax', shapes: [[3, 2]], build: (x) => op.log_softmax(x, { axis: 0 }) },
+  { name: 'log_softmax', shapes: [[2, 3, 2]], build: (x) => op.log_softmax(op.mul(op.log_softmax(x, { axis: 1 }), x), { axis: -1 }) },
   { name: 'mse', shapes: [[2, 3], [2, 3]], build: (p, t) => op.mse(p, t) },
   { name: 'bce_with_logits', shapes: [[5], [5]], build: (z, y) => op.bce_with_logits(z, y), domain: [[-3, 3], [0, 1]] },
   { name: 'softmax_cross_entropy', shapes: [[2, 4], [2, 4]], build: (z, y) => op.softmax_cross_entropy(z, y), domain: [[-3, 3], [0, 1]] },
