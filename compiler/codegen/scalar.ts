@@ -137,7 +137,7 @@ export function expandScalars(order: readonly Node[], outputs: readonly Node[], 
       refs = [literal(evaluateOne(node, [], dtype))];
     } else return undefined;
     first[node.id] = refs[0];
-    if (size > 1) elements[node.id] = refs;
+    if (size !== 1) elements[node.id] = refs;
     if (values.length > limit) return undefined;
   }
   return { values, outputs: new Map(outputs.map((o) => [o, elements[o.id] ?? [first[o.id]]])) };

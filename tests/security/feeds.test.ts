@@ -78,3 +78,16 @@ describe('every value a module declares is reserved or cannot be a spec name', (
     expect(module.run({ scalar: 0.5 }).y.data[0]).toBeCloseTo(Math.sin(0.5), 15);
   });
 });
+
+describe('empty tensors', () => {
+  it('reshape, elementwise ops, reductions and gradients of zero-size tensors run', async () => {
+    const module = await compile({
+      inputs: { x: { shape: [0] }, z: { shape: [0, 2] } },
+      nodes: { r: 'reshape(x, shape=[0, 2])', a: 'abs(z)', s: 'sum(r * 3, axis=0)', g: 'grad(sum(s), x)' },
+      outputs: ['r', 'a', 's', 'g'],
+    });
+    const out = module.run({ x: [], z: { data: [], shape: [0, 2] } });
+    expect([out.r.shape, out.a.shape, out.s.shape, out.g.shape]).toEqual([[0, 2], [0, 2], [2], [0]]);
+    expect(Array.from(out.s.data)).toEqual([0, 0]);
+  });
+});
