@@ -13,3 +13,16 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The seeded inits of SPEC §1, flat: `uniform` on [a, b), or `normal` with mean a and standard
+ * deviation b (Box–Muller, two draws per value). Generated modules carry the same lines
+ * (compiler/codegen/seeded.ts), so a module's initial params are these values.
+ */
+export function seededValues(kind: 'normal' | 'uniform', a: number, b: number, seed: number, size: number): Float64Array {
+  const random = seededRandom(seed);
+  const values = new Float64Array(size);
+  if (kind === 'uniform') for (let i = 0; i < size; i++) values[i] = a + (b - a) * random();
+  else for (let i = 0; i < size; i++) values[i] = a + b * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return values;
+}

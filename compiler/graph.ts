@@ -1,5 +1,6 @@
 import { attrsKey, NO_ATTRS, type Attrs } from './attrs.js';
 import { SymgradError } from './errors.js';
+import type { ParamInit } from './init.js';
 import { InternTable } from './intern.js';
 import type { OpDef } from './ops/op.js';
 import { opTable, type OpName } from './ops/table.js';
@@ -45,8 +46,8 @@ export class Graph {
   private readonly consumerLists: (Node | Node[] | undefined)[] = [];
   /** Label given to nodes built from now on (the spec loader sets it per spec node). */
   label = '';
-  /** Initial values (flat, row-major) of params, by name. */
-  readonly paramInits = new Map<string, readonly number[]>();
+  /** How each param starts, by name. */
+  readonly paramInits = new Map<string, ParamInit>();
   private readonly leafNames = new Set<string>();
 
   constructor(readonly dtype: DType = 'float64') {}
@@ -95,14 +96,16 @@ export class Graph {
     return this.apply('input', [], { name, shape });
   }
 
-  /** A trainable tensor with its initial value (flat row-major, default zeros). */
-  param(name: string, shape: Shape, init?: readonly number[]): Node {
+  /** A trainable tensor with its initial value (an init, or flat row-major values; default zeros). */
+  param(name: string, shape: Shape, init: ParamInit | readonly number[] = { kind: 'fill', value: 0 }): Node {
     this.checkNewLeaf(name);
     const size = staticSize(shape);
     if (size === undefined) throw new SymgradError('', `param '${name}' needs a static shape, got ${showShape(shape)}`);
-    const values = init ?? new Array<number>(size).fill(0);
-    if (values.length !== size) throw new SymgradError('', `init of '${name}' has ${values.length} values for shape ${showShape(shape)}`);
-    this.paramInits.set(name, values);
+    const given: ParamInit = 'kind' in init ? init : { kind: 'values', values: init };
+    if (given.kind === 'values' && given.values.length !== size) {
+      throw new SymgradError('', `init of '${name}' has ${given.values.length} values for shape ${showShape(shape)}`);
+    }
+    this.paramInits.set(name, given);
     return this.apply('param', [], { name, shape });
   }
 

@@ -1,5 +1,6 @@
 import { bindDims } from './dims.js';
 import { SymgradError } from './errors.js';
+import { initValues } from './init.js';
 import type { Node } from './graph.js';
 import type { Data, Tensor } from './ops/op.js';
 import { concreteShape, sizeOf, type Shape } from './shape.js';
@@ -27,7 +28,8 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
     if (feed) {
       values.set(leaf, { shape: feed.shape, data: Storage.from(feed.data) });
     } else if (leaf.op === 'param') {
-      values.set(leaf, { shape: leaf.shape as number[], data: Storage.from(graph.paramInits.get(name) ?? []) });
+      const shape = leaf.shape as number[];
+      values.set(leaf, { shape, data: Storage.from(initValues(graph.paramInits.get(name)!, sizeOf(shape))) });
     } else {
       throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
     }

@@ -4,6 +4,7 @@ import { gemmHelper } from './gemm.js';
 import { jsString, jsTypedArray } from './literals.js';
 import { flatOffsets, planModule, type ModulePlan } from './plan.js';
 import { prelude } from './prelude.js';
+import { initExpression, seededHelper } from './seeded.js';
 import type { Program } from './program.js';
 
 export type Language = 'ts' | 'js';
@@ -39,9 +40,10 @@ export function emitModule(program: Program, language: Language): string {
   out.push('', prelude(ts, storage));
   out.push('/** The dtype, and the name and shape of every input, param and output (named dimensions as strings). */');
   out.push(`export const signature = ${signatureLiteral(program)}${t(' as const')};`, '');
+  if (program.params.some((p) => p.init.kind === 'normal' || p.init.kind === 'uniform')) pushAll(out, seededHelper(ts));
   out.push('/** Initial values of the params (flat, row-major): what a param that is not fed takes. */');
   out.push(`export const initialParams${t(`: { readonly [name: string]: ${storage} }`)} = {`);
-  for (const p of program.params) out.push(`  ${jsString(p.name)}: ${jsTypedArray(storage, p.init)},`);
+  for (const p of program.params) out.push(`  ${jsString(p.name)}: ${initExpression(p.init, storage, staticSize(p.shape)!)},`);
   out.push('};', '');
   for (const c of plan.constants) out.push(`const ${names.get(c)} = ${jsTypedArray(storage, c.attrs.value as number[])};`);
   out.push(`const $none${t(`: ${storage}`)} = new ${storage}(0);`);

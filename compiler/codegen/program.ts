@@ -1,5 +1,6 @@
 import { SymgradError } from '../errors.js';
 import type { DType, Graph, Node } from '../graph.js';
+import type { ParamInit } from '../init.js';
 import { NAME_PATTERN, isReservedName } from '../spec/names.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Shape } from '../shape.js';
@@ -10,7 +11,7 @@ export interface Program {
   readonly name: string;
   readonly dtype: DType;
   readonly inputs: readonly { readonly name: string; readonly shape: Shape }[];
-  readonly params: readonly { readonly name: string; readonly shape: Shape; readonly init: readonly number[] }[];
+  readonly params: readonly { readonly name: string; readonly shape: Shape; readonly init: ParamInit }[];
   readonly outputs: readonly { readonly name: string; readonly node: Node }[];
   /** Preferred variable names (spec names); other nodes are named after their label. */
   readonly names: ReadonlyMap<string, Node>;

@@ -4,7 +4,7 @@ import type { Dim } from '../shape.js';
 import { buildExpression, type DerivativeCall } from './build.js';
 import { parseExpression, type Expr } from './expr.js';
 import { specFunctions } from './functions.js';
-import { initialValues } from './init.js';
+import { paramInit } from './init.js';
 import { parseJson, type JsonValue } from './json.js';
 import { DEFAULT_LIMITS, LimitedGraph, shapeProblem, type Limits } from './limits.js';
 import { nameProblem, NAME_PATTERN } from './names.js';
@@ -77,7 +77,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     const fields = fieldsAt(decl, place, ['shape', 'init'], ['shape']);
     const shape = shapeAt(fields.shape, `${place}.shape`, limits);
     if (shape.some((d) => typeof d === 'string')) throw new SymgradError(`${place}.shape`, 'a param needs a fixed shape (no named dimensions)');
-    const init = initialValues(fields.init, shape as number[], `${place}.init`);
+    const init = paramInit(fields.init, shape as number[], `${place}.init`);
     define(place, name, () => graph.param(name, shape, init));
   }
   const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
