@@ -57,15 +57,13 @@ function checkFlowchart(text: string): string[] {
 }
 
 describe('symgrad viz', () => {
-  it.each(samples)('writes DOT for samples/%s that Graphviz (WASM) renders without errors', async (file) => {
+  // Graphviz compiled to WASM always; the system `dot` as well where one is installed (CI has none).
+  it.each(samples)('writes DOT for samples/%s that Graphviz renders without errors', async (file) => {
     const dot = await viz(join('samples', file));
     const result = (await instance()).render(dot, { format: 'svg' });
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('success');
-  });
-
-  it.skipIf(!hasDot).each(samples)('writes DOT for samples/%s that the system dot accepts', async (file) => {
-    const dot = await viz(join('samples', file));
+    if (!hasDot) return;
     const run = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
