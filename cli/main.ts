@@ -10,15 +10,17 @@ import { registerCheck } from './commands/check.js';
 import { registerTrace } from './commands/trace.js';
 import { registerViz } from './commands/viz.js';
 import { ExitError, type Io } from './io.js';
+import { sample, version } from './package.js';
 
 /** The whole CLI as a function: arguments in, exit code out (0 ok, 1 a failed check, 2 bad usage or spec). */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('symgrad')
     .description('symbol-to-symbol automatic differentiation: graph specs in, gradient graphs and standalone kernels out')
+    .version(version, '-V, --version', 'print the version of symgrad')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
+    .addHelpText('after', `\nExample:\n  $ symgrad eval ${sample('seed-function.graph.json')} --set x1=2 --set x2=5`);
   registerCompile(program, io);
   registerEval(program, io);
   registerStats(program, io);

@@ -11,6 +11,7 @@ import { readFeeds, repeatable } from '../feeds.js';
 import { ExitError, readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
 
 interface CheckOptions {
   set: string[];
@@ -34,7 +35,7 @@ export function registerCheck(program: Command, io: Io): void {
     .option('--seed <n>', 'seed of the random values in [0.5, 1.5] for inputs and params not fed', '1')
     .option('--tolerance <x>', 'an entry agrees when |derivative - difference| <= x * max(1, |difference|)', '1e-5')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  $ symgrad check samples/seed-function.graph.json --set x1=2 --set x2=5');
+    .addHelpText('after', `\nExample:\n  $ symgrad check ${sample('seed-function.graph.json')} --set x1=2 --set x2=5`);
   limitOptions(command).action(async (specFile: string, options: CheckOptions) => {
     const result = await forFile(io, specFile, () => {
       const seed = Number(options.seed);

@@ -8,10 +8,11 @@ import { checkData } from '../../runtime/data.js';
 import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from '../../runtime/optimizers.js';
 import type { Session } from '../../runtime/session.js';
 import { readFeeds, repeatable } from '../feeds.js';
-import { ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
+import { checkWritable, ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { lineChart, sparkline } from '../plot.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
 
 interface TrainOptions {
   loss: string;
@@ -25,8 +26,6 @@ interface TrainOptions {
   save?: string;
   plot?: string;
 }
-
-const EXAMPLE = '\nExample:\n  $ symgrad train samples/xor-train.graph.json --loss loss --feed samples/data/xor.json --lr 0.1 --epochs 500 --save xor-params.json';
 
 export function registerTrain(program: Command, io: Io): void {
   const command = program
@@ -43,11 +42,15 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--seed <s>', 'seed for shuffling the mini-batches', '0')
     .option('--save <file>', 'write the trained params as a JSON object of name to value')
     .option('--plot <file>', 'write the loss curve as an SVG chart')
-    .addHelpText('after', EXAMPLE);
+    .addHelpText('after', `\nExample:\n  $ symgrad train ${sample('xor-train.graph.json')} --loss loss --feed ${sample('data/xor.json')} --lr 0.1 --epochs 500 --save xor-params.json`);
   limitOptions(command).action(async (specFile: string, options: TrainOptions) => {
-    // Refuse before training, not after: the same check writeFileAtomic makes.
+    // Refuse before training, not after: the checks writeFileAtomic makes, and that the file can be written.
     for (const out of [options.save, options.plot]) {
-      if (out) await forFile(io, out, () => refuseToOverwrite(out, specFile));
+      if (!out) continue;
+      await forFile(io, out, () => {
+        refuseToOverwrite(out, specFile);
+        checkWritable(out);
+      });
     }
     const { session, data, rows, epochs, batch, seed } = await forFile(io, specFile, async () => {
       const epochs = whole('--epochs', options.epochs, 1);

@@ -85,6 +85,18 @@ describe('symgrad train', () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it.each([
+    ['--save', join('no-such-folder', 'p.json'), 'ENOENT'],
+    ['--plot', join('no-such-folder', 'loss.svg'), 'ENOENT'],
+    ['--save', '.', 'EISDIR'],
+  ])('%s %s fails before training: exit 2, one error line naming the file', async (flag, name, code) => {
+    const out = name === '.' ? dir : join(dir, name);
+    const result = await cli('train', ...xor, '--epochs', '100000', flag, out);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: ${out}: cannot write ${out} (${code})\n`);
+  });
+
   it('stops with exit 1 when the loss stops being finite, and still plots it', async () => {
     const plot = join(dir, 'diverged.svg');
     const { code, stdout, stderr } = await cli('train', ...xor, '--lr', '1.5', '--epochs', '1000', '--plot', plot);
