@@ -7,6 +7,8 @@ import { SymgradError } from '../compiler/errors.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** stderr is a terminal, where a long command may show its progress. */
+  readonly terminal?: boolean;
 }
 
 /** An error that has already been reported in full: carries only the exit code. */

@@ -45,6 +45,6 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), terminal: process.stderr.isTTY };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }
