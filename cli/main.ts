@@ -45,6 +45,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
+  // `symgrad ... | head`: a reader that has gone away ends the command quietly, as it does cat.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), terminal: process.stderr.isTTY };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }

@@ -40,6 +40,13 @@ describe('the command line as people expect it', () => {
     expectOneError(await cli(command, ...args, '--feed', missing), `error: ${missing}: no such file`);
   });
 
+  it('stops quietly when the reader of its output goes away (| head)', () => {
+    // 770 kB of SVG: far more than a pipe holds, so the write is still going when head has left.
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli/main.js viz samples/hessian-xor.graph.json --format svg | head -1`], { encoding: 'utf8' });
+    expect(run.stdout).toBe('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n');
+    expect(run.stderr).toBe('');
+  });
+
   it('a missing spec is still reported against the spec', async () => {
     expectOneError(await cli('eval', join(dir, 'nope.graph.json')), `error: ${join(dir, 'nope.graph.json')}: no such file`);
   });
