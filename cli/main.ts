@@ -35,8 +35,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof ExitError) return error.code;
     if (error instanceof CommanderError) {
-      const helpShown = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-      return helpShown ? 0 : 2;
+      // Help asked for (--help, `help`) or the version: 0. Help shown because no command was given: bad usage, 2.
+      const asked = ['commander.helpDisplayed', 'commander.version'].includes(error.code) || (error.code === 'commander.help' && error.exitCode === 0);
+      return asked ? 0 : 2;
     }
     io.err(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

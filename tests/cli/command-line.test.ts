@@ -25,6 +25,17 @@ describe('the command line as people expect it', () => {
     for (const flag of ['--version', '-V']) expect(await cli(flag)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
+  it('without a command prints the help on stderr and exits 2; asked for, on stdout with 0', async () => {
+    const bare = await cli();
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage: symgrad \[options\] \[command\]\n/);
+    for (const asked of [await cli('--help'), await cli('help')]) {
+      expect(asked.code).toBe(0);
+      expect(asked.stdout).toBe(bare.stderr);
+    }
+  });
+
   it('- reads the spec from standard input, and errors name it <stdin>', () => {
     const run = binary(['eval', '-', '--set', 'x1=2', '--set', 'x2=5'], { input: seedText });
     expect(run.stderr).toBe('');
