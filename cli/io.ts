@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SymgradError } from '../compiler/errors.js';
 
@@ -7,6 +7,8 @@ import { SymgradError } from '../compiler/errors.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** stderr is a terminal, where a long command may show its progress. */
+  readonly terminal?: boolean;
 }
 
 /** An error that has already been reported in full: carries only the exit code. */
@@ -16,12 +18,23 @@ export class ExitError extends Error {
   }
 }
 
+/** A problem with a file other than the spec (a feed, an output): reported against that file's name. */
+export class FileError extends SymgradError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super('', message);
+  }
+}
+
+/** The file's text; `-` is standard input. */
 export function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SymgradError('', code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
+    throw new FileError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? 'unknown error'})`);
   }
 }
 
@@ -29,6 +42,16 @@ export function readText(path: string): string {
 export function refuseToOverwrite(path: string, spec: string): void {
   if (existsSync(path) && existsSync(spec) && realpathSync(path) === realpathSync(spec)) {
     throw new SymgradError('', `refusing to overwrite the input spec ${path}`);
+  }
+}
+
+/** Throws unless `path` could be written now (its folder exists and is writable, and it is no folder): checked before long work. */
+export function checkWritable(path: string): void {
+  try {
+    accessSync(dirname(resolve(path)), constants.W_OK);
+    if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+  } catch (error) {
+    throw new FileError(path, `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
 }
 

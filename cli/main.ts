@@ -10,15 +10,17 @@ import { registerCheck } from './commands/check.js';
 import { registerTrace } from './commands/trace.js';
 import { registerViz } from './commands/viz.js';
 import { ExitError, type Io } from './io.js';
+import { sample, version } from './package.js';
 
 /** The whole CLI as a function: arguments in, exit code out (0 ok, 1 a failed check, 2 bad usage or spec). */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('symgrad')
     .description('symbol-to-symbol automatic differentiation: graph specs in, gradient graphs and standalone kernels out')
+    .version(version, '-V, --version', 'print the version of symgrad')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
+    .addHelpText('after', `\nExample:\n  $ symgrad eval ${sample('seed-function.graph.json')} --set x1=2 --set x2=5`);
   registerCompile(program, io);
   registerEval(program, io);
   registerStats(program, io);
@@ -33,8 +35,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof ExitError) return error.code;
     if (error instanceof CommanderError) {
-      const helpShown = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-      return helpShown ? 0 : 2;
+      // Help asked for (--help, `help`) or the version: 0. Help shown because no command was given: bad usage, 2.
+      const asked = ['commander.helpDisplayed', 'commander.version'].includes(error.code) || (error.code === 'commander.help' && error.exitCode === 0);
+      return asked ? 0 : 2;
     }
     io.err(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -43,6 +46,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  // `symgrad ... | head`: a reader that has gone away ends the command quietly, as it does cat.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), terminal: process.stderr.isTTY };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }

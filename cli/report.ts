@@ -1,5 +1,5 @@
 import { SymgradError } from '../compiler/errors.js';
-import { ExitError, type Io } from './io.js';
+import { ExitError, FileError, type Io } from './io.js';
 
 /**
  * Run a command step for `file`, turning any failure into one `error: FILE: place: message`
@@ -20,7 +20,9 @@ export function describeError(error: unknown, file: string): string {
   return printable(describe(error, file));
 }
 
-function describe(error: unknown, file: string): string {
+function describe(error: unknown, spec: string): string {
+  if (error instanceof FileError) return `${name(error.path)}: ${error.message}`;
+  const file = name(spec);
   if (error instanceof SymgradError) {
     // JSON syntax errors carry `line:column`, printed as FILE:line:column.
     return /^\d+:\d+$/.test(error.place) ? `${file}:${error.place}: ${error.message}` : error.format(file);
@@ -32,6 +34,11 @@ function describe(error: unknown, file: string): string {
     }
   }
   return `${file}: internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Standard input (`-`) is named as jq and tsc name it. */
+function name(file: string): string {
+  return file === '-' ? '<stdin>' : file;
 }
 
 /** Control characters, line and paragraph separators and bidirectional overrides, written as `\u` escapes (`\u2028`). */

@@ -5,6 +5,8 @@ import type { Node } from '../../compiler/graph.js';
 import { readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
+import { requireOutputs } from '../outputs.js';
 
 export function registerCompile(program: Command, io: Io): void {
   const command = program
@@ -14,13 +16,15 @@ export function registerCompile(program: Command, io: Io): void {
     .requiredOption('-o, --out <file>', 'output module, ending in .ts or .js')
     .option('--explain-rewrites', 'list every rewrite the simplifier makes, in order, on stderr')
     .option('--no-simplify', 'emit the graph as expanded, without rewrites')
-    .addHelpText('after', '\nExample:\n  $ symgrad compile samples/seed-function.graph.json -o seed.js\n  $ node -e "import(\'./seed.js\').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"');
+    .addHelpText('after', `\nExample:\n  $ symgrad compile ${sample('seed-function.graph.json')} -o seed.js\n  $ node -e "import('./seed.js').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"`);
   limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean }) => {
     const language = options.out.endsWith('.ts') ? 'ts' : options.out.endsWith('.js') || options.out.endsWith('.mjs') ? 'js' : undefined;
     const source = await forFile(io, specFile, () => {
       if (!language) throw new SymgradError('--out', `${options.out} must end in .ts or .js`);
       const explain = options.explainRewrites ? (rule: string, before: Node, after: Node) => io.err(`${rule}: ${before} -> ${after}${before.label ? ` (in ${before.label})` : ''}\n`) : undefined;
-      return compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain }).source;
+      const { spec, source } = compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain });
+      requireOutputs(spec);
+      return source;
     });
     await forFile(io, options.out, () => writeFileAtomic(options.out, source, specFile));
   });

@@ -11,6 +11,8 @@ import { readFeeds, repeatable } from '../feeds.js';
 import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
+import { requireOutputs } from '../outputs.js';
 
 interface EvalOptions {
   set: string[];
@@ -27,9 +29,13 @@ export function registerEval(program: Command, io: Io): void {
     .option('--set <name=json>', 'feed one input or param (repeatable)', repeatable, [])
     .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', repeatable, [])
     .option('--interpret', 'evaluate with the reference interpreter instead of generated code')
-    .addHelpText('after', '\nExample:\n  $ symgrad eval samples/seed-function.graph.json --set x1=2 --set x2=5');
+    .addHelpText('after', `\nExample:\n  $ symgrad eval ${sample('seed-function.graph.json')} --set x1=2 --set x2=5`);
   limitOptions(command).action(async (specFile: string, options: EvalOptions) => {
-    const { spec, program, source } = await forFile(io, specFile, () => compileSpec(readText(specFile), { limits: limitsFrom(command.opts()) }));
+    const { spec, program, source } = await forFile(io, specFile, () => {
+      const compiled = compileSpec(readText(specFile), { limits: limitsFrom(command.opts()) });
+      requireOutputs(compiled.spec);
+      return compiled;
+    });
     const outputs = await forFile(io, specFile, async () => {
       const feeds = readFeeds(options.feed, options.set);
       checkFeedNames(spec, feeds);

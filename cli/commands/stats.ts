@@ -13,6 +13,8 @@ import { readText, type Io } from '../io.js';
 import { repeatable } from '../feeds.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
+import { requireOutputs } from '../outputs.js';
 
 type Column = { nodes: number; flops: number };
 export interface SpecStats {
@@ -29,11 +31,11 @@ export function registerStats(program: Command, io: Io): void {
     .argument('<spec>', 'the *.graph.json spec')
     .option('--json', 'print {"forward": {"nodes", "flops"}, "expanded": {...}, "simplified": {...}}')
     .option('--dim <name=size>', 'size of a named dimension for the flop count (repeatable; default 1)', repeatable, [])
-    .addHelpText('after', '\nExample:\n  $ symgrad stats samples/xor.graph.json\n  $ symgrad stats samples/iris-mlp.graph.json --dim N=120 --json');
+    .addHelpText('after', `\nExample:\n  $ symgrad stats ${sample('xor.graph.json')}\n  $ symgrad stats ${sample('iris-mlp.graph.json')} --dim N=120 --json`);
   limitOptions(command).action(async (specFile: string, options: { json?: boolean; dim: string[] }) => {
     const { spec, stats, dims } = await forFile(io, specFile, () => {
       const dims = parseDims(options.dim);
-      const spec = loadSpec(readText(specFile), limitsFrom(command.opts()));
+      const spec = requireOutputs(loadSpec(readText(specFile), limitsFrom(command.opts())));
       return { spec, stats: specStats(spec, dims), dims };
     });
     if (options.json) {

@@ -8,6 +8,7 @@ import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
 import { checkFeedNames } from './check.js';
+import { sample } from '../package.js';
 
 interface TraceOptions {
   set: string[];
@@ -28,7 +29,7 @@ export function registerTrace(program: Command, io: Io): void {
     .option('--feed <file>', 'a JSON file with an object of name to value (repeatable)', repeatable, [])
     .option('--of <node>', 'the node whose adjoints to trace (default: the y of the first derivative call)')
     .option('--json', 'print the traces as JSON, values in full precision')
-    .addHelpText('after', '\nExample:\n  $ symgrad trace samples/seed-function.graph.json --set x1=2 --set x2=5');
+    .addHelpText('after', `\nExample:\n  $ symgrad trace ${sample('seed-function.graph.json')} --set x1=2 --set x2=5`);
   limitOptions(command).action(async (specFile: string, options: TraceOptions) => {
     const trace = await forFile(io, specFile, () => {
       const spec = loadSpec(readText(specFile), limitsFrom(command.opts()));

@@ -5,13 +5,16 @@ import type { Tensor } from '../../compiler/ops/op.js';
 import { toJsonValue } from '../../compiler/spec/values.js';
 import { createSession } from '../../runtime/compile.js';
 import { checkData } from '../../runtime/data.js';
+import { accuracyOf } from '../accuracy.js';
+import { holdOut } from '../split.js';
 import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from '../../runtime/optimizers.js';
 import type { Session } from '../../runtime/session.js';
 import { readFeeds, repeatable } from '../feeds.js';
-import { ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
+import { checkWritable, ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { lineChart, sparkline } from '../plot.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
 
 interface TrainOptions {
   loss: string;
@@ -24,9 +27,10 @@ interface TrainOptions {
   seed: string;
   save?: string;
   plot?: string;
+  validation?: string;
+  patience?: string;
+  json?: boolean;
 }
-
-const EXAMPLE = '\nExample:\n  $ symgrad train samples/xor-train.graph.json --loss loss --feed samples/data/xor.json --lr 0.1 --epochs 500 --save xor-params.json';
 
 export function registerTrain(program: Command, io: Io): void {
   const command = program
@@ -43,40 +47,66 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--seed <s>', 'seed for shuffling the mini-batches', '0')
     .option('--save <file>', 'write the trained params as a JSON object of name to value')
     .option('--plot <file>', 'write the loss curve as an SVG chart')
-    .addHelpText('after', EXAMPLE);
+    .option('--validation <fraction>', 'hold out this fraction of the rows, drawn with --seed, and report the loss on them each epoch; --save then keeps the best epoch')
+    .option('--patience <n>', 'stop when the validation loss (the training loss without --validation) has not improved for n epochs')
+    .option('--json', 'add the history, one entry per epoch, to the JSON summary')
+    .addHelpText('after', `\nExample:\n  $ symgrad train ${sample('xor-train.graph.json')} --loss loss --feed ${sample('data/xor.json')} --lr 0.1 --epochs 500 --save xor-params.json`);
   limitOptions(command).action(async (specFile: string, options: TrainOptions) => {
-    // Refuse before training, not after: the same check writeFileAtomic makes.
+    // Refuse before training, not after: the checks writeFileAtomic makes, and that the file can be written.
     for (const out of [options.save, options.plot]) {
-      if (out) await forFile(io, out, () => refuseToOverwrite(out, specFile));
+      if (!out) continue;
+      await forFile(io, out, () => {
+        refuseToOverwrite(out, specFile);
+        checkWritable(out);
+      });
     }
-    const { session, data, rows, epochs, batch, seed } = await forFile(io, specFile, async () => {
+    const { session, train, validation, rows, epochs, batch, seed, patience, accuracy } = await forFile(io, specFile, async () => {
       const epochs = whole('--epochs', options.epochs, 1);
       const batch = options.batch === undefined ? undefined : whole('--batch', options.batch, 1);
       const seed = whole('--seed', options.seed, 0);
       const lr = options.lr === undefined ? undefined : positive('--lr', options.lr);
+      const fraction = options.validation === undefined ? undefined : between('--validation', options.validation);
+      const patience = options.patience === undefined ? undefined : whole('--patience', options.patience, 1);
       const limits = limitsFrom(command.opts());
-      const session = await createSession(readText(specFile), { loss: options.loss, optimizer: options.optimizer, lr, limits });
+      const text = readText(specFile);
+      const session = await createSession(text, { loss: options.loss, optimizer: options.optimizer, lr, limits });
       const { data, rows } = splitFeeds(session, readFeeds(options.feed, options.set), options.feed.join(', ') || specFile);
-      return { session, data, rows, epochs, batch, seed };
+      const parts = fraction === undefined ? { train: data, validation: undefined } : holdOut(session.trainer.signature, data, fraction, seed);
+      const held = parts.validation ? checkData(session.trainer.signature, parts.validation).rows : 0;
+      return { session, ...parts, rows: rows - held, epochs, batch, seed, patience, accuracy: await accuracyOf(text, options.loss, limits) };
     });
 
     const { optimizer } = session;
     const every = Math.ceil(epochs / 20);
     let since = { rows: 0, seconds: 0 };
+    const history: Epoch[] = [];
+    // The epoch whose params are kept: lowest validation loss (training loss without --validation).
+    let best: { epoch: number; loss: number; params: Record<string, Tensor> } | undefined;
     const started = performance.now();
     const { initial, result } = await forFile(io, specFile, () => {
-      const initial = session.evaluate(data);
-      io.err(`training ${options.loss} on ${rows} rows: ${optimizer.name}, lr ${optimizer.lr}, ${epochs} epochs, batch ${batch ?? 'all'}\n`);
-      const result = session.fit(data, {
+      const initial = session.evaluate(train);
+      const held = validation ? `, ${checkData(session.trainer.signature, validation).rows} held out for validation` : '';
+      io.err(`training ${options.loss} on ${rows} rows${held}: ${optimizer.name}, lr ${optimizer.lr}, ${epochs} epochs, batch ${batch ?? 'all'}\n`);
+      const result = session.fit(train, {
         epochs,
         batch,
         seed,
         onEpoch: ({ epoch, loss, seconds }) => {
+          const row: Epoch = { epoch, loss };
+          if (accuracy) row.accuracy = accuracy(session.params, train);
+          if (validation) row.validationLoss = session.evaluate(validation);
+          if (validation && accuracy) row.validationAccuracy = accuracy(session.params, validation);
+          history.push(row);
+          const watched = row.validationLoss ?? loss;
+          if (Number.isFinite(watched) && (!best || watched < best.loss)) best = { epoch, loss: watched, params: session.paramValues() };
+          const stop = patience !== undefined && epoch - (best?.epoch ?? 0) >= patience;
           since = { rows: since.rows + rows, seconds: since.seconds + seconds };
-          if (epoch % every !== 0 && epoch !== 1 && epoch !== epochs && Number.isFinite(loss)) return;
-          const rate = since.seconds > 0 ? `  ${count(since.rows / since.seconds)} rows/s` : '';
-          io.err(`epoch ${String(epoch).padStart(String(epochs).length)}/${epochs}  loss ${show(loss)}${rate}\n`);
-          since = { rows: 0, seconds: 0 };
+          if (epoch % every === 0 || epoch === 1 || epoch === epochs || !Number.isFinite(loss) || stop) {
+            const rate = since.seconds > 0 ? `  ${count(since.rows / since.seconds)} rows/s` : '';
+            io.err(`epoch ${String(epoch).padStart(String(epochs).length)}/${epochs}  ${measures(row)}${rate}\n`);
+            since = { rows: 0, seconds: 0 };
+          }
+          return !stop;
         },
       });
       return { initial, result };
@@ -85,11 +115,13 @@ export function registerTrain(program: Command, io: Io): void {
 
     if (options.plot) {
       const plot = options.plot;
+      const series = [{ name: options.loss, points: history.map((h) => [h.epoch, h.loss] as const) }];
+      if (validation) series.push({ name: `validation ${options.loss}`, points: history.map((h) => [h.epoch, h.validationLoss!] as const) });
       const chart = lineChart({
         title: `${basename(specFile)}: ${options.loss} (${optimizer.name}, lr ${optimizer.lr}${batch ? `, batch ${batch}` : ''})`,
         xLabel: 'epoch',
         yLabel: options.loss,
-        series: [{ name: options.loss, points: result.losses.map((loss, k) => [k + 1, loss] as const) }],
+        series,
       });
       await forFile(io, plot, () => writeFileAtomic(plot, chart, specFile));
     }
@@ -99,16 +131,46 @@ export function registerTrain(program: Command, io: Io): void {
       io.err(`error: ${specFile}: training diverged: ${options.loss} was ${result.losses[last - 1]} at epoch ${last}; try a smaller --lr (params not saved)\n`);
       throw new ExitError(1);
     }
-    const final = session.evaluate(data);
-    io.err(`trained in ${seconds.toFixed(2)} s (${result.steps} steps): ${options.loss} ${show(initial)} -> ${show(final)} on all ${rows} rows\n`);
+    const final = session.evaluate(train);
+    const ran = history.length;
+    if (result.outcome === 'stopped') {
+      io.err(`stopped at epoch ${ran}: ${validation ? 'validation ' : ''}${options.loss} has not improved for ${patience} epochs (best ${show(best!.loss)} at epoch ${best!.epoch})\n`);
+    }
+    io.err(`trained in ${seconds.toFixed(2)} s (${result.steps} steps): ${options.loss} ${show(initial)} -> ${show(final)} on all ${rows} ${validation ? 'training ' : ''}rows\n`);
     io.err(`${options.loss} ${sparkline(result.losses)}\n`);
+    // With --validation, the best epoch's params are saved; without, the last epoch's.
+    const kept = validation && best ? best : undefined;
     if (options.save) {
       const save = options.save;
-      const values = Object.fromEntries(Object.entries(session.paramValues()).map(([name, { data, shape }]) => [name, toJsonValue(data, shape)]));
+      const params = kept?.params ?? session.paramValues();
+      const values = Object.fromEntries(Object.entries(params).map(([name, { data, shape }]) => [name, toJsonValue(data, shape)]));
       await forFile(io, save, () => writeFileAtomic(save, `${JSON.stringify(values, null, 2)}\n`, specFile));
+      if (kept) io.err(`saved the params of epoch ${kept.epoch}, the lowest validation ${options.loss} (${show(kept.loss)})\n`);
     }
-    io.out(`${JSON.stringify({ loss: options.loss, epochs, steps: result.steps, initial, final }, null, 2)}\n`);
+    const last = history[ran - 1];
+    const summary: Record<string, unknown> = { loss: options.loss, epochs: ran, steps: result.steps, initial, final };
+    if (last.accuracy !== undefined) summary.accuracy = last.accuracy;
+    if (validation) summary.validation = { rows: checkData(session.trainer.signature, validation).rows, loss: last.validationLoss, accuracy: last.validationAccuracy, bestEpoch: best?.epoch, bestLoss: best?.loss };
+    if (options.json) summary.history = history;
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
   });
+}
+
+/** One epoch as `--json` reports it: its loss, then the metrics after it. */
+interface Epoch {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  validationLoss?: number;
+  validationAccuracy?: number;
+}
+
+function measures(row: Epoch): string {
+  const parts = [`loss ${show(row.loss)}`];
+  if (row.accuracy !== undefined) parts.push(`accuracy ${show(row.accuracy)}`);
+  if (row.validationLoss !== undefined) parts.push(`val loss ${show(row.validationLoss)}`);
+  if (row.validationAccuracy !== undefined) parts.push(`val accuracy ${show(row.validationAccuracy)}`);
+  return parts.join('  ');
 }
 
 /** Params in the feeds set the starting point; the rest is data. Errors about the data name the data files. */
@@ -135,6 +197,12 @@ function whole(flag: string, text: string, least: number): number {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < least) {
     throw new SymgradError(flag, `expected a whole number of at least ${least}, got ${JSON.stringify(text)}`);
   }
+  return value;
+}
+
+function between(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value < 1)) throw new SymgradError(flag, `expected a fraction between 0 and 1, got ${JSON.stringify(text)}`);
   return value;
 }
 

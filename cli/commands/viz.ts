@@ -1,12 +1,15 @@
+import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SymgradError } from '../../compiler/errors.js';
 import { loadSpec } from '../../compiler/spec/load.js';
 import { toDot } from '../../compiler/viz/dot.js';
 import { vizGraph } from '../../compiler/viz/graph.js';
 import { toMermaid } from '../../compiler/viz/mermaid.js';
-import { readText, writeFileAtomic, type Io } from '../io.js';
+import { FileError, readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
+import { sample } from '../package.js';
+import { requireOutputs } from '../outputs.js';
 
 type Format = 'dot' | 'mermaid' | 'svg';
 
@@ -18,11 +21,12 @@ export function registerViz(program: Command, io: Io): void {
     .addOption(new Option('--format <format>', 'output format (default: from the -o extension, else dot)').choices(['dot', 'mermaid', 'svg']))
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .option('--simplified', 'draw the outputs after the simplifier\'s rewrites')
-    .addHelpText('after', '\nExamples:\n  $ symgrad viz samples/seed-function.graph.json -o seed.svg\n  $ symgrad viz samples/xor.graph.json --format mermaid --simplified');
+    .addHelpText('after', `\nExamples:\n  $ symgrad viz ${sample('seed-function.graph.json')} -o seed.svg\n  $ symgrad viz ${sample('xor.graph.json')} --format mermaid --simplified`);
   limitOptions(command).action(async (specFile: string, options: { format?: Format; out?: string; simplified?: boolean }) => {
-    const format = options.format ?? formatOf(options.out);
+    const format = options.format ?? (await forFile(io, specFile, () => formatOf(options.out)));
     const text = await forFile(io, specFile, async () => {
-      const graph = vizGraph(loadSpec(readText(specFile), limitsFrom(command.opts())), options.simplified);
+      const spec = loadSpec(readText(specFile), limitsFrom(command.opts()));
+      const graph = vizGraph(options.simplified ? requireOutputs(spec) : spec, options.simplified);
       if (format === 'mermaid') return toMermaid(graph);
       return format === 'svg' ? renderSvg(toDot(graph)) : toDot(graph);
     });
@@ -31,10 +35,16 @@ export function registerViz(program: Command, io: Io): void {
   });
 }
 
+const EXTENSIONS: Record<string, Format> = { '.dot': 'dot', '.gv': 'dot', '.svg': 'svg', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
+
+/** The format named by `-o`'s extension; any other extension needs `--format` (a .png of DOT text helps nobody). */
 function formatOf(file: string | undefined): Format {
-  if (file?.endsWith('.svg')) return 'svg';
-  if (file?.endsWith('.mmd') || file?.endsWith('.mermaid')) return 'mermaid';
-  return 'dot';
+  if (file === undefined) return 'dot';
+  const format = EXTENSIONS[extname(file).toLowerCase()];
+  if (!format) {
+    throw new FileError(file, `cannot tell the format from the extension: use ${Object.keys(EXTENSIONS).join(', ')} (PNG and PDF are not written), or --format`);
+  }
+  return format;
 }
 
 /** Graphviz compiled to WebAssembly (@viz-js/viz), loaded only when SVG is asked for. */

@@ -13,6 +13,10 @@ export interface CheckOptions {
   readonly seed?: number;
   /** An entry agrees when |derivative − difference| ≤ tolerance·max(1, |difference|). */
   readonly tolerance?: number;
+  /** Difference at most this many entries of each x, drawn with the seed; every entry when absent. */
+  readonly sample?: number;
+  /** Told after each finite difference: how many are done, of how many. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 /** Size given to a named dimension that no feed binds. */
@@ -22,6 +26,9 @@ const UNBOUND_DIMENSION = 3;
 export interface CheckRow extends Agreement {
   readonly name: string;
   readonly call: DerivativeCall;
+  /** Entries of x compared (`sample` of them when x has more), of `entries`. */
+  readonly checked: number;
+  readonly entries: number;
 }
 
 export interface CheckResult {
@@ -44,31 +51,60 @@ export function checkDerivatives(spec: LoadedSpec, feeds: Readonly<Record<string
   const calls = [...spec.derivativeCalls].flatMap(([name, list]) => list.map((call) => ({ name, call })));
   // Second derivatives are checked against differences of the first; build those gradients up front.
   const gradients = new Map(calls.filter(({ call }) => call.fn === 'hessian' || call.fn === 'hvp').map(({ call }) => [call, grad(call.args[0], call.args[1])]));
-  const evaluation = new Evaluation([...calls.flatMap(({ call }) => [call.node, ...call.args]), ...gradients.values()], point);
-  const rows = calls.map(({ name, call }) => ({ name, call, ...compare(evaluation, call, gradients.get(call), tolerance) }));
+  let [done, total] = [0, 0];
+  const evaluation = new Evaluation([...calls.flatMap(({ call }) => [call.node, ...call.args]), ...gradients.values()], point, () => options.progress?.(++done, total));
+  // Each x is sampled once (the same entries for every call on it), in the order the calls name them.
+  const next = seededRandom(options.seed ?? 1);
+  const columns = new Map<Node, number[]>();
+  for (const { call } of calls) if (!columns.has(call.args[1])) columns.set(call.args[1], sampleColumns(evaluation.value(call.args[1]).data.length, options.sample, next));
+  total = calls.reduce((sum, { call }) => sum + differences(call.fn, columns.get(call.args[1])!.length), 0);
+  const rows = calls.map(({ name, call }) => {
+    const picked = columns.get(call.args[1])!;
+    const entries = evaluation.value(call.args[1]).data.length;
+    return { name, call, ...compare(evaluation, call, gradients.get(call), tolerance, picked), checked: call.fn === 'jvp' ? entries : picked.length, entries };
+  });
   return { rows, point, random };
 }
 
-/** How a derivative call's value agrees with the central differences that define it. */
-function compare(evaluation: Evaluation, call: DerivativeCall, g: Node | undefined, tolerance: number): Agreement {
+/** How a derivative call's value agrees with the central differences that define it, at the `columns` entries of x. */
+function compare(evaluation: Evaluation, call: DerivativeCall, g: Node | undefined, tolerance: number, columns: readonly number[]): Agreement {
   const [y, x, third] = call.args;
   const value = (node: Node) => evaluation.value(node).data;
+  // The derivatives at the sampled entries of x: x's entries are the last axis of each value.
+  const n = value(x).length;
+  const pick = (data: ArrayLike<number>): ArrayLike<number> => (columns.length === n ? data : Float64Array.from({ length: (data.length / n) * columns.length }, (_, i) => data[Math.floor(i / columns.length) * n + columns[i % columns.length]]));
   const actual = value(call.node);
   switch (call.fn) {
     case 'grad':
     case 'jacobian':
-      return agreement(actual, evaluation.jacobian(y, x), tolerance);
+      return agreement(pick(actual), evaluation.jacobian(y, x, columns), tolerance);
     case 'vjp':
-      return agreement(actual, pullBack(value(third), evaluation.jacobian(y, x)), tolerance);
+      return agreement(pick(actual), pullBack(value(third), evaluation.jacobian(y, x, columns)), tolerance);
     case 'jvp':
       return agreement(actual, evaluation.directional(y, x, value(third)), tolerance);
     case 'hessian':
-      return worst(agreement(value(g!), evaluation.jacobian(y, x), tolerance), agreement(actual, evaluation.jacobian(g!, x), tolerance));
+      return worst(agreement(pick(value(g!)), evaluation.jacobian(y, x, columns), tolerance), agreement(pick(actual), evaluation.jacobian(g!, x, columns), tolerance));
     case 'hvp':
-      return worst(agreement(value(g!), evaluation.jacobian(y, x), tolerance), agreement(actual, evaluation.directional(g!, x, value(third)), tolerance));
+      return worst(agreement(pick(value(g!)), evaluation.jacobian(y, x, columns), tolerance), agreement(actual, evaluation.directional(g!, x, value(third)), tolerance));
     default:
       throw new Error(`no finite-difference check for ${call.fn}`);
   }
+}
+
+/** Finite differences a call takes when k entries of x are differenced. */
+function differences(fn: string, k: number): number {
+  return fn === 'jvp' ? 1 : fn === 'hessian' ? 2 * k : fn === 'hvp' ? k + 1 : k;
+}
+
+/** Every entry 0..n-1, or `sample` of them drawn without replacement (partial Fisher–Yates), in order. */
+function sampleColumns(n: number, sample: number | undefined, next: () => number): number[] {
+  const all = Array.from({ length: n }, (_, j) => j);
+  if (sample === undefined || n <= sample) return all;
+  for (let i = 0; i < sample; i++) {
+    const j = i + Math.floor(next() * (n - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, sample).sort((a, b) => a - b);
 }
 
 /** dᵀJ for a Jacobian J stored row-major as [d entries, x entries]. */

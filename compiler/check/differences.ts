@@ -14,7 +14,12 @@ export class Evaluation {
   private readonly order: readonly Node[];
   private readonly base = new Map<Node, Tensor>();
 
-  constructor(nodes: readonly Node[], feeds: Readonly<Record<string, Tensor>>) {
+  /** `step` is told after each finite difference (a column of a Jacobian, or a direction). */
+  constructor(
+    nodes: readonly Node[],
+    feeds: Readonly<Record<string, Tensor>>,
+    private readonly step: () => void = () => {},
+  ) {
     this.order = ancestors(nodes);
     const values = interpret(this.order, feeds);
     this.order.forEach((node, i) => this.base.set(node, values[i]));
@@ -39,20 +44,25 @@ export class Evaluation {
     return outputs.map((node) => Float64Array.from((changed.get(node) ?? this.value(node)).data));
   }
 
-  /** ∂f/∂x by central differences, row-major with shape f.shape ++ x.shape; a step per entry of x. */
-  jacobian(f: Node, x: Node): Float64Array {
+  /**
+   * ∂f/∂x by central differences, row-major with shape f.shape ++ x.shape; a step per entry of x.
+   * With `columns` (entries of x), only those: shape f.shape ++ [columns.length].
+   */
+  jacobian(f: Node, x: Node, columns?: readonly number[]): Float64Array {
     const x0 = this.value(x).data;
     const size = this.value(f).data.length;
-    const result = new Float64Array(size * x0.length);
-    for (let j = 0; j < x0.length; j++) {
+    const entries = columns ?? Array.from(x0, (_, j) => j);
+    const result = new Float64Array(size * entries.length);
+    entries.forEach((j, c) => {
       const moved = Float64Array.from(x0);
       moved[j] = x0[j] + STEP * Math.max(1, Math.abs(x0[j]));
       const h = moved[j] - x0[j]; // exactly representable, so the two points are exactly 2h apart
       const [plus] = this.with(x, moved, [f]);
       moved[j] = x0[j] - h;
       const [minus] = this.with(x, moved, [f]);
-      for (let k = 0; k < size; k++) result[k * x0.length + j] = (plus[k] - minus[k]) / (2 * h);
-    }
+      for (let k = 0; k < size; k++) result[k * entries.length + c] = (plus[k] - minus[k]) / (2 * h);
+      this.step();
+    });
     return result;
   }
 
@@ -65,6 +75,7 @@ export class Evaluation {
     const point = (sign: number) => Float64Array.from(x0, (xi, i) => xi + sign * t * v[i]);
     const [plus] = this.with(x, point(1), [f]);
     const [minus] = this.with(x, point(-1), [f]);
+    this.step();
     return plus.map((p, k) => (p - minus[k]) / (2 * t));
   }
 }

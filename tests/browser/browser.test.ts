@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,10 +8,10 @@ import { compileSpec } from '../../compiler/compile.js';
 import { sizeOf } from '../../compiler/shape.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
+import { packagedChromium } from './chromium.js';
 
-// SPEC §5: a compiled `.js` runs in a browser as is. Debian's chromium, never a browser download.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// A compiled `.js` runs in a browser as is: the headless Chromium packaged on npm, no system browser.
+const ARGS = ['--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
 const modules = new Map(samples.map((file) => [file.replace('.graph.json', '.js'), compileSpec(readFileSync(join('samples', file), 'utf8'))]));
@@ -49,15 +49,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-/** Fails (never skips) each test when the browser is not installed. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test; CI installs it`);
-  }
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
   server = createServer((request, response) => {
     const name = (request.url ?? '/').slice(1);
     const page = /^(.+)\.html$/.exec(name);
@@ -71,10 +63,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ ...packagedChromium(), args: ARGS });
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -83,7 +75,6 @@ afterAll(async () => {
 
 describe.each([...modules.keys()])('%s in headless Chromium', (file) => {
   it('gives the values Node gives', async () => {
-    requireChromium();
     const feeds = feedsFor(file);
     await page.goto(`${origin}/${file.replace('.js', '.html')}`);
     await page.waitForFunction('"outputs" in window || "failure" in window', undefined, { timeout: 10_000 });

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main.js';
 import { cli } from './run.js';
 
 const dir = join('tests', '.tmp', 'check');
@@ -115,6 +116,50 @@ describe('symgrad check', () => {
     const bad = await cli('check', specFile('nested-stop', { inputs: { x: { shape: [] } }, nodes: { y: 'x * stop_gradient(x)', z: '2 * grad(y, x)' }, outputs: ['z'] }));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^z +grad\(y, x\) +\S+ +\S+ +MISMATCH$/m);
+  });
+
+  describe('a large x: 500 entries drawn with the seed by default, --all for every one', () => {
+    const large = (y: string) => specFile(`large-${y.length}`, { inputs: { W: { shape: [30, 20] }, v: { shape: [30, 20] } }, nodes: { y, dW: 'grad(y, W)', hv: 'hvp(y, W, v)' }, outputs: ['dW'] });
+    const good = large('sum(tanh(W) * W)');
+
+    it('compares a sample, says so on stderr, and gives the count in --json', async () => {
+      const { code, stdout, stderr } = await cli('check', good, '--json');
+      expect(code).toBe(0);
+      expect(stderr).toBe(
+        `note: nodes.dW: grad(y, W) compared at 500 of its 600 entries, drawn with the seed (--all for every entry)\n` +
+          `note: nodes.hv: hvp(y, W, v) compared at 500 of its 600 entries, drawn with the seed (--all for every entry)\n`,
+      );
+      const calls = JSON.parse(stdout).calls;
+      expect(calls.map((c: { checked: number; entries: number }) => [c.checked, c.entries])).toEqual([[500, 600], [500, 600]]);
+      expect(calls[0].absError).toBeLessThan(1e-7);
+    });
+
+    it('compares every entry with --all, silently', async () => {
+      const { code, stdout, stderr } = await cli('check', good, '--json', '--all');
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(JSON.parse(stdout).calls.map((c: { checked: number }) => c.checked)).toEqual([600, 600]);
+    });
+
+    it('still catches a wrong gradient on the sample', async () => {
+      const bad = large('sum(stop_gradient(W) * W)');
+      const { code, stdout } = await cli('check', bad);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^dW +grad\(y, W\) +\S+ +\S+ +MISMATCH$/m);
+    });
+
+    it('shows its progress on a terminal, rewriting one line and clearing it at the end', async () => {
+      let stderr = '';
+      const code = await runCli(['check', good, '--all'], { out: () => {}, err: (t) => void (stderr += t), terminal: true });
+      expect(code).toBe(0);
+      // grad: 600 differences; hvp: 600 for the gradient it differentiates and 1 along v.
+      const lines = stderr.split('\r').filter(Boolean);
+      expect(lines[0]).toBe('check: 0% of 1201 finite differences');
+      expect(lines).toContain('check: 50% of 1201 finite differences');
+      expect(lines.at(-2)).toBe('check: 99% of 1201 finite differences');
+      expect(lines.at(-1)).toBe('\x1b[K');
+      expect(lines).toHaveLength(101);
+    });
   });
 
   it('rejects an unknown feed name and a bad tolerance with exit 2', async () => {

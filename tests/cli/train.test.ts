@@ -85,6 +85,90 @@ describe('symgrad train', () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it.each([
+    ['--save', join('no-such-folder', 'p.json'), 'ENOENT'],
+    ['--plot', join('no-such-folder', 'loss.svg'), 'ENOENT'],
+    ['--save', '.', 'EISDIR'],
+  ])('%s %s fails before training: exit 2, one error line naming the file', async (flag, name, code) => {
+    const out = name === '.' ? dir : join(dir, name);
+    const result = await cli('train', ...xor, '--epochs', '100000', flag, out);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: ${out}: cannot write ${out} (${code})\n`);
+  });
+
+  it('--validation holds rows out and reports loss and accuracy on both parts; --json adds the history', async () => {
+    const { code, stdout, stderr } = await cli('train', ...iris, '--optimizer', 'adam', '--lr', '0.01', '--epochs', '30', '--batch', '16', '--seed', '1', '--validation', '0.2', '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.validation.rows).toBe(24);
+    expect(summary.history).toHaveLength(30);
+    expect(summary.history.map((h: { epoch: number }) => h.epoch)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    for (const h of summary.history) {
+      expect(Object.keys(h)).toEqual(['epoch', 'loss', 'accuracy', 'validationLoss', 'validationAccuracy']);
+      // Accuracy is a count of rows out of 96 training and 24 held-out rows.
+      expect(Number.isInteger(Math.round(h.accuracy * 96 * 1e9) / 1e9)).toBe(true);
+      expect(Number.isInteger(Math.round(h.validationAccuracy * 24 * 1e9) / 1e9)).toBe(true);
+    }
+    const last = summary.history[29];
+    expect(summary.validation).toMatchObject({ loss: last.validationLoss, accuracy: last.validationAccuracy });
+    const lowest = Math.min(...summary.history.map((h: { validationLoss: number }) => h.validationLoss));
+    expect(summary.validation.bestLoss).toBe(lowest);
+    expect(summary.history[summary.validation.bestEpoch - 1].validationLoss).toBe(lowest);
+    expect(summary.validation.accuracy).toBeGreaterThanOrEqual(0.9);
+    const lines = stderr.split('\n');
+    expect(lines[0]).toBe('training loss on 96 rows, 24 held out for validation: adam, lr 0.01, 30 epochs, batch 16');
+    expect(lines[1]).toMatch(/^epoch {2}1\/30 {2}loss [\d.]+ {2}accuracy [\d.]+ {2}val loss [\d.]+ {2}val accuracy [\d.]+ {2}[\d.]+k? rows\/s$/);
+  });
+
+  it('--save with --validation keeps the epoch with the lowest validation loss', async () => {
+    const save = (name: string) => join(dir, name);
+    const args = [...iris, '--optimizer', 'adam', '--lr', '0.05', '--batch', '16', '--seed', '2', '--validation', '0.25'];
+    const long = await cli('train', ...args, '--epochs', '60', '--save', save('best-60.json'), '--json');
+    expect(long.code).toBe(0);
+    const { validation, history } = JSON.parse(long.stdout);
+    expect(validation.bestEpoch).toBeLessThan(60);
+    expect(long.stderr).toContain(`saved the params of epoch ${validation.bestEpoch}, the lowest validation loss`);
+    // The same run stopped at the best epoch ends on exactly the params kept.
+    const short = await cli('train', ...args, '--epochs', String(validation.bestEpoch), '--save', save('best-short.json'));
+    expect(JSON.parse(short.stdout).validation.loss).toBe(history[validation.bestEpoch - 1].validationLoss);
+    expect(fs.readFileSync(save('best-60.json'), 'utf8')).toBe(fs.readFileSync(save('best-short.json'), 'utf8'));
+  });
+
+  it('--patience stops when the validation loss has not improved for that many epochs', async () => {
+    const { code, stdout, stderr } = await cli('train', ...iris, '--optimizer', 'adam', '--lr', '0.05', '--batch', '16', '--seed', '2', '--validation', '0.25', '--epochs', '1000', '--patience', '5', '--json');
+    expect(code).toBe(0);
+    const { epochs, validation, history } = JSON.parse(stdout);
+    expect(epochs).toBeLessThan(1000);
+    expect(history).toHaveLength(epochs);
+    expect(epochs - validation.bestEpoch).toBe(5);
+    for (const h of history.slice(validation.bestEpoch)) expect(h.validationLoss).toBeGreaterThanOrEqual(validation.bestLoss);
+    expect(stderr).toContain(`stopped at epoch ${epochs}: validation loss has not improved for 5 epochs (best `);
+  });
+
+  it('reports accuracy for a softmax cross-entropy loss: the spec’s own accuracy node agrees', async () => {
+    const params = join(dir, 'iris-accuracy.json');
+    const trained = await cli('train', ...iris, '--optimizer', 'adam', '--lr', '0.01', '--epochs', '20', '--batch', '16', '--seed', '1', '--save', params);
+    const { accuracy } = JSON.parse(trained.stdout);
+    const evaluated = await cli('eval', 'samples/iris-mlp.graph.json', '--feed', 'samples/data/iris-train.json', '--feed', params);
+    expect(accuracy).toBe(JSON.parse(evaluated.stdout).accuracy);
+    expect(accuracy).toBeLessThan(1);
+  });
+
+  it('reports accuracy for bce_with_logits: right where z > 0 exactly when y > 0.5', async () => {
+    const spec = join(dir, 'bce.graph.json');
+    fs.writeFileSync(spec, JSON.stringify({ format: 'symgrad/1', inputs: { X: { shape: ['N', 1] }, y: { shape: ['N'] } }, params: { w: { shape: [1], init: [1] } }, nodes: { z: 'X @ w', loss: 'bce_with_logits(z, y)' }, outputs: ['loss'] }));
+    // z = x: right on x = 2 (y 1) and x = -1 (y 0), wrong on x = 3 (y 0) and x = -2 (y 1) before training.
+    const { stdout } = await cli('train', spec, '--loss', 'loss', '--set', 'X=[[2],[-1],[3],[-2]]', '--set', 'y=[1,0,0,1]', '--lr', '1e-9', '--epochs', '1', '--json');
+    expect(JSON.parse(stdout).history[0].accuracy).toBe(0.5);
+  });
+
+  it('has no accuracy for a loss that is not a cross-entropy', async () => {
+    const summary = JSON.parse((await cli('train', ...xor, '--epochs', '2', '--json')).stdout);
+    expect(Object.keys(summary.history[0])).toEqual(['epoch', 'loss']);
+    expect(summary).not.toHaveProperty('accuracy');
+  });
+
   it('stops with exit 1 when the loss stops being finite, and still plots it', async () => {
     const plot = join(dir, 'diverged.svg');
     const { code, stdout, stderr } = await cli('train', ...xor, '--lr', '1.5', '--epochs', '1000', '--plot', plot);
@@ -120,6 +204,8 @@ it.each([
   [['--loss', 'f'], "error: samples/xor-train.graph.json: loss: 'f' has shape [N]; the loss must be a scalar"],
   [['--loss', 'loss', '--lr', '-1'], 'error: samples/xor-train.graph.json: --lr: expected a positive number, got "-1"'],
   [['--loss', 'loss', '--epochs', '1.5'], 'error: samples/xor-train.graph.json: --epochs: expected a whole number of at least 1, got "1.5"'],
+  [['--loss', 'loss', '--validation', '1'], 'error: samples/xor-train.graph.json: --validation: expected a fraction between 0 and 1, got "1"'],
+  [['--loss', 'loss', '--patience', '0'], 'error: samples/xor-train.graph.json: --patience: expected a whole number of at least 1, got "0"'],
   [['--loss', 'loss', '--optimizer', 'rmsprop'], "error: option '--optimizer <name>' argument 'rmsprop' is invalid. Allowed choices are sgd, momentum, adam."],
 ])('train %j is bad usage (exit 2)', async (args, message) => {
   const { code, stderr } = await cli('train', 'samples/xor-train.graph.json', '--feed', 'samples/data/xor.json', ...args);
