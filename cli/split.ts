@@ -1,7 +1,7 @@
 import { SymgradError } from '../compiler/errors.js';
 import { checkData, type Column } from '../runtime/data.js';
 import type { Feeds, Signature } from '../runtime/module.js';
-import { seededRandom } from '../runtime/random.js';
+import { seededRandom } from '../runtime/index.js';
 
 export type Columns = Record<string, Column>;
 
