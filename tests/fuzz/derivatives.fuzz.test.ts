@@ -8,11 +8,18 @@ import { graphCase, type GraphCase } from './graphs.js';
 import { checkCase, tally, type Check } from './oracle.js';
 import { fuzzOptions, fuzzTimeout } from './settings.js';
 
-/** The case as a human reads it: the spec, the feeds, and what disagreed. */
+/** The spec as JSON, one line per section and per node, to save as a file and run with `symgrad eval`. */
+function showSpec(spec: GraphCase['spec']): string {
+  const nodes = Object.entries(spec.nodes).map(([n, t]) => `    ${JSON.stringify(n)}: ${JSON.stringify(t)}`);
+  const sections = Object.entries(spec).map(([k, v]) => `  ${JSON.stringify(k)}: ${k === 'nodes' ? `{\n${nodes.join(',\n')}\n  }` : JSON.stringify(v)}`);
+  return `{\n${sections.join(',\n')}\n}`;
+}
+
+/** The case as a human reads it: what disagreed, the spec, the feeds. */
 function report(c: GraphCase, failures: readonly { detail: string }[]): string {
   return [
     ...failures.map((f) => f.detail),
-    `spec: ${JSON.stringify(c.spec, null, 1)}`,
+    `spec: ${showSpec(c.spec)}`,
     `feeds: ${JSON.stringify(c.feeds)}`,
     `special feeds: ${JSON.stringify(c.special, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`,
     `large feeds: ${JSON.stringify(c.large)}`,

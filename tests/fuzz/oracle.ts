@@ -216,17 +216,18 @@ export function expectedDerivative(c: GraphCase, d: Derivative): (number | undef
 }
 
 /**
- * Whether b (simplified, or generated) may stand for a (unsimplified, or interpreted): NaN for
- * NaN, the same infinities, finite values close relative to the tensor's scale. With `stabilizing`,
+ * Where b (simplified, or generated) cannot stand for a (unsimplified, or interpreted): NaN for
+ * NaN, the same infinities, finite values close relative to the tensor's scale (rounding noise
+ * below 1e-12 aside). Returns the first entry that differs, or -1. With `stabilizing`,
  * an overflow of a to ±Infinity may become a finite b (log(exp x) → x at 800).
  */
-function agree(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, stabilizing: boolean): number {
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, stabilizing: boolean): number {
   let scale = 0;
   for (const t of [a, b]) for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i])) scale = Math.max(scale, Math.abs(t[i]));
   for (let i = 0; i < a.length; i++) {
     const [x, y] = [a[i], b[i]];
     if (Number.isNaN(x) && Number.isNaN(y)) continue;
-    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= rtol * Math.max(Math.abs(x), Math.abs(y)) + rtol * 1e-3 * scale + 1e-300) continue;
+    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= rtol * Math.max(Math.abs(x), Math.abs(y)) + rtol * 1e-3 * scale + 1e-12) continue;
     if (x === y || (stabilizing && !Number.isNaN(x) && !Number.isFinite(x) && Number.isFinite(y))) continue;
     return i;
   }
@@ -235,7 +236,7 @@ function agree(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, stabili
 
 function compare(check: Check, names: readonly string[], a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[], at: string, rtol: number): Failure | undefined {
   for (const [k, name] of names.entries()) {
-    const i = agree(a[k], b[k], rtol, check === 'simplify');
+    const i = firstDifference(a[k], b[k], rtol, check === 'simplify');
     if (i >= 0) {
       const [x, y] = check === 'simplify' ? ['unsimplified', 'simplified'] : ['interpreter', 'generated code'];
       return { check, node: name, detail: `${name}[${i}] at the ${at} feeds: ${x} ${a[k][i]}, ${y} ${b[k][i]}` };
@@ -281,7 +282,7 @@ function checkAccuracy(c: GraphCase, compiled: Compiled): Failure | undefined {
     const [x, got, l] = interpret([node(arg), node(name), node(labels ?? arg)], feeds);
     if (!x.data.every(Number.isFinite) || !l.data.every(Number.isFinite)) continue;
     const want = reference(f, x, Number(axis ?? -1), l);
-    const i = agree(want, got.data, 1e-9, false);
+    const i = firstDifference(want, got.data, 1e-9, false);
     if (i >= 0) return { check: 'accuracy', node: name, detail: `${name} = ${text} at the large feeds: entry ${i} is ${got.data[i]}, max-shifted float64 gives ${want[i]}` };
   }
   return undefined;
