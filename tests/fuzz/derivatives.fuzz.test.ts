@@ -105,7 +105,8 @@ describe.runIf(Number(process.env.SYMGRAD_FUZZ_CENSUS) > 0)('census', () => {
   it('counts the failing cases by class', async () => {
     const runs = Number(process.env.SYMGRAD_FUZZ_CENSUS);
     const counts = new Map<Class, number>(CLASSES.map((k) => [k, 0]));
-    const smallest = new Map<Class, string>();
+    /** The shortest failing spec of each class and check (a where-mask is a refusal or a wrong value). */
+    const smallest = new Map<string, string>();
     let failing = 0;
     const before = { ...tally };
     for (const c of fc.sample(graphCase, { seed: Number(process.env.SYMGRAD_FUZZ_SEED) || 20261122, numRuns: runs })) {
@@ -120,7 +121,8 @@ describe.runIf(Number(process.env.SYMGRAD_FUZZ_CENSUS) > 0)('census', () => {
       for (const [k, f] of classes) {
         counts.set(k, counts.get(k)! + 1);
         const text = `${f.detail}\n${JSON.stringify({ ...c.spec, outputs: undefined })}\nfeeds: ${JSON.stringify(c.feeds)}`;
-        if (!smallest.has(k) || text.length < smallest.get(k)!.length) smallest.set(k, text);
+        const key = `${k}, ${f.check}`;
+        if (!smallest.has(key) || text.length < smallest.get(key)!.length) smallest.set(key, text);
       }
     }
     const lines = [`${failing} of ${runs} cases fail; derivative nodes decided ${tally.checked - before.checked}, undecided ${tally.undecided - before.undecided}`];

@@ -477,8 +477,9 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
         ['softmax', v.shape], ['log_softmax', v.shape], ['logsumexp', v.shape.filter((_, a) => a !== axis + (axis < 0 ? v.shape.length : 0))],
         ['softmax_cross_entropy', []],
       ] as [string, Shape][]);
-      spec.nodes[name] = f === 'softmax_cross_entropy' ? `${f}(${v.name}, ${label.name})` : `${f}(${v.name}, axis=${axis})`;
-      b.add(b.derived(name, shape, new Set([v.name, label.name])));
+      const sce = f === 'softmax_cross_entropy';
+      spec.nodes[name] = sce ? `${f}(${v.name}, ${label.name})` : `${f}(${v.name}, axis=${axis})`;
+      b.add(b.derived(name, shape, new Set(sce ? [v.name, label.name] : [v.name])));
       continue;
     }
     const forward = b.values.filter((v) => v.role === 'node');
