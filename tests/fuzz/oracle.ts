@@ -93,8 +93,11 @@ function oracleSpec(c: GraphCase, d: Derivative, shapes: (name: string) => reado
 /** Signs of the guards: the side of each kink. */
 const pattern = (guards: readonly Tensor[]) => guards.map((g) => Array.from(g.data, Math.sign).join()).join('|');
 
-/** How many derivative nodes were compared with differences, and how many could not be (a kink, NaN, steepness). */
-export const tally = { checked: 0, undecided: 0, /** The largest |error| / tolerance of an entry that passed. */ worst: 0 };
+/**
+ * How many derivative nodes were compared with differences, how many could not be (a kink, NaN,
+ * steepness), and the largest |error| / tolerance of an entry that passed.
+ */
+export const tally = { checked: 0, undecided: 0, worst: 0 };
 
 /** Checks one derivative node against central differences; undefined when it agrees or cannot be checked. */
 function checkDerivative(c: GraphCase, d: Derivative, values: ReadonlyMap<string, Tensor>, feeds: Record<string, Tensor>): Failure | undefined {
