@@ -1,8 +1,5 @@
-import { parseJson } from '../compiler/spec/json.js';
-import type { Limits } from '../compiler/spec/limits.js';
-import { loadSpec } from '../compiler/spec/load.js';
-import { compileGraph } from '../runtime/compile.js';
-import type { Feeds, Output } from '../runtime/module.js';
+import { type Limits, loadSpec, parseJson } from '../compiler/index.js';
+import { compileGraph, type Feeds, type Output } from '../runtime/index.js';
 
 /** The fraction of rows a model classifies right, given its params and data. */
 export type Accuracy = (params: Feeds, data: Feeds) => number;

@@ -1,7 +1,4 @@
-import { SymgradError } from '../compiler/errors.js';
-import type { Tensor } from '../compiler/ops/op.js';
-import { parseJson } from '../compiler/spec/json.js';
-import { parseLiteral } from '../compiler/spec/values.js';
+import { parseJson, parseLiteral, SymgradError, type Tensor } from '../compiler/index.js';
 import { readText } from './io.js';
 
 /** `--feed FILE.json` (an object of name to value) then each `--set NAME=JSON`, later ones winning. */

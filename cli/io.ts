@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SymgradError } from '../compiler/errors.js';
+import { SymgradError } from '../compiler/index.js';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface Io {

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { SymgradError } from '../compiler/errors.js';
-import { DEFAULT_LIMITS, type Limits } from '../compiler/spec/limits.js';
+import { DEFAULT_LIMITS, type Limits, SymgradError } from '../compiler/index.js';
 
 const FLAGS: Record<keyof Limits, string> = {
   maxNodes: '--max-nodes <n>',

@@ -1,5 +1,4 @@
-import { SymgradError } from '../compiler/errors.js';
-import type { LoadedSpec } from '../compiler/spec/load.js';
+import { type LoadedSpec, SymgradError } from '../compiler/index.js';
 
 /** A command that computes, draws or counts the outputs refuses a spec that lists none (it would print `{}`). */
 export function requireOutputs(spec: LoadedSpec): LoadedSpec {

@@ -1,4 +1,4 @@
-import { SymgradError } from '../compiler/errors.js';
+import { SymgradError } from '../compiler/index.js';
 import { ExitError, FileError, type Io } from './io.js';
 
 /**

@@ -1,7 +1,5 @@
-import { SymgradError } from '../compiler/errors.js';
-import { checkData, type Column } from '../runtime/data.js';
-import type { Feeds, Signature } from '../runtime/module.js';
-import { seededRandom } from '../runtime/index.js';
+import { SymgradError } from '../compiler/index.js';
+import { checkData, type Column, type Feeds, seededRandom, type Signature } from '../runtime/index.js';
 
 export type Columns = Record<string, Column>;
 

@@ -31,4 +31,10 @@ describe('layers', () => {
       expect(paths.filter((p) => p.includes('/cli/')), file).toEqual([]);
     }
   });
+
+  it('the command line reaches the compiler and the runtime only through their public APIs', () => {
+    for (const { file, paths } of importsUnder('cli')) {
+      expect(paths.filter((p) => /\/(compiler|runtime|common)\//.test(p) && !/\/(compiler|runtime)\/index\.js$/.test(p)), file).toEqual([]);
+    }
+  });
 });

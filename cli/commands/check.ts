@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import { checkDerivatives, type CheckResult, type CheckRow } from '../../compiler/check/check.js';
-import { suggest, SymgradError } from '../../compiler/errors.js';
-import type { Tensor } from '../../compiler/ops/op.js';
-import { parseJson } from '../../compiler/spec/json.js';
-import type { DerivativeCall } from '../../compiler/spec/build.js';
-import { buildSpec, loadSpec, type LoadedSpec } from '../../compiler/spec/load.js';
-import { toJsonValue } from '../../compiler/spec/values.js';
-import { notation } from '../../compiler/trace/notation.js';
+import { buildSpec, checkDerivatives, type CheckResult, type CheckRow, type DerivativeCall, type LoadedSpec, loadSpec, notation, parseJson, suggest, SymgradError, type Tensor, toJsonValue } from '../../compiler/index.js';
 import { readFeeds, repeatable } from '../feeds.js';
 import { ExitError, readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';

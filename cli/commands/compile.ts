@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { compileSpec } from '../../compiler/compile.js';
-import { SymgradError } from '../../compiler/errors.js';
-import type { Node } from '../../compiler/graph.js';
+import { compileSpec, type Node, SymgradError } from '../../compiler/index.js';
 import { readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';

@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
-import { compileSpec } from '../../compiler/compile.js';
-import { suggest, SymgradError } from '../../compiler/errors.js';
-import { interpret } from '../../compiler/interpret.js';
-import type { Tensor } from '../../compiler/ops/op.js';
-import type { Program } from '../../compiler/codegen/program.js';
-import type { LoadedSpec } from '../../compiler/spec/load.js';
-import { toJsonValue } from '../../compiler/spec/values.js';
-import { loadModuleSource } from '../../runtime/module.js';
+import { compileSpec, interpret, type LoadedSpec, type Program, suggest, SymgradError, type Tensor, toJsonValue } from '../../compiler/index.js';
+import { loadModuleSource } from '../../runtime/index.js';
 import { readFeeds, repeatable } from '../feeds.js';
 import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';

@@ -1,14 +1,5 @@
 import type { Command } from 'commander';
-import { jacobianMode } from '../../compiler/autodiff/jacobian.js';
-import { memoryPlan } from '../../compiler/codegen/plan.js';
-import { programFromSpec } from '../../compiler/codegen/program.js';
-import { SymgradError } from '../../compiler/errors.js';
-import type { Node } from '../../compiler/graph.js';
-import { ancestors } from '../../compiler/interpret.js';
-import { simplify } from '../../compiler/simplify/index.js';
-import type { LoadedSpec } from '../../compiler/spec/load.js';
-import { loadSpec } from '../../compiler/spec/load.js';
-import { graphStats } from '../../compiler/stats.js';
+import { ancestors, graphStats, jacobianMode, type LoadedSpec, loadSpec, memoryPlan, type Node, programFromSpec, simplify, SymgradError } from '../../compiler/index.js';
 import { readText, type Io } from '../io.js';
 import { repeatable } from '../feeds.js';
 import { limitOptions, limitsFrom } from '../limits.js';

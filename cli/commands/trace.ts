@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import type { Tensor } from '../../compiler/ops/op.js';
-import { loadSpec } from '../../compiler/spec/load.js';
-import { toJsonValue } from '../../compiler/spec/values.js';
-import { traceSpec, type Trace, type TraceRow } from '../../compiler/trace/trace.js';
+import { loadSpec, type Tensor, toJsonValue, type Trace, type TraceRow, traceSpec } from '../../compiler/index.js';
 import { readFeeds, repeatable } from '../feeds.js';
 import { readText, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';

@@ -1,14 +1,9 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import { suggest, SymgradError } from '../../compiler/errors.js';
-import type { Tensor } from '../../compiler/ops/op.js';
-import { toJsonValue } from '../../compiler/spec/values.js';
-import { createSession } from '../../runtime/compile.js';
-import { checkData } from '../../runtime/data.js';
+import { suggest, SymgradError, type Tensor, toJsonValue } from '../../compiler/index.js';
+import { checkData, createSession, DEFAULT_LR, type OptimizerName, OPTIMIZERS, type Session } from '../../runtime/index.js';
 import { accuracyOf } from '../accuracy.js';
 import { holdOut } from '../split.js';
-import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from '../../runtime/optimizers.js';
-import type { Session } from '../../runtime/session.js';
 import { readFeeds, repeatable } from '../feeds.js';
 import { checkWritable, ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';

@@ -1,10 +1,6 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { SymgradError } from '../../compiler/errors.js';
-import { loadSpec } from '../../compiler/spec/load.js';
-import { toDot } from '../../compiler/viz/dot.js';
-import { vizGraph } from '../../compiler/viz/graph.js';
-import { toMermaid } from '../../compiler/viz/mermaid.js';
+import { loadSpec, SymgradError, toDot, toMermaid, vizGraph } from '../../compiler/index.js';
 import { FileError, readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
