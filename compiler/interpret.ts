@@ -22,12 +22,12 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
   for (const name of declared.keys()) if (Object.hasOwn(feeds, name)) fed.set(name, feeds[name].shape);
   const dims = bindDims(declared, fed);
   const values = new Map<Node, Tensor>();
-  for (const leaf of needed.filter((n) => n.op === 'input' || n.op === 'param')) {
+  for (const leaf of needed.filter((n) => n.def.leaf === 'fed')) {
     const name = leaf.attrs.name as string;
     const feed = Object.hasOwn(feeds, name) ? feeds[name] : undefined;
     if (feed) {
       values.set(leaf, { shape: feed.shape, data: Storage.from(feed.data) });
-    } else if (leaf.op === 'param') {
+    } else if (graph.paramInits.has(name)) {
       const shape = leaf.shape as number[];
       values.set(leaf, { shape, data: Storage.from(initValues(graph.paramInits.get(name)!, sizeOf(shape))) });
     } else {

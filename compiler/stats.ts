@@ -2,12 +2,10 @@ import type { Node } from './graph.js';
 import { liveNodes } from './nodes.js';
 import type { Shape } from './shape.js';
 
-const LEAVES = new Set(['input', 'param', 'constant']);
-
 /** The op nodes reachable from `outputs`, as `graphStats` counts them, without the flops. */
 export function countOps(outputs: readonly Node[]): number {
   let nodes = 0;
-  for (const node of liveNodes(outputs)) if (!LEAVES.has(node.op)) nodes++;
+  for (const node of liveNodes(outputs)) if (!node.def.leaf) nodes++;
   return nodes;
 }
 
@@ -21,7 +19,7 @@ export function graphStats(outputs: readonly Node[], dims: Readonly<Record<strin
   let nodes = 0;
   let flops = 0;
   for (const node of liveNodes(outputs)) {
-    if (LEAVES.has(node.op)) continue;
+    if (node.def.leaf) continue;
     nodes++;
     flops += node.def.flops ? node.def.flops(node, size) : size(node.shape);
   }

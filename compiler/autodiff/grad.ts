@@ -61,7 +61,7 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[]
 
 /** Where gradient flows from an elementwise `consumer` of mask `outer` into its input `i` (null: anywhere). */
 function branchMask(consumer: Node, i: number, outer: Node | null): Node | null {
-  if (consumer.op !== 'where' || i === 0) return outer;
+  if (!consumer.def.selects || i === 0) return outer;
   const [condition] = consumer.inputs;
   const taken = i === 1 ? condition : apply('equal', [condition, 0]);
   return outer && outer !== taken ? apply('where', [outer, taken, 0]) : taken;

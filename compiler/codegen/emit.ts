@@ -110,7 +110,7 @@ export function emitModule(program: Program, language: Language): string {
     const offsets = flatOffsets(program);
     if (plan.scalarBody) {
       pushAll(w, plan.scalarBody.map((l) => `  ${l}`));
-      for (const [node, at] of offsets) if (node.op === 'input' || node.op === 'param') for (const k of at) w.push(`  $flat[${k}] = ${names.get(node)}$;`);
+      for (const [node, at] of offsets) if (node.def.leaf === 'fed') for (const k of at) w.push(`  $flat[${k}] = ${names.get(node)}$;`);
     } else {
       for (const l of leaves) w.push(`  $stage_${l.name}[0] = ${l.name}$;`, `  ${l.name} = $stage_${l.name};`);
       w.push(`  ${body.compute}();`);

@@ -2,7 +2,8 @@ import type { Node } from '../graph.js';
 import { sizeExpr, strideExprs } from '../ops/loops.js';
 import type { KernelContext } from '../ops/op.js';
 import type { Shape } from '../shape.js';
-import { REDUCTIONS, memberKind, memberReads, type LoopRead, type LoopStep, type Schedule } from './schedule.js';
+import { memberKind, memberReads, type LoopRead, type LoopStep, type Schedule } from './schedule.js';
+import { jsNumber } from './literals.js';
 
 /** What loop emission needs besides the schedule. */
 export interface LoopContext extends Pick<KernelContext, 'dim' | 'local'> {
@@ -60,7 +61,8 @@ export function emitLoop(step: LoopStep, c: LoopContext): string[] {
     const out = c.buffer(node);
     const value = localName(out);
     if (kind === 'reduce') {
-      const { initial, combine } = REDUCTIONS[node.op];
+      const { identity, combine } = node.def.reduction!;
+      const initial = jsNumber(identity);
       const axes = node.attrs.axes as number[];
       if (axes.length === shape.length) {
         before.push(`let ${value} = ${initial};`);

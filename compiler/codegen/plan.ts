@@ -84,14 +84,14 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     const scalarNames = { buffer, literal, ts: language === 'ts' };
     const straight = ops <= STRAIGHT_MAX_OPS ? emitStraight(scalars, scalarNames, scalarCall && flatOffsets(program)) : undefined;
     const code = straight ? { module: [], ...straight } : emitTape(scalars, scalarNames);
-    const unique = [...new Set(outputs.filter((o) => o.op !== 'input' && o.op !== 'param'))];
+    const unique = [...new Set(outputs.filter((o) => o.def.leaf !== 'fed'))];
     const body: Body = {
       state: [...code.state, ...unique.map((o) => `let ${buffer(o)} = $none;`)],
       allocate: unique.map((o) => `${buffer(o)} = new ${storage}(${staticSize(o.shape)});`),
       elements: unique.map((o) => String(staticSize(o.shape))),
       functions: code.functions,
       compute: code.entry,
-      data: (node) => ({ value: buffer(node), perRun: node.op === 'input' || node.op === 'param' }),
+      data: (node) => ({ value: buffer(node), perRun: node.def.leaf === 'fed' }),
     };
     const mode = ops <= STRAIGHT_MAX_OPS ? 'straight-line code' : 'a tape';
     const memory = () => ({
@@ -104,7 +104,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const plan = planTensor(order, outputs, dim);
   const tensor = emitTensor(plan, { buffer, literal, dim, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
-  const constants = order.filter((n) => n.op === 'constant' && constantValue(n) === undefined);
+  const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);
   const body: Body = {
     state: tensor.state,
     allocate: tensor.allocate,
@@ -114,7 +114,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     data: (node) => {
       const access = plan.schedule.views.of(node);
       if (access.kind !== 'strided') throw new Error(`output ${node} has no buffer`);
-      return { value: names.get(access.base)!, perRun: access.base.op === 'input' || access.base.op === 'param' };
+      return { value: names.get(access.base)!, perRun: access.base.def.leaf === 'fed' };
     },
   };
   const loops = plan.schedule.steps.filter((s) => s.kind === 'loop').length;

@@ -41,7 +41,7 @@ export function variableNames(order: readonly Node[], program: Program): Map<Nod
   const taken = new Set<string>();
   const safe = (name: string) => NAME_PATTERN.test(name) && !isReservedName(name);
   for (const node of order) {
-    if (node.op !== 'input' && node.op !== 'param') continue;
+    if (node.def.leaf !== 'fed') continue;
     const name = node.attrs.name as string;
     if (!safe(name)) throw new SymgradError(`${node.op}s`, `${jsString(name)} cannot name a generated variable`);
     names.set(node, name);

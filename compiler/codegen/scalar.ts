@@ -24,9 +24,6 @@ export interface ScalarProgram {
   readonly outputs: ReadonlyMap<Node, readonly number[]>;
 }
 
-/** Ops that only move data: their element mapping is found by evaluating them on element ids. */
-const MOVES = new Set(['reshape', 'transpose', 'broadcast_to', 'slice', 'pad', 'concat']);
-
 /**
  * Expands a graph of small static tensors into scalar operations, one per element (a matmul
  * into dot products, a reduction into a chain), folding literal arguments and the exact
@@ -93,15 +90,16 @@ export function expandScalars(order: readonly Node[], outputs: readonly Node[], 
     }
     const ins = node.inputs.map((x) => elements[x.id] ?? [first[x.id]]);
     let refs: number[];
-    if (node.op === 'constant') refs = (node.attrs.value as number[]).map((v) => literal(round(v)));
-    else if (node.op === 'input' || node.op === 'param') refs = Array.from({ length: size }, (_, index) => values.push({ kind: 'leaf', node, index }) - 1);
+    if (node.def.leaf === 'known') refs = (node.attrs.value as number[]).map((v) => literal(round(v)));
+    else if (node.def.leaf === 'fed') refs = Array.from({ length: size }, (_, index) => values.push({ kind: 'leaf', node, index }) - 1);
     else if (node.def.emit.kind === 'elementwise') {
       const emit = node.def.emit;
       const key = `${node.op}${JSON.stringify(node.attrs)}`;
       const op = builtin(key, node.inputs.length, (a) => emit.expr(a, node.attrs), (a) => evaluateOne(node, a, dtype));
       const strides = node.inputs.map((x) => broadcastStrides(x.shape as number[], shape));
       refs = mapIndices(shape, (index, flat) => apply(op, ins.map((xs, i) => xs[dot(index, strides[i])]), node, flat));
-    } else if (MOVES.has(node.op)) {
+    } else if (node.def.movement) {
+      // Only moves entries: the element mapping is found by evaluating the op on element ids.
       let next = 1;
       const ids = node.inputs.map((x) => Float64Array.from({ length: staticSize(x.shape)! }, () => next++));
       const flatIns = ins.flat();

@@ -3,13 +3,6 @@ import { sameShape, type Shape } from '../shape.js';
 import { strideExprs } from '../ops/loops.js';
 import { broadcastStrides, isView, Views, type Access } from './views.js';
 
-/** Reductions that can end a fused loop: their initial value and how a value joins the accumulator. */
-export const REDUCTIONS: Readonly<Record<string, { initial: string; combine: (acc: string, v: string) => string }>> = {
-  sum: { initial: '-0', combine: (acc, v) => `${acc} + ${v}` },
-  max: { initial: '-Infinity', combine: (acc, v) => `Math.max(${acc}, ${v})` },
-  min: { initial: 'Infinity', combine: (acc, v) => `Math.min(${acc}, ${v})` },
-};
-
 /** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
 export const GEMM_MIN_WORK = 32_768;
 
@@ -59,7 +52,7 @@ export function schedule(order: readonly Node[], outputs: readonly Node[], dim: 
     if (kind === 'kernel') node.inputs.forEach((x) => views.contiguous(x));
     if (kind === 'gemm' || kind === 'dot') node.inputs.forEach((x) => views.of(x).kind === 'literal' && views.contiguous(x));
   }
-  for (const o of outputs) if (o.op !== 'input' && o.op !== 'param') views.contiguous(o);
+  for (const o of outputs) if (o.def.leaf !== 'fed') views.contiguous(o);
 
   const steps: Step[] = [];
   const position = new Map<Node, number>();
@@ -122,7 +115,7 @@ export function stepKind(node: Node, views: Views): MemberKind | 'gemm' | 'kerne
   if (views.copies.has(node)) return 'copy';
   if (node.def.emit.kind === 'leaf' || isView(node)) return undefined;
   if (node.def.emit.kind === 'elementwise') return 'map';
-  if (node.op in REDUCTIONS) return 'reduce';
+  if (node.def.reduction) return 'reduce';
   if (node.op === 'matmul') return matmulKind(node);
   return 'kernel';
 }

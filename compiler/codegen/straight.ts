@@ -73,7 +73,7 @@ export function emitStraight(
   const stores = new Map<number, { node: Node; index: number }[]>();
   const last = chunks.length - 1;
   for (const [node, refs] of program.outputs) {
-    if (node.op === 'input' || node.op === 'param') continue;
+    if (node.def.leaf === 'fed') continue;
     refs.forEach((r, index) => {
       if (values[r].kind === 'op') stores.set(r, [...(stores.get(r) ?? []), { node, index }]);
       else {

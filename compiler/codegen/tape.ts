@@ -168,7 +168,7 @@ export function emitTape(program: ScalarProgram, names: ScalarNames): { module: 
   const body = [...leaves].map(([name, base]) => `$v.set(${name}, ${base});`);
   body.push('$runTape($v, $tape);');
   for (const [node, refs] of program.outputs) {
-    if (node.op === 'input' || node.op === 'param') continue;
+    if (node.def.leaf === 'fed') continue;
     refs.forEach((r, e) => {
       const v = values[r];
       body.push(`${names.buffer(node)}[${e}] = ${v.kind === 'literal' ? names.literal(v.value) : `$v[${slotOf[r]}]`};`);

@@ -6,11 +6,9 @@ import type { Shape } from '../shape.js';
 /** How a node's values are read: one literal everywhere, or a base buffer through strides (one per axis of the node). */
 export type Access = { readonly kind: 'literal'; readonly value: number } | { readonly kind: 'strided'; readonly base: Node; readonly strides: readonly string[] };
 
-/** Ops that only move data: the generator reads through them with index arithmetic instead of copying. */
-const VIEW_OPS = new Set(['reshape', 'transpose', 'broadcast_to']);
-
+/** Ops that only move data are read through with index arithmetic instead of copying. */
 export function isView(node: Node): boolean {
-  return VIEW_OPS.has(node.op) || constantValue(node) !== undefined;
+  return node.def.movement === 'view' || constantValue(node) !== undefined;
 }
 
 /**
@@ -45,7 +43,7 @@ export class Views {
   through(node: Node): Access {
     const value = constantValue(node);
     if (value !== undefined) return { kind: 'literal', value };
-    if (!VIEW_OPS.has(node.op)) return this.own(node);
+    if (node.def.movement !== 'view') return this.own(node);
     const x = node.inputs[0];
     const inner = this.of(x);
     if (inner.kind === 'literal') return inner;

@@ -3,6 +3,7 @@ import { binaryOp } from './op.js';
 export const add = binaryOp({
   name: 'add',
   commutative: true,
+  associative: true,
   compute: ([a, b]) => a + b,
   expr: ([a, b]) => `(${a} + ${b})`,
   vjp: (_, d) => [d, d],

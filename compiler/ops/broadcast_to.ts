@@ -29,6 +29,7 @@ export const broadcast_to: OpBuilder<(x: Operand, shape: Shape) => Node> = defin
       },
     },
     flops: () => 0,
+    movement: 'view',
   },
   (x: Operand, shape: Shape): Node => apply('broadcast_to', [x], { shape }),
 );

@@ -63,6 +63,7 @@ export const concat: OpBuilder<(xs: readonly Node[], axis?: number) => Node> = d
       },
     },
     flops: () => 0,
+    movement: 'copy',
   },
   (xs: readonly Node[], axis = 0): Node => {
     if (xs.length === 0) throw new ShapeError('concat needs at least one argument');

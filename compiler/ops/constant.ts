@@ -16,6 +16,8 @@ export const constant = defineOp(
     evaluate: (out, _, attrs) => out.set(attrs.value as readonly number[]),
     emit: { kind: 'leaf' },
     flops: () => 0,
+    leaf: 'known',
+    internal: true,
   },
   (graph: Graph, values: readonly number[], shape: Shape): Node => graph.apply('constant', [], { value: values, shape }),
 );

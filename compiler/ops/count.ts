@@ -22,6 +22,7 @@ export const count = defineOp(
       lines: (k) => [`${k.out}[0] = ${sizeExpr(k, (k.node.attrs.axes as number[]).map((a) => k.node.inputs[0].shape[a]))};`],
     },
     flops: () => 0,
+    internal: true,
   },
   (x: Node, axes?: number[]): Node => {
     const dims = normalizeAxes(axes, x.shape.length).map((a) => x.shape[a]);

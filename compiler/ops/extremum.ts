@@ -13,18 +13,22 @@ import { sum } from './sum.js';
  * shared equally among ties: d · eq(x, y) / (number of ties).
  */
 export function extremumDef(name: 'max' | 'min'): OpDef {
-  const initial = name === 'max' ? -Infinity : Infinity;
-  const pick = name === 'max' ? Math.max : Math.min;
+  const reduction = {
+    identity: name === 'max' ? -Infinity : Infinity,
+    fold: name === 'max' ? Math.max : Math.min,
+    combine: (acc: string, v: string) => `Math.${name}(${acc}, ${v})`,
+  };
   return {
     name,
     arity: 1,
     keywords: reduceKeywords,
     infer: inferReduce,
-    evaluate: (out, inputs, attrs) => evaluateReduce(out, inputs, attrs, initial, pick),
+    evaluate: (out, inputs, attrs) => evaluateReduce(out, inputs, attrs, reduction.identity, reduction.fold),
     vjp: (node, d) => [mul(keptView(d, node), share(node))],
     jvp: (node, [t]) => t && apply('sum', [mul(t, share(node))], node.attrs),
-    emit: { kind: 'kernel', lines: (k) => emitReduce(k, String(initial), (acc, v) => `Math.${name}(${acc}, ${v})`) },
+    emit: { kind: 'kernel', lines: (k) => emitReduce(k, String(reduction.identity), reduction.combine) },
     flops: (node, size) => size(node.inputs[0].shape),
+    reduction,
   };
 }
 

@@ -12,6 +12,8 @@ function fedLeaf(name: 'input' | 'param'): OpDef {
     },
     emit: { kind: 'leaf' },
     flops: () => 0,
+    leaf: 'fed',
+    internal: true,
   };
 }
 

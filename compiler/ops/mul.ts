@@ -11,6 +11,7 @@ export const mul: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
     name: 'mul',
     arity: 2,
     commutative: true,
+    associative: true,
     compute: ([a, b]) => a * b,
     expr: ([a, b]) => `(${a} * ${b})`,
     vjp: ({ inputs: [a, b] }, d) => [mul(d, b), mul(d, a)],

@@ -59,6 +59,19 @@ export interface OpDef {
   readonly emit: Emission;
   /** Estimated flops for one run (`size` counts a shape's elements); default: one per output element. */
   flops?(node: Node, size: (shape: Shape) => number): number;
+  // Traits: what passes ask of an op instead of comparing its name.
+  /** A leaf: `fed` at run time (input, param) or `known` at compile time (constant). */
+  readonly leaf?: 'fed' | 'known';
+  /** Built by the compiler only: a spec cannot call it. */
+  readonly internal?: boolean;
+  /** Only moves entries: `view`s are read in place through index arithmetic, `copy`s make a new layout. */
+  readonly movement?: 'view' | 'copy';
+  /** A reduction that can end a fused loop: its identity and how a value joins the accumulator. */
+  readonly reduction?: { readonly identity: number; combine(acc: string, value: string): string };
+  /** Written without brackets in a chain (a + b + c). */
+  readonly associative?: boolean;
+  /** Chooses between inputs 1 and 2 by input 0, entry by entry: the gradient of the branch not taken is exactly 0. */
+  readonly selects?: boolean;
 }
 
 /** A builder function that also carries its op definition (the registry reads `.def`). */
@@ -74,6 +87,9 @@ export interface ElementwiseSpec {
   readonly arity: number;
   readonly keywords?: Readonly<Record<string, KeywordSpec>>;
   readonly commutative?: boolean;
+  readonly associative?: boolean;
+  readonly selects?: boolean;
+  readonly internal?: boolean;
   /** Attribute defaults (e.g. `alpha`). */
   readonly defaults?: Attrs;
   compute(args: readonly number[], attrs: Attrs): number;
@@ -88,6 +104,9 @@ export function elementwiseDef(spec: ElementwiseSpec): OpDef {
     arity: spec.arity,
     keywords: spec.keywords,
     commutative: spec.commutative,
+    associative: spec.associative,
+    selects: spec.selects,
+    internal: spec.internal,
     infer: (inputs, attrs) => ({ shape: broadcastShapes(inputs), attrs: spec.defaults && { ...spec.defaults, ...attrs } }),
     evaluate: (out, inputs, attrs, shape) => evaluateElementwise(out, inputs, shape, (args) => spec.compute(args, attrs)),
     vjp: spec.vjp,

@@ -53,6 +53,7 @@ export const pad: OpBuilder<(x: Operand, before: readonly number[], after: reado
       },
     },
     flops: () => 0,
+    movement: 'copy',
   },
   (x: Operand, before: readonly number[], after: readonly number[]): Node => apply('pad', [x], { before, after }),
 );

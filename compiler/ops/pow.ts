@@ -1,5 +1,4 @@
 import { constantValue } from '../builder.js';
-import type { Node } from '../graph.js';
 import { equal, greater_equal } from './comparisons.js';
 import { log } from './log.js';
 import { mul } from './mul.js';

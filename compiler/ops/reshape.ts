@@ -18,6 +18,7 @@ export const reshape: OpBuilder<(x: Operand, shape: Shape) => Node> = defineOp(
     jvp: ({ shape }, [t]) => t && reshape(t, shape),
     emit: { kind: 'kernel', lines: (k) => [`${k.out}.set(${k.ins[0]});`] },
     flops: () => 0,
+    movement: 'view',
   },
   (x: Operand, shape: Shape): Node => apply('reshape', [x], { shape }),
 );

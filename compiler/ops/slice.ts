@@ -48,6 +48,7 @@ export const slice: OpBuilder<(x: Operand, start: readonly number[], stop: Shape
       },
     },
     flops: () => 0,
+    movement: 'copy',
   },
   (x: Operand, start: readonly number[], stop: Shape): Node => apply('slice', [x], { start, stop }),
 );

@@ -39,6 +39,7 @@ export const transpose: OpBuilder<(x: Operand, perm?: number[]) => Node> = defin
       },
     },
     flops: () => 0,
+    movement: 'view',
   },
   (x: Operand, perm?: number[]): Node => apply('transpose', [x], perm ? { perm } : {}),
 );

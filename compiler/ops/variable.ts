@@ -15,6 +15,7 @@ export const variable: OpBuilder<(x: Operand, name: string) => Node> = defineOp(
     compute: ([x]) => x,
     expr: ([x]) => x,
     vjp: (_, d) => [d],
+    internal: true,
   }),
   (x: Operand, name: string): Node => apply('variable', [x], { name }),
 );

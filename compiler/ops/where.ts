@@ -10,6 +10,7 @@ export const where: OpBuilder<(cond: Operand, a: Operand, b: Operand) => Node> =
     compute: ([c, a, b]) => (c !== 0 ? a : b),
     expr: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`,
     vjp: ({ inputs: [c] }, d) => [null, where(c, d, 0), where(c, 0, d)],
+    selects: true,
   }),
   (cond: Operand, a: Operand, b: Operand): Node => apply('where', [cond, a, b]),
 );

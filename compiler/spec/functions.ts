@@ -13,9 +13,6 @@ export interface SpecFunction {
   call(args: readonly Node[], attrs: Attrs, graph: Graph): Node;
 }
 
-/** Ops that only the compiler builds. */
-const INTERNAL_OPS = new Set(['input', 'param', 'constant', 'count', 'variable']);
-
 const derivatives: Record<string, (...args: Node[]) => Node> = {
   grad: (y, x) => grad(y, x),
   vjp: (y, x, d) => vjp(y, x, d),
@@ -28,7 +25,7 @@ const derivatives: Record<string, (...args: Node[]) => Node> = {
 function buildTable(): Map<string, SpecFunction> {
   const table = new Map<string, SpecFunction>();
   for (const def of Object.values(opTable)) {
-    if (INTERNAL_OPS.has(def.name)) continue;
+    if (def.internal) continue;
     table.set(def.name, {
       name: def.name,
       arity: def.arity,

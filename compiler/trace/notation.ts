@@ -15,7 +15,6 @@ const INFIX: Readonly<Record<string, { symbol: string; precedence: number }>> = 
   matmul: { symbol: ' @ ', precedence: 2 },
   pow: { symbol: '^', precedence: 4 },
 };
-const ASSOCIATIVE = new Set(['add', 'mul']);
 const UNARY = 3;
 const ATOM = 5;
 /** Function names as the lecture writes them. */
@@ -32,13 +31,13 @@ export function notation(node: Node, name: (node: Node) => string | undefined, l
     if (named !== undefined) return { text: named, precedence: ATOM };
     const scalar = scalarValue(n);
     if (scalar !== undefined) return { text: formatNumber(scalar), precedence: scalar < 0 || Object.is(scalar, -0) ? UNARY : ATOM };
-    if (n.op === 'input' || n.op === 'param') return { text: n.attrs.name as string, precedence: ATOM };
+    if (n.def.leaf === 'fed') return { text: n.attrs.name as string, precedence: ATOM };
     const infix = INFIX[n.op];
     if (infix && n.inputs.length === 2) {
       // The graph orders commutative operands by id; the lecture writes the adjoint first (v̄3·v0).
       const swap = n.def.commutative && leading(n.inputs[1]) && !leading(n.inputs[0]);
       const [left, right] = (swap ? [n.inputs[1], n.inputs[0]] : n.inputs).map(show);
-      const wrapRight = right.precedence < infix.precedence || (right.precedence === infix.precedence && !ASSOCIATIVE.has(n.op));
+      const wrapRight = right.precedence < infix.precedence || (right.precedence === infix.precedence && !n.def.associative);
       // `^` is right-associative: its left operand needs parentheses at equal precedence.
       const wrapLeft = left.precedence < infix.precedence || (n.op === 'pow' && left.precedence === infix.precedence);
       return { text: `${wrap(left.text, wrapLeft)}${infix.symbol}${wrap(right.text, wrapRight)}`, precedence: infix.precedence };
@@ -55,7 +54,7 @@ export function notation(node: Node, name: (node: Node) => string | undefined, l
 
 /** The value of a constant scalar node. */
 export function scalarValue(node: Node): number | undefined {
-  return node.op === 'constant' && node.shape.length === 0 ? (node.attrs.value as readonly number[])[0] : undefined;
+  return node.def.leaf === 'known' && node.shape.length === 0 ? (node.attrs.value as readonly number[])[0] : undefined;
 }
 
 /** Shortest exact form, for numbers written inside expressions. */

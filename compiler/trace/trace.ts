@@ -44,7 +44,7 @@ export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tenso
 
   const forwardRows = forward.map((node, k): TraceRow => {
     const names = namesOf(node);
-    const leaf = node.op === 'input' || node.op === 'param' || node.op === 'constant';
+    const leaf = node.def.leaf !== undefined;
     const expression = leaf && names.length > 0 ? names[0] : notation(node, (n) => (n === node ? undefined : symbols.get(n)));
     return { symbol: `v${k}`, expression, names: leaf ? names.slice(1) : names, value: values[k] };
   });
@@ -54,7 +54,7 @@ export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tenso
 
 /** `--of` if given, else the y of the spec's first derivative of a forward node, else its last scalar node. */
 function chooseY(spec: LoadedSpec, forwardNames: readonly string[], of: string | undefined): Node | undefined {
-  const candidates = forwardNames.filter((name) => !['input', 'param', 'constant'].includes(spec.names.get(name)!.op));
+  const candidates = forwardNames.filter((name) => !spec.names.get(name)!.def.leaf);
   if (of !== undefined) {
     if (!candidates.includes(of)) throw new SymgradError('--of', `'${of}' is not a forward node of the spec${suggest(of, candidates)}`);
     return spec.names.get(of);

@@ -85,8 +85,8 @@ function rewrittenOrders(spec: LoadedSpec, loaded: number, before: readonly Node
 }
 
 function kindOf(node: Node, order: number): VizKind {
-  if (node.op === 'input' || node.op === 'param') return node.op;
-  if (node.op === 'constant') return 'const';
+  if (node.def.leaf === 'fed') return node.op as 'input' | 'param';
+  if (node.def.leaf === 'known') return 'const';
   return order > 0 ? 'derivative' : 'forward';
 }
 

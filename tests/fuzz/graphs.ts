@@ -328,7 +328,7 @@ class Builder {
         return t.length > 0 ? `broadcast_to(${e(this.pick(t))}, shape=${show(s)})` : undefined;
       }
       case 3: {
-        const axes = s.map((n, a) => a).filter((a) => s[a] >= 2);
+        const axes = s.map((_, a) => a).filter((a) => s[a] >= 2);
         if (axes.length === 0) return undefined;
         const a = this.pick(axes);
         const first = this.int(1, s[a] - 1);
