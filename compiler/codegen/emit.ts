@@ -1,6 +1,7 @@
 import { sizeExpr } from '../ops/loops.js';
 import { staticSize, type Shape } from '../shape.js';
 import { gemmHelper } from './gemm.js';
+import { helpersFor } from './helpers.js';
 import { jsNumber, jsString, jsTypedArray } from './literals.js';
 import { flatOffsets, planModule, type ModulePlan } from './plan.js';
 import { prelude } from './prelude.js';
@@ -39,6 +40,7 @@ export function emitModule(program: Program, language: Language): string {
   out.push(`const $none${t(`: ${storage}`)} = new ${storage}(0);`, '');
   if (plan.gemm) out.push(gemmHelper(storage, ts, plan.gemm));
   out.push(...plan.moduleCode);
+  out.push(...helpersFor([...plan.moduleCode, ...plan.body.functions, ...(plan.scalarBody ?? [])].join('\n'), ts));
 
   const w: string[] = [];
   w.push(`const $dims = new Float64Array(${plan.dimNames.length});`);

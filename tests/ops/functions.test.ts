@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { grad } from '../../compiler/autodiff/grad.js';
+import { Graph, type Node } from '../../compiler/graph.js';
+import { interpret } from '../../compiler/interpret.js';
+import * as op from '../../compiler/ops/index.js';
+import { compileOutputs } from '../codegen/support.js';
+
+/**
+ * What `build` makes of x = values (shape [N], a named size, so generated code runs tensor
+ * loops), from the interpreter and from generated code, which must agree to the last bits.
+ */
+async function evaluate(values: number[], build: (x: Node) => Node[]): Promise<number[][]> {
+  const graph = new Graph();
+  const x = graph.input('x', ['N']);
+  const nodes = build(x);
+  const outputs = Object.fromEntries(nodes.map((n, i) => [`out${i}`, n]));
+  const feeds = { x: { shape: [values.length], data: Float64Array.from(values) } };
+  const reference = interpret(nodes, feeds).map((t) => [...t.data]);
+  const { module } = await compileOutputs(outputs);
+  const generated = module.run(feeds);
+  nodes.forEach((_, i) => {
+    const got = [...generated[`out${i}`].data];
+    got.forEach((v, j) => expect(v === reference[i][j] || Math.abs(v - reference[i][j]) <= 1e-15 * Math.abs(reference[i][j]) || (v !== v && reference[i][j] !== reference[i][j])).toBe(true));
+  });
+  return reference;
+}
+
+function expectRelative(actual: readonly number[], expected: readonly number[], tolerance: number): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((a, i) => expect(Math.abs(a - expected[i]), `entry ${i}: ${a} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance * Math.abs(expected[i])));
+}
+
+const slopes = (f: (x: Node) => Node) => (x: Node) => [f(x), grad(op.sum(f(x)), x)];
+
+describe('more math', () => {
+  it('erf and erfc match 20-digit values, far into the tail', async () => {
+    const [erf] = await evaluate([0.1, 0.3, 0.5, 1, 2, 3, -1.5, 0], (x) => [op.erf(x)]);
+    expectRelative(erf, [0.1124629160182848984, 0.32862675945912741619, 0.52049987781304653768, 0.84270079294971486934, 0.99532226501895273416, 0.99997790950300141456, -0.96610514647531072707, 0], 2e-16);
+    const [erfc] = await evaluate([-1, 0.2, 3, 4.5, 5, 10, 20, 26, 30], (x) => [op.erfc(x)]);
+    expectRelative(erfc, [1.8427007929497148693, 0.77729741078952153382, 2.2090496998585441373e-5, 1.9661604415428874763e-10, 1.5374597944280348502e-12, 2.088487583762544757e-45, 5.3958656116079009289e-176, 5.6631924088561428465e-296, 0], 1e-14);
+  });
+
+  it('erf of ±Infinity and NaN', async () => {
+    const [erf, erfc] = await evaluate([Infinity, -Infinity, NaN], (x) => [op.erf(x), op.erfc(x)]);
+    expect(erf.slice(0, 2)).toEqual([1, -1]);
+    expect(erfc.slice(0, 2)).toEqual([0, 2]);
+    expect(erf[2]).toBeNaN();
+    expect(erfc[2]).toBeNaN();
+  });
+
+  it("gelu is x·Φ(x) exactly, with gelu' = Φ(x) + x·φ(x)", async () => {
+    const xs = [-10, -3, -1, 0.5, 2];
+    const [y, slope] = await evaluate(xs, slopes(op.gelu));
+    expectRelative(y, [-7.619853024160526066e-23, -0.00404969409489028358, -0.15865525393145705141, 0.34573123063700655182, 1.9544997361036415856], 1e-14);
+    const phi = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
+    expectRelative(slope, xs.map((x, i) => y[i] / x + x * phi(x)), 1e-13);
+  });
+
+  it('round takes halves to the even neighbour; floor and ceil; all have derivative 0', async () => {
+    const xs = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 2.6, -2.6, 4503599627370497];
+    const [round, floor, ceil, d] = await evaluate(xs, (x) => [op.round(x), op.floor(x), op.ceil(x), grad(op.sum(op.add(op.add(op.round(x), op.floor(x)), op.ceil(x))), x)]);
+    expect(round).toEqual([0, 2, 2, -0, -2, -2, 0, 3, -3, 4503599627370497]);
+    expect(Object.is(round[3], -0)).toBe(true);
+    expect(floor.slice(0, 6)).toEqual([0, 1, 2, -1, -2, -3]);
+    expect(ceil.slice(0, 6)).toEqual([1, 2, 3, -0, -1, -2]);
+    expect(d).toEqual(xs.map(() => 0));
+  });
+
+  it('clip passes the gradient on [lo, hi], ends included, and 0 outside', async () => {
+    const [y, slope] = await evaluate([-2, -1, 0, 0.5, 0.7], slopes((x) => op.clip(x, { lo: -1, hi: 0.5 })));
+    expect(y).toEqual([-1, -1, 0, 0.5, 0.5]);
+    expect(slope).toEqual([0, 1, 1, 1, 0]);
+    const [low] = await evaluate([-2, 3], (x) => [op.clip(x, { lo: 0 })]);
+    expect(low).toEqual([0, 3]);
+  });
+
+  it('inverse trigonometric and hyperbolic functions, with their slopes', async () => {
+    const xs = [-0.6, 0.2, 0.9];
+    const cases: [(x: Node) => Node, (x: number) => number, (x: number) => number][] = [
+      [op.atan, Math.atan, (x) => 1 / (1 + x * x)],
+      [op.asin, Math.asin, (x) => 1 / Math.sqrt(1 - x * x)],
+      [op.acos, Math.acos, (x) => -1 / Math.sqrt(1 - x * x)],
+      [op.sinh, Math.sinh, Math.cosh],
+      [op.cosh, Math.cosh, Math.sinh],
+      [op.asinh, Math.asinh, (x) => 1 / Math.sqrt(x * x + 1)],
+      [op.atanh, Math.atanh, (x) => 1 / (1 - x * x)],
+    ];
+    for (const [f, value, slope] of cases) {
+      const [y, d] = await evaluate(xs, slopes(f));
+      expectRelative(y, xs.map(value), 1e-15);
+      expectRelative(d, xs.map(slope), 1e-14);
+    }
+    const [y, d] = await evaluate([1.5, 3], slopes(op.acosh));
+    expectRelative(y, [Math.acosh(1.5), Math.acosh(3)], 1e-15);
+    expectRelative(d, [1 / Math.sqrt(1.25), 1 / Math.sqrt(8)], 1e-14);
+  });
+});
