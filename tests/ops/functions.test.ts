@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { grad } from '../../compiler/autodiff/grad.js';
+import { grad, hessian } from '../../compiler/autodiff/index.js';
 import { Graph, type Node } from '../../compiler/graph.js';
 import { interpret } from '../../compiler/interpret.js';
 import * as op from '../../compiler/ops/index.js';
+import type { Shape } from '../../compiler/shape.js';
 import { compileOutputs } from '../codegen/support.js';
 
 /**
- * What `build` makes of x = values (shape [N], a named size, so generated code runs tensor
- * loops), from the interpreter and from generated code, which must agree to the last bits.
+ * What `build` makes of x = values (by default of shape [N], a named size, so generated code
+ * runs tensor loops), from the interpreter and from generated code, which must agree to the last bits.
  */
-async function evaluate(values: number[], build: (x: Node) => Node[]): Promise<number[][]> {
+async function evaluate(values: number[], build: (x: Node) => Node[], shape: Shape = ['N']): Promise<number[][]> {
   const graph = new Graph();
-  const x = graph.input('x', ['N']);
+  const x = graph.input('x', shape);
   const nodes = build(x);
   const outputs = Object.fromEntries(nodes.map((n, i) => [`out${i}`, n]));
-  const feeds = { x: { shape: [values.length], data: Float64Array.from(values) } };
+  const feeds = { x: { shape: shape.length === 1 ? [values.length] : (shape as number[]), data: Float64Array.from(values) } };
   const reference = interpret(nodes, feeds).map((t) => [...t.data]);
   const { module } = await compileOutputs(outputs);
   const generated = module.run(feeds);
@@ -93,5 +94,50 @@ describe('more math', () => {
     const [y, d] = await evaluate([1.5, 3], slopes(op.acosh));
     expectRelative(y, [Math.acosh(1.5), Math.acosh(3)], 1e-15);
     expectRelative(d, [1 / Math.sqrt(1.25), 1 / Math.sqrt(8)], 1e-14);
+  });
+});
+
+describe('more reductions and shape', () => {
+  it('prod: where an entry is 0 its gradient is the product of the others, and the Hessian is exact with one and two zeros', async () => {
+    // Row 0 has one zero, row 1 two zeros side by side, row 2 three.
+    const x = [2, 0, 3, 4, 2, 0, 0, 5, 0, 0, 1, 0];
+    const [y, g] = await evaluate(x, (v) => [op.prod(v, { axis: 1 }), grad(op.sum(op.prod(v, { axis: 1 })), v)], [3, 4]);
+    expect(y).toEqual([0, 0, 0]);
+    expect(g).toEqual([0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const rowHessian = async (row: number[]) => (await evaluate(row, (v) => [hessian(op.prod(v), v)], [4]))[0];
+    expect(await rowHessian([2, 0, 3, 4])).toEqual([0, 12, 0, 0, 12, 0, 8, 6, 0, 8, 0, 0, 0, 6, 0, 0]);
+    expect(await rowHessian([2, 0, 0, 5])).toEqual([0, 0, 0, 0, 0, 0, 10, 0, 0, 10, 0, 0, 0, 0, 0, 0]);
+    expect(await rowHessian([0, 0, 1, 0])).toEqual(new Array(16).fill(0));
+    expect(await rowHessian([2, 3, 4, 5])).toEqual([0, 20, 15, 12, 20, 0, 10, 8, 15, 10, 0, 6, 12, 8, 6, 0]);
+  });
+
+  it('var and std with ddof; cumsum both ways', async () => {
+    const [v0, v1, s1, c, r] = await evaluate([1, 2, 3, 4], (x) => [
+      op.var(x),
+      op.var(x, { ddof: 1 }),
+      op.std(x, { ddof: 1 }),
+      op.cumsum(x, { axis: 0 }),
+      op.cumsum(x, { axis: -1, reverse: true }),
+    ]);
+    expect(v0).toEqual([1.25]);
+    expectRelative(v1, [5 / 3], 1e-15);
+    expectRelative(s1, [Math.sqrt(5 / 3)], 1e-15);
+    expect(c).toEqual([1, 3, 6, 10]);
+    expect(r).toEqual([10, 9, 7, 4]);
+    const [rows] = await evaluate([1, 2, 3, 4, 5, 6], (x) => [op.cumsum(x, { axis: 0 })], [2, 3]);
+    expect(rows).toEqual([1, 2, 3, 5, 7, 9]);
+  });
+
+  it('stack adds an axis; tile repeats as NumPy', async () => {
+    const [s0, s1, t] = await evaluate([1, 2, 3, 4], (x) => [
+      op.stack([x, op.neg(x)]),
+      op.stack([x, op.neg(x)], { axis: -1 }),
+      op.tile(x, { reps: [2, 2] }),
+    ], [2, 2]);
+    expect(s0).toEqual([1, 2, 3, 4, -1, -2, -3, -4]);
+    expect(s1).toEqual([1, -1, 2, -2, 3, -3, 4, -4]);
+    expect(t).toEqual([1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4]);
+    const graph = new Graph();
+    expect(op.tile(graph.input('v', [3]), { reps: [2, 1, 2] }).shape).toEqual([2, 1, 6]);
   });
 });

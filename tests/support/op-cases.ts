@@ -96,4 +96,12 @@ export const opCases: OpCase[] = [
   { name: 'floor', shapes: [[6]], build: (x) => op.mul(op.floor(x), op.square(x)), domain: [[-3, 3]] },
   { name: 'ceil', shapes: [[6]], build: (x) => op.mul(op.ceil(x), op.square(x)), domain: [[-3, 3]] },
   { name: 'round', shapes: [[6]], build: (x) => op.mul(op.round(x), op.square(x)), domain: [[-3, 3]] },
+  { name: 'prod', shapes: [[2, 3, 4]], build: (x) => op.prod(x, { axis: [0, 2] }) },
+  { name: 'prod', shapes: [[5]], build: (x) => op.mul(op.prod(x, { keepdims: true }), x) },
+  { name: 'var', shapes: [[3, 4]], build: (x) => op.var(x, { axis: 1, ddof: 1 }) },
+  { name: 'std', shapes: [[4, 2]], build: (x) => op.std(op.sin(x), { axis: 0, keepdims: true }) },
+  { name: 'cumsum', shapes: [[2, 3, 4]], build: (x) => op.cumsum(op.square(x), { axis: 1 }) },
+  { name: 'cumsum', shapes: [[5]], build: (x) => op.mul(op.cumsum(x, { axis: 0, reverse: true }), x) },
+  { name: 'stack', shapes: [[2, 3], [2, 3]], build: (a, b) => op.stack([a, op.square(b)], { axis: 1 }) },
+  { name: 'tile', shapes: [[2, 3]], build: (x) => op.tile(op.square(x), { reps: [2, 1, 3] }) },
 ];
