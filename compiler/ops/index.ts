@@ -81,3 +81,8 @@ export * from './std.js';
 export * from './cumsum.js';
 export * from './stack.js';
 export * from './tile.js';
+export * from './one_hot.js';
+export * from './argmax.js';
+export * from './argmin.js';
+export * from './gather.js';
+export * from './scatter_add.js';

@@ -141,3 +141,69 @@ describe('more reductions and shape', () => {
     expect(op.tile(graph.input('v', [3]), { reps: [2, 1, 2] }).shape).toEqual([2, 1, 6]);
   });
 });
+
+describe('labels and indexing', () => {
+  /** x [4, 2] and positions i (by default of shape [N]), both fed; outputs built from them. */
+  async function indexing(build: (x: Node, i: Node) => Record<string, Node>, positions: Shape = ['N']) {
+    const graph = new Graph();
+    graph.label = 'picked';
+    const outputs = build(graph.input('x', [4, 2]), graph.input('i', positions));
+    const { module } = await compileOutputs(outputs);
+    const feeds = (positions: number[]) => ({
+      x: { shape: [4, 2], data: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+      i: { shape: [positions.length], data: Float64Array.from(positions) },
+    });
+    return {
+      interpreted: (positions: number[]) => interpret(Object.values(outputs), feeds(positions)).map((t) => [...t.data]),
+      generated: (positions: number[]) => Object.values(module.run(feeds(positions))).map((t) => [...t.data]),
+    };
+  }
+
+  it('gather picks rows; its gradient adds into x at repeated positions', async () => {
+    const run = await indexing((x, i) => {
+      const picked = op.gather(x, i);
+      return { picked, slope: grad(op.sum(op.mul(picked, op.gather(x, i, 0))), x) };
+    });
+    const positions = [2, 0, 2, 2];
+    for (const [picked, slope] of [run.interpreted(positions), run.generated(positions)]) {
+      expect(picked).toEqual([5, 6, 1, 2, 5, 6, 5, 6]);
+      // d/dx Σ gather(x)² = 2·(number of times each row is picked)·x.
+      expect(slope).toEqual([2, 4, 0, 0, 30, 36, 0, 0]);
+    }
+    expect(() => run.interpreted([1, 0])).not.toThrow();
+  });
+
+  it('a position out of range or not whole is a RangeError naming the node, from the interpreter and generated code', async () => {
+    const run = await indexing((x, i) => ({ picked: op.gather(x, i) }));
+    for (const bad of [[0, 4], [-1], [1.5], [NaN]]) {
+      const message = `nodes.picked: gather: position ${bad.at(-1)} is not a whole number in [0, 4)`;
+      expect(() => run.interpreted(bad)).toThrow(new RangeError(message));
+      expect(() => run.generated(bad)).toThrow(new RangeError(message));
+    }
+    const scatter = await indexing((x, i) => ({ s: op.scatter_add(x, i, 0, 3) }), [4]);
+    expect(scatter.generated([0, 2, 2, 1])).toEqual([[1, 2, 7, 8, 8, 10]]);
+    expect(scatter.interpreted([0, 2, 2, 1])).toEqual([[1, 2, 7, 8, 8, 10]]);
+    expect(() => scatter.generated([0, 3, 1, 1])).toThrow(/nodes\.picked: scatter_add: position 3 is not a whole number in \[0, 3\)/);
+    expect(() => scatter.interpreted([0, 3, 1, 1])).toThrow(/nodes\.picked: scatter_add: position 3 is not a whole number in \[0, 3\)/);
+    const labels = await indexing((_, i) => ({ h: op.one_hot(i, 3) }));
+    expect(labels.generated([2, 0])).toEqual([[0, 0, 1, 1, 0, 0]]);
+    expect(labels.interpreted([2, 0])).toEqual([[0, 0, 1, 1, 0, 0]]);
+    expect(() => labels.interpreted([3])).toThrow(/nodes\.picked: one_hot: position 3/);
+    expect(() => labels.generated([3])).toThrow(/nodes\.picked: one_hot: position 3/);
+  });
+
+  it('argmax and argmin give the first position on ties, as numbers, and have derivative 0', async () => {
+    const values = [1, 3, 3, -2, 0, -2, 5, 5];
+    const [max, min, maxRows, slope] = await evaluate(
+      values,
+      (x) => [op.argmax(x), op.argmin(x), op.argmax(x, { axis: 0, keepdims: true }), grad(op.sum(op.mul(op.argmax(x), op.sum(x, { axis: -1 }))), x)],
+      [2, 4],
+    );
+    expect(max).toEqual([1, 2]);
+    expect(min).toEqual([3, 1]);
+    expect(maxRows).toEqual([0, 0, 1, 1]);
+    expect(slope).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    const [withNaN] = await evaluate([1, NaN, 7, NaN], (x) => [op.argmax(x)], [4]);
+    expect(withNaN).toEqual([1]);
+  });
+});

@@ -1,3 +1,4 @@
+import { constant } from '../../compiler/builder.js';
 import * as op from '../../compiler/ops/index.js';
 import type { OpCase } from './derivatives.js';
 
@@ -104,4 +105,10 @@ export const opCases: OpCase[] = [
   { name: 'cumsum', shapes: [[5]], build: (x) => op.mul(op.cumsum(x, { axis: 0, reverse: true }), x) },
   { name: 'stack', shapes: [[2, 3], [2, 3]], build: (a, b) => op.stack([a, op.square(b)], { axis: 1 }) },
   { name: 'tile', shapes: [[2, 3]], build: (x) => op.tile(op.square(x), { reps: [2, 1, 3] }) },
+  { name: 'one_hot', shapes: [[3, 4]], build: (x) => op.mul(op.one_hot(constant(x.graph, [0, 3, 1], [3]), 4), op.square(x)) },
+  { name: 'argmax', shapes: [[3, 4]], build: (x) => op.mul(op.argmax(x, { axis: 0 }), op.sum(op.square(x), { axis: 0 })) },
+  { name: 'argmin', shapes: [[3, 4]], build: (x) => op.mul(op.argmin(x, { keepdims: true }), op.sin(x)) },
+  { name: 'gather', shapes: [[4, 3]], build: (x) => op.gather(op.square(x), constant(x.graph, [2, 0, 2, 3, 2], [5])) },
+  { name: 'gather', shapes: [[2, 3, 4]], build: (x) => op.gather(op.sin(x), constant(x.graph, [1, 1, 0, 3], [2, 2]), -1) },
+  { name: 'scatter_add', shapes: [[2, 5]], build: (d) => op.scatter_add(op.square(d), constant(d.graph, [1, 1, 0, 3, 1], [5]), 1, 4) },
 ];
