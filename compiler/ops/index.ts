@@ -86,3 +86,8 @@ export * from './argmax.js';
 export * from './argmin.js';
 export * from './gather.js';
 export * from './scatter_add.js';
+export * from './solve.js';
+export * from './inv.js';
+export * from './det.js';
+export * from './logdet.js';
+export * from './cholesky.js';

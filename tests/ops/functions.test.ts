@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { grad, hessian } from '../../compiler/autodiff/index.js';
+import { constant } from '../../compiler/builder.js';
 import { Graph, type Node } from '../../compiler/graph.js';
 import { interpret } from '../../compiler/interpret.js';
 import * as op from '../../compiler/ops/index.js';
 import type { Shape } from '../../compiler/shape.js';
 import { compileOutputs } from '../codegen/support.js';
+import { seededRandom, uniformArray } from '../support/random.js';
 
 /**
  * What `build` makes of x = values (by default of shape [N], a named size, so generated code
@@ -205,5 +207,92 @@ describe('labels and indexing', () => {
     expect(slope).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
     const [withNaN] = await evaluate([1, NaN, 7, NaN], (x) => [op.argmax(x)], [4]);
     expect(withNaN).toEqual([1]);
+  });
+});
+
+describe('linear algebra', () => {
+  const a = [4, 1, -2, 1, 3, 0.5, -2, 0.5, 5];
+  /** A [3, 3] (named size n in one variant, so generated code binds it at run time) and b [3, 2]. */
+  async function matrices(build: (a: Node, b: Node) => Node[], named = false): Promise<number[][]> {
+    const graph = new Graph();
+    const n = named ? 'n' : 3;
+    const nodes = build(graph.input('a', [n, n]), graph.input('b', [n, 2]));
+    const feeds = { a: { shape: [3, 3], data: Float64Array.from(a) }, b: { shape: [3, 2], data: Float64Array.from([1, -1, 2, 0.5, 3, 2]) } };
+    const reference = interpret(nodes, feeds).map((t) => [...t.data]);
+    const { module } = await compileOutputs(Object.fromEntries(nodes.map((node, i) => [`out${i}`, node])));
+    const generated = Object.values(module.run(feeds)).map((t) => [...t.data]);
+    expect(generated).toEqual(reference);
+    return reference;
+  }
+
+  it.each([false, true])('A·solve(A, b) = b, det(A)·det(A⁻¹) = 1, logdet = log|det|, A·A⁻¹ = I (named size: %s)', async (named) => {
+    const [x, column, back, product, det, logdet, identity] = await matrices(
+      (m, b) => {
+        const x = op.solve(m, b);
+        const column = op.solve(m, op.reshape(op.gather(b, constant(m.graph, [0], [1]), 1), [m.shape[0]]));
+        return [x, column, op.matmul(m, x), op.mul(op.det(m), op.det(op.inv(m))), op.det(m), op.logdet(m), op.matmul(m, op.inv(m))];
+      },
+      named,
+    );
+    expectRelative(back, [1, -1, 2, 0.5, 3, 2], 1e-15 * 10);
+    expect(column).toEqual([x[0], x[2], x[4]]);
+    expectRelative(product, [1], 1e-15);
+    expectRelative(det, [4 * (15 - 0.25) - 1 * (5 + 1) - 2 * (0.5 + 6)], 1e-15);
+    expectRelative(logdet, [Math.log(Math.abs(det[0]))], 1e-15);
+    identity.forEach((v, e) => expect(Math.abs(v - (e % 4 === 0 ? 1 : 0))).toBeLessThan(1e-15));
+  });
+
+  it('cholesky of a random symmetric positive-definite matrix reproduces it; its factor is lower triangular', async () => {
+    const graph = new Graph();
+    const m = graph.input('m', [5, 5]);
+    const spd = op.add(op.matmul(m, op.transpose(m)), constant(graph, Array.from({ length: 25 }, (_, e) => (e % 6 === 0 ? 1 : 0)), [5, 5]));
+    const l = op.cholesky(spd);
+    const random = seededRandom(7);
+    const feeds = { m: { shape: [5, 5], data: uniformArray(random, 25, [-1, 1]) } };
+    const [factor, back, original] = interpret([l, op.matmul(l, op.transpose(l)), spd], feeds).map((t) => [...t.data]);
+    factor.forEach((v, e) => (e % 5 > Math.floor(e / 5) ? expect(v).toBe(0) : undefined));
+    back.forEach((v, e) => expect(Math.abs(v - original[e])).toBeLessThan(1e-14 * 10));
+  });
+
+  it('derivatives agree with each other: d logdet = A⁻ᵀ, d det = det·A⁻ᵀ, the vjp of solve is a solve with Aᵀ', async () => {
+    const [gLogdet, gDet, det, inverse, gb, x] = await matrices((m, b) => {
+      const x = op.solve(m, b);
+      return [grad(op.logdet(m), m), grad(op.det(m), m), op.det(m), op.inv(m), grad(op.sum(x), b), x];
+    });
+    const inverseT = [0, 3, 6, 1, 4, 7, 2, 5, 8].map((e) => inverse[e]);
+    expectRelative(gLogdet, inverseT, 1e-14);
+    expectRelative(gDet, inverseT.map((v) => v * det[0]), 1e-14);
+    // Σx = 1ᵀA⁻¹b, so ∂/∂b = A⁻ᵀ·1 in each column.
+    const rowSums = [0, 1, 2].map((i) => inverse[i] + inverse[3 + i] + inverse[6 + i]);
+    expectRelative(gb, [rowSums[0], rowSums[0], rowSums[1], rowSums[1], rowSums[2], rowSums[2]], 1e-14);
+    expect(x).toHaveLength(6);
+  });
+
+  it("Newton's method in the graph: one step w − solve(hessian(L, w), grad(L, w)) solves a quadratic", async () => {
+    const graph = new Graph();
+    const w = graph.input('w', [3]);
+    const m = constant(graph, a, [3, 3]);
+    const b = constant(graph, [1, 2, 3], [3]);
+    const loss = op.sub(op.mul(0.5, op.sum(op.mul(w, op.matmul(m, w)))), op.sum(op.mul(b, w)));
+    const step = op.sub(w, op.solve(hessian(loss, w), grad(loss, w)));
+    const feeds = { w: { shape: [3], data: Float64Array.from([5, -7, 2]) } };
+    const [stepped, exact] = interpret([step, op.solve(m, b)], feeds).map((t) => [...t.data]);
+    expectRelative(stepped, exact, 1e-13);
+    const { module } = await compileOutputs({ step });
+    expectRelative([...module.run(feeds).step.data], exact, 1e-13);
+  });
+
+  it('a singular matrix gives det 0, logdet −∞ and non-finite solve and inv entries, never a hang', async () => {
+    const graph = new Graph();
+    const m = graph.input('m', [3, 3]);
+    const nodes = [op.det(m), op.logdet(m), op.inv(m), op.solve(m, constant(graph, [1, 2, 3], [3]))];
+    const feeds = { m: { shape: [3, 3], data: Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]) } };
+    const { module } = await compileOutputs(Object.fromEntries(nodes.map((node, i) => [`out${i}`, node])));
+    for (const [det, logdet, inverse, x] of [interpret(nodes, feeds).map((t) => [...t.data]), Object.values(module.run(feeds)).map((t) => [...t.data])]) {
+      expect(Math.abs(det[0])).toBe(0);
+      expect(logdet).toEqual([-Infinity]);
+      expect(inverse.some((v) => !Number.isFinite(v))).toBe(true);
+      expect(x.some((v) => !Number.isFinite(v))).toBe(true);
+    }
   });
 });

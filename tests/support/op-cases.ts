@@ -1,8 +1,16 @@
 import { constant } from '../../compiler/builder.js';
+import type { Node } from '../../compiler/graph.js';
 import * as op from '../../compiler/ops/index.js';
 import type { OpCase } from './derivatives.js';
 
 const positive = [0.5, 3] as const;
+
+/** x + c·I over the last two axes [..., n, n]: with x in [−1, 1] and c ≥ n, well conditioned (and, for cholesky, positive definite). */
+const shifted = (x: Node, c: number) => {
+  const n = x.shape.at(-1) as number;
+  return op.add(x, constant(x.graph, Array.from({ length: n * n }, (_, e) => (e % (n + 1) === 0 ? c : 0)), [n, n]));
+};
+const unit = [-1, 1] as const;
 
 /** One row per op: build it from inputs of these shapes; derivatives are checked at random points. */
 export const opCases: OpCase[] = [
@@ -111,4 +119,12 @@ export const opCases: OpCase[] = [
   { name: 'gather', shapes: [[4, 3]], build: (x) => op.gather(op.square(x), constant(x.graph, [2, 0, 2, 3, 2], [5])) },
   { name: 'gather', shapes: [[2, 3, 4]], build: (x) => op.gather(op.sin(x), constant(x.graph, [1, 1, 0, 3], [2, 2]), -1) },
   { name: 'scatter_add', shapes: [[2, 5]], build: (d) => op.scatter_add(op.square(d), constant(d.graph, [1, 1, 0, 3, 1], [5]), 1, 4) },
+  { name: 'solve', shapes: [[3, 3], [3]], build: (a, b) => op.solve(shifted(a, 3), b), domain: [unit, [-2, 2]] },
+  { name: 'solve', shapes: [[2, 3, 3], [2, 3, 2]], build: (a, b) => op.solve(shifted(a, 3), op.square(b)), domain: [unit, [-2, 2]] },
+  { name: 'inv', shapes: [[2, 3, 3]], build: (a) => op.inv(shifted(a, 3)), domain: [unit] },
+  { name: 'det', shapes: [[3, 3]], build: (a) => op.det(shifted(a, 3)), domain: [unit] },
+  { name: 'det', shapes: [[2, 2, 2]], build: (a) => op.det(a) },
+  { name: 'logdet', shapes: [[2, 3, 3]], build: (a) => op.logdet(shifted(a, 3)), domain: [unit] },
+  { name: 'cholesky', shapes: [[3, 3]], build: (a) => op.cholesky(shifted(a, 4)), domain: [unit] },
+  { name: 'cholesky', shapes: [[2, 2, 2]], build: (a) => op.cholesky(shifted(a, 3)), domain: [unit] },
 ];
