@@ -35,7 +35,7 @@ export function determinantDef(name: 'det' | 'logdet'): Omit<OpDef, 'vjp' | 'jvp
           `$laScratch(${n} * ${n}, ${n});`,
           `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
           `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${b} * ${n} * ${n} + ${e}];`,
-          `  const ${sign} = $lu($la, ${n}, $laPiv);`,
+          logarithm ? `  $lu($la, ${n}, $laPiv);` : `  const ${sign} = $lu($la, ${n}, $laPiv);`,
           `  let ${acc} = ${logarithm ? '0' : sign};`,
           `  for (let ${i} = 0; ${i} < ${n}; ${i}++) ${acc} = ${step};`,
           `  ${out}[${b}] = ${acc};`,

@@ -1,8 +1,10 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, ShapeError } from '../shape.js';
+import { product } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { around, aroundExprs, position, positionCheck } from './positions.js';
+import { plus } from './region.js';
 import { scatter_add } from './scatter_add.js';
 
 /**
@@ -45,7 +47,7 @@ export const gather: OpBuilder<(x: Operand, i: Operand, axis?: number) => Node> 
           `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
           `    const ${p} = ${ins[1]}[${j}];`,
           `    ${positionCheck(k, p, along)}`,
-          `    const ${from} = (${o} * ${along} + ${p}) * ${inner}, ${to} = (${o} * ${m} + ${j}) * ${inner};`,
+          `    const ${from} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${to} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
           `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] = ${ins[0]}[${from} + ${t}];`,
           '  }',
           '}',

@@ -15,7 +15,8 @@ export function position(value: number, size: number, op: string): number {
 
 /** The generated check of position `p` against `size` (expressions). */
 export function positionCheck(k: KernelContext, p: string, size: string): string {
-  const message = `${jsString(`nodes.${k.node.label || k.node.op}: ${k.node.op}: position `)} + ${p} + ' is not a whole number in [0, ' + ${size} + ')'`;
+  const range = /^\d+$/.test(size) ? jsString(` is not a whole number in [0, ${size})`) : `' is not a whole number in [0, ' + ${size} + ')'`;
+  const message = `${jsString(`nodes.${k.node.label || k.node.op}: ${k.node.op}: position `)} + ${p} + ${range}`;
   return `if (!(${p} >= 0 && ${p} < ${size} && Number.isInteger(${p}))) throw new RangeError(${message});`;
 }
 

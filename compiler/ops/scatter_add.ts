@@ -2,8 +2,10 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, sameShape, ShapeError, showShape, type Dim } from '../shape.js';
 import { gather } from './gather.js';
+import { product } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { around, aroundExprs, position, positionCheck } from './positions.js';
+import { plus } from './region.js';
 
 /**
  * The transpose of gather: zeros of length `size` along `axis`, with each slice of d added at its
@@ -53,7 +55,7 @@ export const scatter_add: OpBuilder<(d: Operand, i: Operand, axis: number, size:
           `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
           `    const ${p} = ${ins[1]}[${j}];`,
           `    ${positionCheck(k, p, along)}`,
-          `    const ${to} = (${o} * ${along} + ${p}) * ${inner}, ${from} = (${o} * ${m} + ${j}) * ${inner};`,
+          `    const ${to} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${from} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
           `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] += ${ins[0]}[${from} + ${t}];`,
           '  }',
           '}',

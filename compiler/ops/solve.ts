@@ -2,6 +2,7 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { sameShape, ShapeError, showShape, sizeOf, type Shape } from '../shape.js';
 import { batchExprs, fromColumn, lu, luSolve, asColumn, squareMatrix, swapLast } from './linalg.js';
+import { product } from './loops.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
@@ -55,14 +56,15 @@ export const solve: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
         const { batch, n } = batchExprs(k, node.inputs[0]);
         const cols = k.dim(columns(node.inputs[0].shape, node.inputs[1].shape));
         const [s, o, e] = [k.local('s'), k.local('o'), k.local('e')];
+        const [square, rhs] = [product(n, n), product(n, cols)];
         return [
-          `$laScratch(${n} * ${n} + ${n} * ${cols}, ${n});`,
+          `$laScratch(${square} + ${rhs}, ${n});`,
           `for (let ${s} = 0; ${s} < ${batch}; ${s}++) {`,
-          `  const ${o} = ${s} * ${n} * ${n};`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${o} + ${e}];`,
+          `  const ${o} = ${product(s, rhs)};`,
+          `  for (let ${e} = 0; ${e} < ${square}; ${e}++) $la[${e}] = ${ins[0]}[${product(s, square)} + ${e}];`,
           `  $lu($la, ${n}, $laPiv);`,
-          `  $luSolve($la, ${n}, $laPiv, ${ins[1]}, ${s} * ${n} * ${cols}, ${cols}, $la, ${n} * ${n});`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${cols}; ${e}++) ${out}[${s} * ${n} * ${cols} + ${e}] = $la[${n} * ${n} + ${e}];`,
+          `  $luSolve($la, ${n}, $laPiv, ${ins[1]}, ${o}, ${cols}, $la, ${square});`,
+          `  for (let ${e} = 0; ${e} < ${rhs}; ${e}++) ${out}[${o} + ${e}] = $la[${square} + ${e}];`,
           '}',
         ];
       },
