@@ -15,10 +15,10 @@ export function argExtremumDef(name: 'argmax' | 'argmin'): OpDef {
     arity: 1,
     keywords: { axis: { kind: 'integer' }, keepdims: { kind: 'boolean' } },
     infer: ([x], attrs) => {
-      if (x.length === 0) throw new ShapeError(`${name} needs an axis, got a scalar`);
+      if (x.length === 0) throw new ShapeError('needs an axis, got a scalar');
       const axis = normalizeAxis((attrs.axis ?? -1) as number, x.length);
       const keepdims = attrs.keepdims === true;
-      if (x[axis] === 0) throw new ShapeError(`${name} of an empty axis ${axis}`);
+      if (x[axis] === 0) throw new ShapeError(`cannot pick from the empty axis ${axis}`);
       return { shape: x.flatMap((d, a) => (a !== axis ? [d] : keepdims ? [1] : [])), attrs: { axis, keepdims } };
     },
     evaluate: (out, [x], attrs) => {

@@ -22,7 +22,7 @@ export const cholesky: OpBuilder<(a: Operand) => Node> = defineOp(
     name: 'cholesky',
     arity: 1,
     infer: ([a]) => {
-      squareMatrix(a, 'cholesky');
+      squareMatrix(a);
       return { shape: a };
     },
     evaluate: (out, [a]) => {

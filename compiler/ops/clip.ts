@@ -35,7 +35,7 @@ export const clip: OpBuilder<(x: Operand, options: ClipOptions) => Node> = defin
   {
     ...elementwise,
     infer: (inputs, attrs) => {
-      if (attrs.lo === undefined && attrs.hi === undefined) throw new ShapeError('clip needs lo=, hi= or both');
+      if (attrs.lo === undefined && attrs.hi === undefined) throw new ShapeError('needs lo=, hi= or both');
       return { shape: broadcastShapes(inputs) };
     },
   },

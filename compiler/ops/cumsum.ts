@@ -17,7 +17,7 @@ export const cumsum: OpBuilder<(x: Operand, options: CumsumOptions) => Node> = d
     arity: 1,
     keywords: { axis: { kind: 'integer', required: true }, reverse: { kind: 'boolean' } },
     infer: ([x], attrs) => {
-      if (x.length === 0) throw new ShapeError('cumsum needs an axis, got a scalar');
+      if (x.length === 0) throw new ShapeError('needs an axis, got a scalar');
       return { shape: x, attrs: { axis: normalizeAxis(attrs.axis as number, x.length), reverse: attrs.reverse === true } };
     },
     evaluate: (out, [x], attrs) => {

@@ -11,7 +11,7 @@ export function determinantDef(name: 'det' | 'logdet'): Omit<OpDef, 'vjp' | 'jvp
   return {
     name,
     arity: 1,
-    infer: ([a]) => ({ shape: squareMatrix(a, name).batch }),
+    infer: ([a]) => ({ shape: squareMatrix(a).batch }),
     evaluate: (out, [a]) => {
       const n = a.shape.at(-1)!;
       const work = new Float64Array(n * n);

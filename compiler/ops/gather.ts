@@ -18,7 +18,7 @@ export const gather: OpBuilder<(x: Operand, i: Operand, axis?: number) => Node> 
     arity: 2,
     keywords: { axis: { kind: 'integer' } },
     infer: ([x, i], attrs) => {
-      if (x.length === 0) throw new ShapeError('gather needs an axis to pick from, got a scalar');
+      if (x.length === 0) throw new ShapeError('needs an axis to pick from, got a scalar');
       const axis = normalizeAxis((attrs.axis ?? 0) as number, x.length);
       return { shape: [...x.slice(0, axis), ...i, ...x.slice(axis + 1)], attrs: { axis } };
     },

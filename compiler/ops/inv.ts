@@ -12,7 +12,7 @@ export const inv: OpBuilder<(a: Operand) => Node> = defineOp(
     name: 'inv',
     arity: 1,
     infer: ([a]) => {
-      squareMatrix(a, 'inv');
+      squareMatrix(a);
       return { shape: a };
     },
     evaluate: (out, [a]) => {

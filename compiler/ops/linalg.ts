@@ -149,15 +149,15 @@ function $cholesky(a${t(': ArrayLike<number>')}, ao${n}, n${n}, l${arr})${t(': v
 }
 
 /** The batch axes and matrix size of a square-matrix operand [..., n, n], or a ShapeError. */
-export function squareMatrix(shape: Shape, op: string): { batch: Shape; n: Dim } {
+export function squareMatrix(shape: Shape): { batch: Shape; n: Dim } {
   const [rows, columns] = shape.slice(-2);
-  if (shape.length < 2 || rows !== columns) throw new ShapeError(`${op} needs square matrices [..., n, n], got ${showShape(shape)}`);
+  if (shape.length < 2 || rows !== columns) throw new ShapeError(`needs square matrices [..., n, n], got ${showShape(shape)}`);
   return { batch: shape.slice(0, -2), n: rows };
 }
 
 /** What a kernel over a batch of n×n matrices needs: the batch count and n as expressions. */
 export function batchExprs(k: KernelContext, a: Node): { batch: string; n: string } {
-  const { batch, n } = squareMatrix(a.shape, k.node.op);
+  const { batch, n } = squareMatrix(a.shape);
   return { batch: sizeExpr(k, batch), n: k.dim(n) };
 }
 

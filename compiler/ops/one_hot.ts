@@ -13,7 +13,7 @@ export const one_hot: OpBuilder<(i: Operand, depth: number) => Node> = defineOp(
     keywords: { depth: { kind: 'integer', required: true } },
     infer: ([i], attrs) => {
       const depth = attrs.depth as number;
-      if (!Number.isInteger(depth) || depth < 1) throw new ShapeError(`one_hot depth must be a whole number ≥ 1, got ${depth}`);
+      if (!Number.isInteger(depth) || depth < 1) throw new ShapeError(`depth must be a whole number ≥ 1, got ${depth}`);
       return { shape: [...i, depth] };
     },
     evaluate: (out, [i], attrs) => {

@@ -20,7 +20,7 @@ export const scatter_add: OpBuilder<(d: Operand, i: Operand, axis: number, size:
     infer: ([d, i], attrs) => {
       const axis = normalizeAxis((attrs.axis ?? 0) as number, d.length - i.length + 1);
       const size = attrs.size as Dim;
-      if (typeof size === 'number' && !(Number.isInteger(size) && size >= 0)) throw new ShapeError(`scatter_add size must be a whole number, got ${size}`);
+      if (typeof size === 'number' && !(Number.isInteger(size) && size >= 0)) throw new ShapeError(`size must be a whole number, got ${size}`);
       if (!sameShape(d.slice(axis, axis + i.length), i)) {
         throw new ShapeError(`values ${showShape(d)} do not hold positions ${showShape(i)} at axis ${axis}`);
       }

@@ -1,7 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { sameShape, ShapeError, showShape, sizeOf, type Shape } from '../shape.js';
-import { batchExprs, fromColumn, lu, luSolve, asColumn, squareMatrix, swapLast } from './linalg.js';
+import { asColumn, batchExprs, fromColumn, lu, luSolve, squareMatrix, swapLast } from './linalg.js';
 import { product } from './loops.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
@@ -19,9 +19,9 @@ export const solve: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
     name: 'solve',
     arity: 2,
     infer: ([a, b]) => {
-      const { batch, n } = squareMatrix(a, 'solve');
+      const { batch, n } = squareMatrix(a);
       const fits = b.length === a.length - 1 ? sameShape(b, [...batch, n]) : b.length === a.length && sameShape(b.slice(0, -1), [...batch, n]);
-      if (!fits) throw new ShapeError(`solve needs b of shape ${showShape([...batch, n])} or ${showShape([...batch, n, 'k'])} for A ${showShape(a)}, got ${showShape(b)}`);
+      if (!fits) throw new ShapeError(`needs b of shape ${showShape([...batch, n])} or ${showShape([...batch, n, 'k'])} for A ${showShape(a)}, got ${showShape(b)}`);
       return { shape: b };
     },
     evaluate: (out, [a, b]) => {
