@@ -39,7 +39,13 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
     const shape = concreteShape(node.shape, dims);
     const out: Data = new Storage(sizeOf(shape));
     const inputs = node.inputs.map((input) => values.get(input)!);
-    node.def.evaluate(out, inputs, node.attrs, shape);
+    try {
+      node.def.evaluate(out, inputs, node.attrs, shape);
+    } catch (error) {
+      // A run-time error of an op (a position out of range) names the spec node, as generated code does.
+      if (error instanceof RangeError) throw new RangeError(`nodes.${node.label || node.op}: ${error.message}`);
+      throw error;
+    }
     values.set(node, { shape, data: out });
   }
   return outputs.map((n) => values.get(n)!);

@@ -1,6 +1,7 @@
 import { sizeExpr } from '../ops/loops.js';
 import { staticSize, type Shape } from '../shape.js';
 import { gemmHelper } from './gemm.js';
+import { helpersFor } from './helpers.js';
 import { jsString, jsTypedArray } from './literals.js';
 import { flatOffsets, planModule, type ModulePlan } from './plan.js';
 import { prelude } from './prelude.js';
@@ -51,6 +52,7 @@ export function emitModule(program: Program, language: Language): string {
   out.push(`const $MAX_ELEMENTS = ${MAX_ELEMENTS};`, '');
   if (plan.gemm) out.push(gemmHelper(storage, ts, plan.gemm));
   pushAll(out, plan.moduleCode);
+  pushAll(out, helpersFor([...plan.moduleCode, ...plan.body.functions, ...(plan.scalarBody ?? [])].join('\n'), ts));
 
   const w: string[] = [];
   w.push(`const $dims = new Float64Array(${plan.dimNames.length});`);

@@ -85,6 +85,30 @@ const creation =
     return { expr: `${f}(shape=${show(shape)})`, shape };
   };
 
+/** Whole-number positions in [0, size) from any values (NaN stays NaN: a run-time error in both evaluators). */
+const positions = (name: string, size: number) => `floor(clip(${name}, lo=0, hi=${size - 0.5}))`;
+
+const argReduction =
+  (f: string): Template =>
+  (g, values) => {
+    const v = pick(g, values, (v) => v.shape.length > 0);
+    if (!v) return undefined;
+    const at = g(fc.integer, { min: 0, max: v.shape.length - 1 });
+    return { expr: `${f}(${v.name}, axis=${at})`, shape: v.shape.filter((_, a) => a !== at) };
+  };
+
+/** A well-conditioned A = v·vᵀ + 3·I for a matrix v [m, k] (I built as one_hot of a running count). */
+const linearAlgebra =
+  (f: string): Template =>
+  (g, values) => {
+    const v = pick(g, values, (v) => v.shape.length === 2 && typeof v.shape[0] === 'number');
+    if (!v) return undefined;
+    const m = v.shape[0] as number;
+    const a = `(matmul(${v.name}, transpose(${v.name})) + 3 * one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m}))`;
+    if (f === 'solve') return { expr: `solve(${a}, ${v.name})`, shape: v.shape };
+    return { expr: `${f}(${a})`, shape: f === 'det' || f === 'logdet' ? [] : [m, m] };
+  };
+
 /** A derivative call; `x` must be a name, and is small and static where the result is dense. */
 const derivative =
   (f: string): Template =>
@@ -100,15 +124,17 @@ const derivative =
     return { expr: `${f}(${y.name}, ${x.name}, ${third.name})`, shape: f === 'jvp' ? y.shape : x.shape };
   };
 
-const UNARY = 'abs cos exp log sigmoid sign sin sqrt square step stop_gradient relu tanh log1p expm1 tan reciprocal softplus hard_tanh swish neg';
+const UNARY = 'abs cos exp log sigmoid sign sin sqrt square step stop_gradient relu tanh log1p expm1 tan reciprocal softplus hard_tanh swish neg atan asin acos sinh cosh asinh acosh atanh erf erfc gelu floor ceil round';
 const BINARY = 'add sub mul div pow less less_equal greater greater_equal equal not_equal maximum minimum prelu';
 
 /** One template per spec function: the fuzzer covers the whole library, and a test keeps it so. */
 export const templates: Record<string, Template> = {
   ...Object.fromEntries(UNARY.split(' ').map((f) => [f, unary(f)])),
   ...Object.fromEntries(BINARY.split(' ').map((f) => [f, binary(f)])),
-  ...Object.fromEntries('sum mean max min logsumexp'.split(' ').map((f) => [f, reduction(f)])),
-  ...Object.fromEntries('softmax log_softmax'.split(' ').map((f) => [f, alongAxis(f)])),
+  ...Object.fromEntries('sum mean max min logsumexp prod var std'.split(' ').map((f) => [f, reduction(f)])),
+  ...Object.fromEntries('softmax log_softmax cumsum'.split(' ').map((f) => [f, alongAxis(f)])),
+  ...Object.fromEntries('argmax argmin'.split(' ').map((f) => [f, argReduction(f)])),
+  ...Object.fromEntries('solve inv det logdet cholesky'.split(' ').map((f) => [f, linearAlgebra(f)])),
   ...Object.fromEntries('l1 l2'.split(' ').map((f) => [f, toScalar(f, 1)])),
   ...Object.fromEntries('mse bce_with_logits softmax_cross_entropy'.split(' ').map((f) => [f, toScalar(f, 2)])),
   ...Object.fromEntries('zeros ones'.split(' ').map((f) => [f, creation(f)])),
@@ -170,6 +196,31 @@ export const templates: Record<string, Template> = {
     if (!v || !isStatic(v.shape)) return undefined;
     const [before, after] = [v.shape.map(() => g(fc.nat, 2)), v.shape.map(() => g(fc.nat, 2))];
     return { expr: `pad(${v.name}, before=${show(before)}, after=${show(after)})`, shape: v.shape.map((d, a) => before[a] + d + after[a]) };
+  },
+  clip: (g, values) => {
+    const v = pick(g, values)!;
+    return { expr: `clip(${v.name}, lo=${g(fc.constantFrom, '-1', '0')}, hi=${g(fc.constantFrom, '0.5', '2')})`, shape: v.shape };
+  },
+  stack: (g, values) => {
+    const v = pick(g, values)!;
+    return { expr: `stack(${v.name}, ${v.name}, axis=0)`, shape: [2, ...v.shape] };
+  },
+  tile: (g, values) => {
+    const v = pick(g, values, (v) => v.shape.length === 0 || typeof v.shape.at(-1) === 'number')!;
+    return v && { expr: `tile(${v.name}, reps=[2])`, shape: v.shape.length === 0 ? [2] : [...v.shape.slice(0, -1), (v.shape.at(-1) as number) * 2] };
+  },
+  one_hot: (g, values) => {
+    const v = pick(g, values)!;
+    return { expr: `one_hot(${positions(v.name, 3)}, depth=3)`, shape: [...v.shape, 3] };
+  },
+  gather: (g, values) => {
+    const x = pick(g, values, (v) => typeof v.shape[0] === 'number' && v.shape[0] > 0);
+    const i = pick(g, values);
+    return x && i && { expr: `gather(${x.name}, ${positions(i.name, x.shape[0] as number)}, axis=0)`, shape: [...i.shape, ...x.shape.slice(1)] };
+  },
+  scatter_add: (g, values) => {
+    const v = pick(g, values, (v) => v.shape.length > 0)!;
+    return v && { expr: `scatter_add(${v.name}, ${positions(v.name, 3)}, axis=0, size=3)`, shape: [3] };
   },
   maxout: (g, values) => {
     const v = pick(g, values, (v) => typeof v.shape.at(-1) === 'number');

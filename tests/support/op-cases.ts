@@ -1,7 +1,16 @@
+import { constant } from '../../compiler/builder.js';
+import type { Node } from '../../compiler/graph.js';
 import * as op from '../../compiler/ops/index.js';
 import type { OpCase } from './derivatives.js';
 
 const positive = [0.5, 3] as const;
+
+/** x + c·I over the last two axes [..., n, n]: with x in [−1, 1] and c ≥ n, well conditioned (and, for cholesky, positive definite). */
+const shifted = (x: Node, c: number) => {
+  const n = x.shape.at(-1) as number;
+  return op.add(x, constant(x.graph, Array.from({ length: n * n }, (_, e) => (e % (n + 1) === 0 ? c : 0)), [n, n]));
+};
+const unit = [-1, 1] as const;
 
 /** One row per op: build it from inputs of these shapes; derivatives are checked at random points. */
 export const opCases: OpCase[] = [
@@ -81,4 +90,42 @@ export const opCases: OpCase[] = [
   { name: 'fill', shapes: [[]], build: (v) => op.fill(op.square(v), { shape: [2, 3] }) },
   { name: 'zeros', shapes: [[3]], build: (x) => op.add(op.zeros(x.graph, { shape: [2, 3] }), op.square(x)) },
   { name: 'ones', shapes: [[3]], build: (x) => op.mul(op.ones(x.graph, { shape: [2, 3] }), op.sin(x)) },
+  { name: 'atan', shapes: [[4]], build: (x) => op.atan(x) },
+  { name: 'asin', shapes: [[4]], build: (x) => op.asin(x), domain: [[-0.9, 0.9]] },
+  { name: 'acos', shapes: [[4]], build: (x) => op.acos(x), domain: [[-0.9, 0.9]] },
+  { name: 'sinh', shapes: [[4]], build: (x) => op.sinh(x) },
+  { name: 'cosh', shapes: [[4]], build: (x) => op.cosh(x) },
+  { name: 'asinh', shapes: [[4]], build: (x) => op.asinh(x) },
+  { name: 'acosh', shapes: [[4]], build: (x) => op.acosh(x), domain: [[1.2, 3]] },
+  { name: 'atanh', shapes: [[4]], build: (x) => op.atanh(x), domain: [[-0.9, 0.9]] },
+  { name: 'erf', shapes: [[6]], build: (x) => op.erf(x), domain: [[-5, 5]] },
+  { name: 'erfc', shapes: [[6]], build: (x) => op.erfc(x), domain: [[-5, 5]] },
+  { name: 'gelu', shapes: [[6]], build: (x) => op.gelu(x), domain: [[-4, 4]] },
+  { name: 'clip', shapes: [[6]], build: (x) => op.mul(op.clip(x, { lo: -1, hi: 0.5 }), x) },
+  { name: 'clip', shapes: [[6]], build: (x) => op.square(op.clip(x, { hi: 0.5 })) },
+  { name: 'floor', shapes: [[6]], build: (x) => op.mul(op.floor(x), op.square(x)), domain: [[-3, 3]] },
+  { name: 'ceil', shapes: [[6]], build: (x) => op.mul(op.ceil(x), op.square(x)), domain: [[-3, 3]] },
+  { name: 'round', shapes: [[6]], build: (x) => op.mul(op.round(x), op.square(x)), domain: [[-3, 3]] },
+  { name: 'prod', shapes: [[2, 3, 4]], build: (x) => op.prod(x, { axis: [0, 2] }) },
+  { name: 'prod', shapes: [[5]], build: (x) => op.mul(op.prod(x, { keepdims: true }), x) },
+  { name: 'var', shapes: [[3, 4]], build: (x) => op.var(x, { axis: 1, ddof: 1 }) },
+  { name: 'std', shapes: [[4, 2]], build: (x) => op.std(op.sin(x), { axis: 0, keepdims: true }) },
+  { name: 'cumsum', shapes: [[2, 3, 4]], build: (x) => op.cumsum(op.square(x), { axis: 1 }) },
+  { name: 'cumsum', shapes: [[5]], build: (x) => op.mul(op.cumsum(x, { axis: 0, reverse: true }), x) },
+  { name: 'stack', shapes: [[2, 3], [2, 3]], build: (a, b) => op.stack([a, op.square(b)], { axis: 1 }) },
+  { name: 'tile', shapes: [[2, 3]], build: (x) => op.tile(op.square(x), { reps: [2, 1, 3] }) },
+  { name: 'one_hot', shapes: [[3, 4]], build: (x) => op.mul(op.one_hot(constant(x.graph, [0, 3, 1], [3]), 4), op.square(x)) },
+  { name: 'argmax', shapes: [[3, 4]], build: (x) => op.mul(op.argmax(x, { axis: 0 }), op.sum(op.square(x), { axis: 0 })) },
+  { name: 'argmin', shapes: [[3, 4]], build: (x) => op.mul(op.argmin(x, { keepdims: true }), op.sin(x)) },
+  { name: 'gather', shapes: [[4, 3]], build: (x) => op.gather(op.square(x), constant(x.graph, [2, 0, 2, 3, 2], [5])) },
+  { name: 'gather', shapes: [[2, 3, 4]], build: (x) => op.gather(op.sin(x), constant(x.graph, [1, 1, 0, 3], [2, 2]), -1) },
+  { name: 'scatter_add', shapes: [[2, 5]], build: (d) => op.scatter_add(op.square(d), constant(d.graph, [1, 1, 0, 3, 1], [5]), 1, 4) },
+  { name: 'solve', shapes: [[3, 3], [3]], build: (a, b) => op.solve(shifted(a, 3), b), domain: [unit, [-2, 2]] },
+  { name: 'solve', shapes: [[2, 3, 3], [2, 3, 2]], build: (a, b) => op.solve(shifted(a, 3), op.square(b)), domain: [unit, [-2, 2]] },
+  { name: 'inv', shapes: [[2, 3, 3]], build: (a) => op.inv(shifted(a, 3)), domain: [unit] },
+  { name: 'det', shapes: [[3, 3]], build: (a) => op.det(shifted(a, 3)), domain: [unit] },
+  { name: 'det', shapes: [[2, 2, 2]], build: (a) => op.det(a) },
+  { name: 'logdet', shapes: [[2, 3, 3]], build: (a) => op.logdet(shifted(a, 3)), domain: [unit] },
+  { name: 'cholesky', shapes: [[3, 3]], build: (a) => op.cholesky(shifted(a, 4)), domain: [unit] },
+  { name: 'cholesky', shapes: [[2, 2, 2]], build: (a) => op.cholesky(shifted(a, 3)), domain: [unit] },
 ];

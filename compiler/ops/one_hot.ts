@@ -1,0 +1,45 @@
+import { apply, type Operand } from '../builder.js';
+import type { Node } from '../graph.js';
+import { ShapeError } from '../shape.js';
+import { sizeExpr } from './loops.js';
+import { defineOp, type OpBuilder } from './op.js';
+import { position, positionCheck } from './positions.js';
+
+/** Rows of `depth` zeros with a 1 at each whole-number label of i: shape i.shape + [depth]; derivative 0. */
+export const one_hot: OpBuilder<(i: Operand, depth: number) => Node> = defineOp(
+  {
+    name: 'one_hot',
+    arity: 1,
+    keywords: { depth: { kind: 'integer', required: true } },
+    infer: ([i], attrs) => {
+      const depth = attrs.depth as number;
+      if (!Number.isInteger(depth) || depth < 1) throw new ShapeError(`depth must be a whole number ≥ 1, got ${depth}`);
+      return { shape: [...i, depth] };
+    },
+    evaluate: (out, [i], attrs) => {
+      const depth = attrs.depth as number;
+      out.fill(0);
+      i.data.forEach((label, e) => (out[e * depth + position(label, depth, 'one_hot')] = 1));
+    },
+    vjp: () => [null],
+    jvp: () => null,
+    emit: {
+      kind: 'kernel',
+      lines: (k) => {
+        const { node, out, ins } = k;
+        const depth = String(node.attrs.depth);
+        const [e, p] = [k.local('e'), k.local('p')];
+        return [
+          `${out}.fill(0);`,
+          `for (let ${e} = 0; ${e} < ${sizeExpr(k, node.inputs[0].shape)}; ${e}++) {`,
+          `  const ${p} = ${ins[0]}[${e}];`,
+          `  ${positionCheck(k, p, depth)}`,
+          `  ${out}[${e} * ${depth} + ${p}] = 1;`,
+          '}',
+        ];
+      },
+    },
+    flops: () => 0,
+  },
+  (i: Operand, depth: number): Node => apply('one_hot', [i], { depth }),
+);
