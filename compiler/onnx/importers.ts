@@ -1,0 +1,176 @@
+import { SymgradError } from '../errors.js';
+import { normalizeAxis, type Shape } from '../shape.js';
+import { tensorValues, type AttributeProto } from './proto.js';
+
+/** Numbers known at import time (a Constant, an integer initializer): shapes and axes. */
+export interface StaticValue {
+  readonly values: readonly number[];
+  readonly dims: readonly number[];
+}
+
+/** What an importer sees of one ONNX node. */
+export interface NodeContext {
+  readonly opset: number;
+  readonly inputCount: number;
+  has(i: number): boolean;
+  /** Input i as a spec name and its shape. */
+  input(i: number): { readonly name: string; readonly shape: Shape };
+  /** Input i's numbers (it must be known at import time). */
+  known(i: number): StaticValue;
+  attribute(name: string): AttributeProto | undefined;
+}
+
+/** A spec expression for the node's first output, or the output's numbers when known at import time. */
+type Importer = (n: NodeContext) => string | StaticValue;
+
+const int = (n: NodeContext, name: string, fallback: number) => n.attribute(name)?.i ?? fallback;
+const ints = (n: NodeContext, name: string) => n.attribute(name)?.ints;
+const float = (n: NodeContext, name: string, fallback: number) => n.attribute(name)?.f ?? fallback;
+const list = (values: readonly number[]) => `[${values.join(', ')}]`;
+
+/** The shortest decimal of an attribute's float32 value (0.01, not 0.009999999776482582). */
+function number(f: number): string {
+  for (let digits = 1; digits < 17; digits++) {
+    const text = String(Number(f.toPrecision(digits)));
+    if (Math.fround(Number(text)) === Math.fround(f)) return text;
+  }
+  return String(f);
+}
+
+const unary = (fn: string): Importer => (n) => `${fn}(${n.input(0).name})`;
+const binary = (operator: string): Importer => (n) => `${n.input(0).name} ${operator} ${n.input(1).name}`;
+const variadic = (fn: string): Importer => (n) =>
+  Array.from({ length: n.inputCount }, (_, i) => n.input(i).name).reduce((acc, x) => `${fn}(${acc}, ${x})`);
+
+/** `reshape` to a shape whose named dimensions (at most one, written -1) are bound at run time. */
+function reshapeTo(x: string, shape: Shape): string {
+  const named = shape.filter((d) => typeof d === 'string' || d === -1);
+  if (new Set(named).size > 1) throw new SymgradError('', `the result shape [${shape.join(', ')}] has more than one size known only at run time`);
+  return `reshape(${x}, shape=${list(shape.map((d) => (typeof d === 'string' ? -1 : d)))})`;
+}
+
+/** Product of dimensions, or the name when one of them is named (one named dim per side at most). */
+function product(dims: Shape): number | string {
+  const named = dims.filter((d) => typeof d === 'string');
+  if (named.length > 1) throw new SymgradError('', `cannot merge the named dimensions ${named.join(', ')}`);
+  return named.length === 1 ? (named[0] as string) : (dims as number[]).reduce((a, b) => a * b, 1);
+}
+
+/** Reduce*: axes as an attribute (older opsets) or as input 1 (ReduceSum from 13, the rest from 18). */
+const reduction = (fn: string, axesInputFrom: number): Importer => (n) => {
+  const x = n.input(0);
+  const axes = n.opset >= axesInputFrom ? (n.has(1) ? n.known(1).values : undefined) : ints(n, 'axes');
+  const keepdims = int(n, 'keepdims', 1) !== 0;
+  if (axes !== undefined && axes.length === 0 && int(n, 'noop_with_empty_axes', 0) !== 0) return x.name;
+  const axis = axes && axes.length > 0 ? `axis=${list(axes)}, ` : '';
+  return `${fn}(${x.name}, ${axis}keepdims=${keepdims})`;
+};
+
+/** Softmax and LogSoftmax; before opset 13 they work on the input flattened at `axis`, the last axis only here. */
+const softmax = (fn: string): Importer => (n) => {
+  const x = n.input(0);
+  if (n.opset >= 13) return `${fn}(${x.name}, axis=${int(n, 'axis', -1)})`;
+  const axis = normalizeAxis(int(n, 'axis', 1), x.shape.length);
+  if (axis !== x.shape.length - 1) throw new SymgradError('', `opset ${n.opset} flattens the axes from ${axis} on; only the last axis is supported`);
+  return `${fn}(${x.name}, axis=-1)`;
+};
+
+/** Every ONNX operator symgrad imports, by op_type. */
+export const importers: Readonly<Record<string, Importer>> = {
+  Identity: (n) => n.input(0).name,
+  Dropout: (n) => n.input(0).name,
+  Add: binary('+'),
+  Sub: binary('-'),
+  Mul: binary('*'),
+  Div: binary('/'),
+  Pow: binary('^'),
+  MatMul: binary('@'),
+  Sum: variadic('add'),
+  Max: variadic('maximum'),
+  Min: variadic('minimum'),
+  Neg: unary('neg'),
+  Abs: unary('abs'),
+  Exp: unary('exp'),
+  Log: unary('log'),
+  Sqrt: unary('sqrt'),
+  Reciprocal: unary('reciprocal'),
+  Sign: unary('sign'),
+  Sin: unary('sin'),
+  Cos: unary('cos'),
+  Tan: unary('tan'),
+  Tanh: unary('tanh'),
+  Relu: unary('relu'),
+  Sigmoid: unary('sigmoid'),
+  Softplus: unary('softplus'),
+  LeakyRelu: (n) => `leaky_relu(${n.input(0).name}, alpha=${number(float(n, 'alpha', 0.01))})`,
+  Elu: (n) => `elu(${n.input(0).name}, alpha=${number(float(n, 'alpha', 1))})`,
+  Softmax: softmax('softmax'),
+  LogSoftmax: softmax('log_softmax'),
+  ReduceSum: reduction('sum', 13),
+  ReduceMean: reduction('mean', 18),
+  ReduceMax: reduction('max', 18),
+  ReduceMin: reduction('min', 18),
+  ReduceLogSumExp: reduction('logsumexp', 18),
+  // alpha·op(A)·op(B) + beta·C, op a transpose when transA/transB is set.
+  Gemm: (n) => {
+    const [a, b] = [0, 1].map((i) => n.input(i));
+    if (a.shape.length !== 2 || b.shape.length !== 2) throw new SymgradError('', `A and B must be matrices, got ranks ${a.shape.length} and ${b.shape.length}`);
+    const op = (x: string, flag: string) => (int(n, flag, 0) ? `transpose(${x})` : x);
+    const [alpha, beta] = [float(n, 'alpha', 1), float(n, 'beta', 1)];
+    const product = `${op(a.name, 'transA')} @ ${op(b.name, 'transB')}`;
+    const scaled = alpha === 1 ? product : `${number(alpha)} * (${product})`;
+    if (!n.has(2) || beta === 0) return scaled;
+    const c = n.input(2).name;
+    return `${scaled} + ${beta === 1 ? c : `${number(beta)} * ${c}`}`;
+  },
+  Transpose: (n) => {
+    const x = n.input(0);
+    const perm = ints(n, 'perm') ?? x.shape.map((_, a) => x.shape.length - 1 - a);
+    return `transpose(${x.name}, perm=${list(perm)})`;
+  },
+  Concat: (n) => {
+    const xs = Array.from({ length: n.inputCount }, (_, i) => n.input(i).name);
+    return `concat(${xs.join(', ')}, axis=${int(n, 'axis', 0)})`;
+  },
+  // 0 copies the input's dimension (unless allowzero), -1 is inferred.
+  Reshape: (n) => {
+    const x = n.input(0);
+    const target = n.known(1).values.map((d, a) => {
+      if (d !== 0 || int(n, 'allowzero', 0)) return d;
+      if (a >= x.shape.length) throw new SymgradError('', `a 0 at position ${a} copies an axis the input does not have`);
+      return x.shape[a];
+    });
+    return reshapeTo(x.name, target);
+  },
+  Flatten: (n) => {
+    const x = n.input(0);
+    const axis = int(n, 'axis', 1);
+    const at = axis < 0 ? axis + x.shape.length : axis;
+    if (at < 0 || at > x.shape.length) throw new SymgradError('', `axis ${axis} is out of range for rank ${x.shape.length}`);
+    return reshapeTo(x.name, [product(x.shape.slice(0, at)), product(x.shape.slice(at))]);
+  },
+  Squeeze: (n) => {
+    const x = n.input(0);
+    const given = n.opset >= 13 ? (n.has(1) ? n.known(1).values : undefined) : ints(n, 'axes');
+    const axes = given?.map((a) => normalizeAxis(a, x.shape.length)) ?? x.shape.flatMap((d, a) => (d === 1 ? [a] : []));
+    return reshapeTo(x.name, x.shape.filter((_, a) => !axes.includes(a)));
+  },
+  Unsqueeze: (n) => {
+    const x = n.input(0);
+    const given = n.opset >= 13 ? n.known(1).values : ints(n, 'axes') ?? [];
+    const rank = x.shape.length + given.length;
+    const axes = given.map((a) => normalizeAxis(a, rank));
+    const shape: (number | string)[] = [];
+    for (let a = 0, k = 0; a < rank; a++) shape.push(axes.includes(a) ? 1 : x.shape[k++]);
+    return reshapeTo(x.name, shape);
+  },
+  Constant: (n) => {
+    const t = n.attribute('value')?.t;
+    if (t) return { values: tensorValues(t, 'value'), dims: t.dims ?? [] };
+    const scalar = n.attribute('value_float')?.f ?? n.attribute('value_int')?.i;
+    if (scalar !== undefined) return { values: [scalar], dims: [] };
+    const values = n.attribute('value_floats')?.floats ?? n.attribute('value_ints')?.ints;
+    if (values) return { values, dims: [values.length] };
+    throw new SymgradError('', 'needs a value, value_float(s) or value_int(s) attribute');
+  },
+};

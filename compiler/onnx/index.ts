@@ -1,0 +1,23 @@
+/** ONNX in and out (SPEC §7). protobufjs loads on first use, so only these functions pay for it. */
+import { programFromSpec } from '../codegen/program.js';
+import { simplify } from '../simplify/index.js';
+import { loadSpec } from '../spec/load.js';
+import type { Limits } from '../spec/limits.js';
+import { programToOnnx } from './export.js';
+import { onnxToSpec, type ImportOptions } from './import.js';
+import { decodeModel, encodeModel } from './proto.js';
+
+export { OPSET } from './export.js';
+export type { ImportOptions } from './import.js';
+
+/** Spec text → ONNX model bytes: the graph after derivative expansion and simplification. */
+export async function exportOnnx(specText: string, limits: Partial<Limits> = {}): Promise<Uint8Array> {
+  const spec = loadSpec(specText, limits);
+  const program = programFromSpec(spec, simplify(spec.outputs.map((o) => o.node)));
+  return encodeModel(programToOnnx(program));
+}
+
+/** ONNX model bytes → spec text (`*.graph.json`). */
+export async function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Promise<string> {
+  return `${JSON.stringify(onnxToSpec(await decodeModel(bytes), options), null, 2)}\n`;
+}

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSpec } from '../../compiler/compile.js';
+import { exportOnnx } from '../../compiler/onnx/index.js';
+import type { Tensor } from '../../compiler/ops/op.js';
+import { sizeOf } from '../../compiler/shape.js';
+import { loadModuleSource } from '../../runtime/module.js';
+import { seededRandom, uniformArray } from '../support/random.js';
+import { expectClose, runOnnx } from './support.js';
+
+const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
+
+/** Random feeds for every input (named dims bound to 3), in [0.5, 2] so log and sqrt stay real. */
+function randomFeeds(text: string): Record<string, Tensor> {
+  const { spec } = compileSpec(text);
+  const random = seededRandom(11);
+  const Storage = spec.graph.dtype === 'float32' ? Float32Array : Float64Array;
+  const feeds: Record<string, Tensor> = {};
+  for (const leaf of spec.graph.leaves('input')) {
+    const shape = leaf.shape.map((d) => (typeof d === 'number' ? d : 3));
+    feeds[leaf.attrs.name as string] = { shape, data: Storage.from(uniformArray(random, sizeOf(shape), [0.5, 2])) };
+  }
+  return feeds;
+}
+
+/** float64 to 1e-12 relative; float32 to a few roundings (ONNX Runtime rounds each intermediate to float32). */
+const toleranceOf = (dtype: string) => (dtype === 'float32' ? 1e-5 : 1e-12);
+
+describe.each(samples)('%s exported to ONNX', (file) => {
+  it('gives the generated module\'s values on ONNX Runtime', async () => {
+    const text = readFileSync(join('samples', file), 'utf8');
+    const { spec, source } = compileSpec(text);
+    const feeds = randomFeeds(text);
+    const expected = (await loadModuleSource(source)).run(feeds);
+    const actual = await runOnnx(await exportOnnx(text), feeds);
+    expect(Object.keys(actual).sort()).toEqual(spec.outputs.map((o) => o.name).sort());
+    for (const { name } of spec.outputs) expectClose(actual[name], expected[name], toleranceOf(spec.graph.dtype), name);
+  });
+});
