@@ -10,10 +10,9 @@ export interface DimSource {
   readonly axis: number;
 }
 
-/** Appends ONNX nodes and constant initializers, with fresh value names. */
+/** Appends ONNX nodes (literals as Constant nodes, shared), with fresh value names. */
 export class OnnxBuilder {
   readonly nodes: NodeProto[] = [];
-  readonly initializers: TensorProto[] = [];
   readonly floatType: number;
   private readonly taken = new Set<string>();
   private readonly constants = new Map<string, string>();
@@ -60,7 +59,7 @@ export class OnnxBuilder {
     const known = this.constants.get(key);
     if (known) return known;
     const name = this.fresh(values.length === 1 ? `const_${values[0]}` : 'const');
-    this.initializers.push(tensorProto(name, values, shape, dataType));
+    this.nodes.push({ op_type: 'Constant', input: [], output: [name], name: `${name}:Constant`, attribute: [tensorAttribute(tensorProto(name, values, shape, dataType))] });
     this.constants.set(key, name);
     return name;
   }
@@ -97,6 +96,10 @@ export class OnnxBuilder {
   toFloat(bool: string, hint: string): string {
     return this.op('Cast', [bool], hint, { to: this.floatType });
   }
+}
+
+function tensorAttribute(t: TensorProto): AttributeProto {
+  return { name: 'value', type: AttributeType.TENSOR, t };
 }
 
 function attributeProto(name: string, value: AttrValue): AttributeProto {

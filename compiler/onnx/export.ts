@@ -52,7 +52,7 @@ export function programToOnnx(program: Program): ModelProto {
     graph: {
       name: program.name,
       node: b.nodes,
-      initializer: [...program.params.map((p) => tensorProto(p.name, p.init, p.shape as number[], b.floatType)), ...b.initializers],
+      initializer: program.params.map((p) => tensorProto(p.name, p.init, p.shape as number[], b.floatType)),
       input: leaves.map((l) => valueInfo(l.name, l.shape)),
       output: program.outputs.map((o) => valueInfo(o.name, o.node.shape)),
     },

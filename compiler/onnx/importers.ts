@@ -1,6 +1,6 @@
 import { SymgradError } from '../errors.js';
-import { normalizeAxis, type Shape } from '../shape.js';
-import { tensorValues, type AttributeProto } from './proto.js';
+import { broadcastShapes, normalizeAxis, type Shape } from '../shape.js';
+import { DataType, tensorValues, type AttributeProto } from './proto.js';
 
 /** Numbers known at import time (a Constant, an integer initializer): shapes and axes. */
 export interface StaticValue {
@@ -74,6 +74,52 @@ const softmax = (fn: string): Importer => (n) => {
   if (axis !== x.shape.length - 1) throw new SymgradError('', `opset ${n.opset} flattens the axes from ${axis} on; only the last axis is supported`);
   return `${fn}(${x.name}, axis=-1)`;
 };
+
+/** The static sizes of a shape, or an error naming what needs them. */
+function fixed(shape: Shape, what: string): number[] {
+  if (shape.some((d) => typeof d === 'string')) throw new SymgradError('', `${what} needs an input of fixed shape, got [${shape.join(', ')}]`);
+  return shape as number[];
+}
+
+/** Slice with unit steps; starts and ends clamped as ONNX does. */
+const sliceImporter: Importer = (n) => {
+  const x = n.input(0);
+  const dims = fixed(x.shape, 'Slice');
+  const [starts, ends] = [n.known(1).values, n.known(2).values];
+  const axes = n.has(3) ? n.known(3).values.map((a) => normalizeAxis(a, dims.length)) : starts.map((_, i) => i);
+  if (n.has(4) && n.known(4).values.some((s) => s !== 1)) throw new SymgradError('', 'only steps of 1 are supported');
+  const [start, stop] = [dims.map(() => 0), [...dims]];
+  const clamp = (v: number, d: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+  axes.forEach((a, i) => {
+    start[a] = clamp(starts[i], dims[a]);
+    stop[a] = Math.max(start[a], clamp(ends[i], dims[a]));
+  });
+  return `slice(${x.name}, start=${list(start)}, stop=${list(stop)})`;
+};
+
+/** Comparisons and logic give 1 or 0 in symgrad, which is what Where and Cast then read. */
+const logic = {
+  Greater: binary('>'),
+  GreaterOrEqual: binary('>='),
+  Less: binary('<'),
+  LessOrEqual: binary('<='),
+  Equal: binary('=='),
+  Not: (n: NodeContext) => `1 - ${n.input(0).name}`,
+  And: binary('*'),
+  Or: variadic('maximum'),
+  IsInf: (n: NodeContext) => {
+    const x = n.input(0).name;
+    const [negative, positive] = [int(n, 'detect_negative', 1), int(n, 'detect_positive', 1)];
+    return negative && positive ? `abs(${x}) == exp(1000)` : positive ? `${x} == exp(1000)` : negative ? `${x} == -exp(1000)` : `0 * ${x}`;
+  },
+  Where: (n: NodeContext) => `where(${n.input(0).name}, ${n.input(1).name}, ${n.input(2).name})`,
+  Cast: (n: NodeContext) => {
+    const to = int(n, 'to', 0);
+    if (to === DataType.BOOL) return `${n.input(0).name} != 0`;
+    if (to === DataType.FLOAT || to === DataType.DOUBLE) return n.input(0).name;
+    throw new SymgradError('', `casts to ONNX data type ${to} are not supported (float, double and bool are)`);
+  },
+} satisfies Record<string, Importer>;
 
 /** Every ONNX operator symgrad imports, by op_type. */
 export const importers: Readonly<Record<string, Importer>> = {
@@ -163,6 +209,29 @@ export const importers: Readonly<Record<string, Importer>> = {
     const shape: (number | string)[] = [];
     for (let a = 0, k = 0; a < rank; a++) shape.push(axes.includes(a) ? 1 : x.shape[k++]);
     return reshapeTo(x.name, shape);
+  },
+  ...logic,
+  Slice: sliceImporter,
+  Pad: (n) => {
+    const x = n.input(0);
+    const pads = n.known(1).values;
+    const mode = n.attribute('mode')?.s;
+    if (mode && new TextDecoder().decode(mode) !== 'constant') throw new SymgradError('', 'only mode "constant" is supported');
+    if (n.has(2) && n.known(2).values.some((v) => v !== 0)) throw new SymgradError('', 'only a constant_value of 0 is supported');
+    if (n.has(3)) throw new SymgradError('', 'the axes input is not supported');
+    if (pads.length !== 2 * x.shape.length || pads.some((p) => p < 0)) throw new SymgradError('', `pads [${pads.join(', ')}] must be 2·rank non-negative counts`);
+    const rank = x.shape.length;
+    return `pad(${x.name}, before=${list(pads.slice(0, rank))}, after=${list(pads.slice(rank))})`;
+  },
+  Expand: (n) => {
+    const x = n.input(0);
+    return `broadcast_to(${x.name}, shape=${list(fixed(broadcastShapes([x.shape, n.known(1).values]), 'Expand'))})`;
+  },
+  Shape: (n) => {
+    const dims = fixed(n.input(0).shape, 'Shape');
+    const at = (i: number) => (i < 0 ? Math.max(i + dims.length, 0) : Math.min(i, dims.length));
+    const values = dims.slice(at(int(n, 'start', 0)), at(int(n, 'end', dims.length)));
+    return { values, dims: [values.length] };
   },
   Constant: (n) => {
     const t = n.attribute('value')?.t;

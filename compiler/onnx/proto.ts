@@ -98,7 +98,7 @@ export function tensorValues(tensor: TensorProto, place: string): number[] {
   if (tensor.data_location === 1) throw new SymgradError(place, 'external data is not supported (save the model with its data inside)');
   const raw = tensor.raw_data;
   if (raw && raw.length > 0) {
-    const bytes = raw.slice(); // own, aligned buffer
+    const bytes = Uint8Array.from(raw); // an own, aligned buffer (a decoded Buffer may share a pool)
     const view = (Array: { BYTES_PER_ELEMENT: number; new (b: ArrayBuffer, o: number, n: number): ArrayLike<number | bigint> }) => {
       if (bytes.length % Array.BYTES_PER_ELEMENT !== 0) throw new SymgradError(place, `raw_data of ${bytes.length} bytes does not fit its type`);
       return globalThis.Array.from(new Array(bytes.buffer, 0, bytes.length / Array.BYTES_PER_ELEMENT), Number);
