@@ -17,7 +17,9 @@ export async function exportOnnx(specText: string, limits: Partial<Limits> = {})
   return encodeModel(programToOnnx(program));
 }
 
-/** ONNX model bytes → spec text (`*.graph.json`). */
+/** ONNX model bytes → spec text (`*.graph.json`), every innermost list of numbers (a shape, a row of values) on one line. */
 export async function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Promise<string> {
-  return `${JSON.stringify(onnxToSpec(await decodeModel(bytes), options), null, 2)}\n`;
+  const text = JSON.stringify(onnxToSpec(await decodeModel(bytes), options), null, 2);
+  const numbers = /\[\s*(-?[\d.]+(?:e[+-]?\d+)?(?:,\s*-?[\d.]+(?:e[+-]?\d+)?)*)\s*\]/g;
+  return `${text.replace(numbers, (_, items: string) => `[${items.split(/,\s*/).join(', ')}]`)}\n`;
 }
