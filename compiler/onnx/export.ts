@@ -10,17 +10,29 @@ import { tensorProto, type ModelProto, type ValueInfoProto } from './proto.js';
 export const OPSET = 18;
 const IR_VERSION = 8;
 
+export interface ExportOptions {
+  /**
+   * Write params' values as initializers (default true), so a run may leave params out. false
+   * makes them plain inputs that every run feeds: onnxruntime-node cannot override an initializer.
+   */
+  readonly initializers?: boolean;
+}
+
 /**
  * A program (the spec's outputs after derivative expansion and simplification) as an ONNX model:
  * inputs and params as graph inputs, params' values as initializers, every output as a graph output.
  */
-export function programToOnnx(program: Program): ModelProto {
+export function programToOnnx(program: Program, options: ExportOptions = {}): ModelProto {
   const outputs = program.outputs.map((o) => o.node);
   const order = liveNodes(outputs);
   const names = variableNames(order, program);
   const leaves = [...program.inputs, ...program.params];
   const dims = new Map<string, DimSource>();
-  for (const { name, shape } of program.inputs) shape.forEach((d, axis) => typeof d === 'string' && !dims.has(d) && dims.set(d, { value: name, axis }));
+  for (const { name, shape } of program.inputs) {
+    shape.forEach((d, axis) => {
+      if (typeof d === 'string' && !dims.has(d)) dims.set(d, { value: name, axis });
+    });
+  }
   const b = new OnnxBuilder(program.dtype, dims, [...leaves.map((l) => l.name), ...program.outputs.map((o) => o.name)]);
   const values = new Map<number, string>();
   for (const node of order) {
@@ -35,7 +47,8 @@ export function programToOnnx(program: Program): ModelProto {
       values.set(node.id, emit(b, node, node.inputs.map((input) => values.get(input.id)!), names.get(node)!));
     }
   }
-  for (const o of program.outputs) b.op('Identity', [values.get(o.node.id)!], o.name, {}, o.name);
+  // An output that is a graph input of the same name is that input; every other is an Identity of its value.
+  for (const o of program.outputs) if (values.get(o.node.id) !== o.name) b.op('Identity', [values.get(o.node.id)!], o.name, {}, o.name);
   const valueInfo = (name: string, shape: Shape): ValueInfoProto => ({
     name,
     type: {
@@ -52,7 +65,7 @@ export function programToOnnx(program: Program): ModelProto {
     graph: {
       name: program.name,
       node: b.nodes,
-      initializer: program.params.map((p) => tensorProto(p.name, p.init, p.shape as number[], b.floatType)),
+      initializer: options.initializers === false ? [] : program.params.map((p) => tensorProto(p.name, p.init, p.shape as number[], b.floatType)),
       input: leaves.map((l) => valueInfo(l.name, l.shape)),
       output: program.outputs.map((o) => valueInfo(o.name, o.node.shape)),
     },

@@ -63,3 +63,16 @@ it('an unsupported operator is one error line naming the node and the operator',
   expect(code).toBe(2);
   expect(stderr).toMatch(/^error: tests\/\.tmp\/onnx\/erf\.onnx: node 'y[^']*': ONNX operator 'Erf' is not supported \(symgrad imports Abs, Add, .*\)\n$/);
 });
+
+it('export --no-initializers makes params inputs that every run feeds', async () => {
+  const out = join(dir, 'seed-params.onnx');
+  const spec = join(dir, 'scaled.graph.json');
+  writeFileSync(spec, JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [] } }, params: { a: { shape: [], init: 2 } }, nodes: { y: 'a * x' }, outputs: ['y'] }));
+  expect((await cli('export', spec, '-o', out, '--no-initializers')).code).toBe(0);
+  const scalar = (v: number) => ({ shape: [], data: Float64Array.of(v) });
+  const model = new Uint8Array(readFileSync(out));
+  expect((await runOnnx(model, { x: scalar(3), a: scalar(5) })).y.data[0]).toBe(15);
+  await expect(runOnnx(model, { x: scalar(3) })).rejects.toThrow();
+  await cli('export', spec, '-o', out);
+  expect((await runOnnx(new Uint8Array(readFileSync(out)), { x: scalar(3) })).y.data[0]).toBe(6);
+});

@@ -38,3 +38,40 @@ describe.each(samples)('%s exported to ONNX', (file) => {
     for (const { name } of spec.outputs) expectClose(actual[name], expected[name], toleranceOf(spec.graph.dtype), name);
   });
 });
+
+it('outputs may be inputs, params, consts, or one node under two names', async () => {
+  const text = JSON.stringify({
+    format: 'symgrad/1',
+    inputs: { x: { shape: [2] } },
+    params: { w: { shape: [2], init: [3, 4] } },
+    consts: { c: [5, 6] },
+    nodes: { y: 'x * w', z: 'y', dw: 'grad(sum(y), w)' },
+    outputs: ['x', 'w', 'c', 'y', 'z', 'dw'],
+  });
+  const x = { shape: [2], data: Float64Array.of(1, 2) };
+  const out = await runOnnx(await exportOnnx(text), { x });
+  expect(Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Array.from(t.data)]))).toEqual({
+    x: [1, 2],
+    w: [3, 4],
+    c: [5, 6],
+    y: [3, 8],
+    z: [3, 8],
+    dw: [1, 2],
+  });
+  // onnxruntime-node drops a feed for an initializer; without initializers params are plain inputs.
+  const fed = await runOnnx(await exportOnnx(text, { initializers: false }), { x, w: { shape: [2], data: Float64Array.of(-1, 1) } });
+  expect(Array.from(fed.y.data)).toEqual([-1, 2]);
+  await expect(runOnnx(await exportOnnx(text, { initializers: false }), { x })).rejects.toThrow(/w/);
+});
+
+it('an op without an ONNX form is an error naming the spec node', async () => {
+  const { emitters } = await import('../../compiler/onnx/emitters.js');
+  const saved = emitters.sin;
+  delete emitters.sin;
+  try {
+    const text = JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [] } }, nodes: { y: 'sin(x) + 1' }, outputs: ['y'] });
+    await expect(exportOnnx(text)).rejects.toMatchObject({ place: 'nodes.y', message: "'sin' has no ONNX form yet" });
+  } finally {
+    emitters.sin = saved;
+  }
+});
