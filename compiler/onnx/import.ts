@@ -103,6 +103,7 @@ class Importer {
     try {
       const result = importer({
         opset: this.opset,
+        dtype: this.dtype,
         inputCount: (node.input ?? []).length,
         has: (i) => Boolean(node.input?.[i]),
         input: (i) => {

@@ -1,4 +1,5 @@
 import { SymgradError } from '../errors.js';
+import type { DType } from '../graph.js';
 import { broadcastShapes, normalizeAxis, type Shape } from '../shape.js';
 import { DataType, tensorValues, type AttributeProto } from './proto.js';
 
@@ -11,6 +12,7 @@ export interface StaticValue {
 /** What an importer sees of one ONNX node. */
 export interface NodeContext {
   readonly opset: number;
+  readonly dtype: DType;
   readonly inputCount: number;
   has(i: number): boolean;
   /** Input i as a spec name and its shape. */
@@ -28,8 +30,12 @@ const ints = (n: NodeContext, name: string) => n.attribute(name)?.ints;
 const float = (n: NodeContext, name: string, fallback: number) => n.attribute(name)?.f ?? fallback;
 const list = (values: readonly number[]) => `[${values.join(', ')}]`;
 
-/** The shortest decimal of an attribute's float32 value (0.01, not 0.009999999776482582). */
-function number(f: number): string {
+/**
+ * A float32 attribute as a number of the spec: in a float32 spec its shortest decimal (0.01), in a
+ * float64 one its exact value (0.009999999776482582), which is what ONNX Runtime computes with.
+ */
+function number(n: NodeContext, f: number): string {
+  if (n.dtype === 'float64') return String(f);
   for (let digits = 1; digits < 17; digits++) {
     const text = String(Number(f.toPrecision(digits)));
     if (Math.fround(Number(text)) === Math.fround(f)) return text;
@@ -42,11 +48,20 @@ const binary = (operator: string): Importer => (n) => `${n.input(0).name} ${oper
 const variadic = (fn: string): Importer => (n) =>
   Array.from({ length: n.inputCount }, (_, i) => n.input(i).name).reduce((acc, x) => `${fn}(${acc}, ${x})`);
 
-/** `reshape` to a shape whose named dimensions (at most one, written -1) are bound at run time. */
-function reshapeTo(x: string, shape: Shape): string {
-  const named = shape.filter((d) => typeof d === 'string' || d === -1);
-  if (new Set(named).size > 1) throw new SymgradError('', `the result shape [${shape.join(', ')}] has more than one size known only at run time`);
-  return `reshape(${x}, shape=${list(shape.map((d) => (typeof d === 'string' ? -1 : d)))})`;
+/**
+ * `reshape` of `x` to `shape`, whose named dimensions (at most one, written -1) are bound at run
+ * time. A -1 beside named dimensions that `x` has too is the quotient of the fixed sizes.
+ */
+function reshapeTo(x: { name: string; shape: Shape }, shape: Shape): string {
+  const namesOf = (s: Shape) => s.filter((d): d is string => typeof d === 'string').sort();
+  const fixedSize = (s: Shape) => s.reduce<number>((p, d) => (typeof d === 'number' && d !== -1 ? p * d : p), 1);
+  let target = shape;
+  if (target.includes(-1) && namesOf(target).length > 0 && namesOf(target).join() === namesOf(x.shape).join()) {
+    target = target.map((d) => (d === -1 ? fixedSize(x.shape) / fixedSize(target) : d));
+  }
+  const unknown = target.filter((d) => typeof d === 'string' || d === -1);
+  if (unknown.length > 1) throw new SymgradError('', `the result shape [${shape.join(', ')}] has more than one size known only at run time`);
+  return `reshape(${x.name}, shape=${list(target.map((d) => (typeof d === 'string' ? -1 : d)))})`;
 }
 
 /** Product of dimensions, or the name when one of them is named (one named dim per side at most). */
@@ -148,8 +163,8 @@ export const importers: Readonly<Record<string, Importer>> = {
   Relu: unary('relu'),
   Sigmoid: unary('sigmoid'),
   Softplus: unary('softplus'),
-  LeakyRelu: (n) => `leaky_relu(${n.input(0).name}, alpha=${number(float(n, 'alpha', 0.01))})`,
-  Elu: (n) => `elu(${n.input(0).name}, alpha=${number(float(n, 'alpha', 1))})`,
+  LeakyRelu: (n) => `leaky_relu(${n.input(0).name}, alpha=${number(n, float(n, 'alpha', 0.01))})`,
+  Elu: (n) => `elu(${n.input(0).name}, alpha=${number(n, float(n, 'alpha', 1))})`,
   Softmax: softmax('softmax'),
   LogSoftmax: softmax('log_softmax'),
   ReduceSum: reduction('sum', 13),
@@ -164,10 +179,10 @@ export const importers: Readonly<Record<string, Importer>> = {
     const op = (x: string, flag: string) => (int(n, flag, 0) ? `transpose(${x})` : x);
     const [alpha, beta] = [float(n, 'alpha', 1), float(n, 'beta', 1)];
     const product = `${op(a.name, 'transA')} @ ${op(b.name, 'transB')}`;
-    const scaled = alpha === 1 ? product : `${number(alpha)} * (${product})`;
+    const scaled = alpha === 1 ? product : `${number(n, alpha)} * (${product})`;
     if (!n.has(2) || beta === 0) return scaled;
     const c = n.input(2).name;
-    return `${scaled} + ${beta === 1 ? c : `${number(beta)} * ${c}`}`;
+    return `${scaled} + ${beta === 1 ? c : `${number(n, beta)} * ${c}`}`;
   },
   Transpose: (n) => {
     const x = n.input(0);
@@ -186,20 +201,20 @@ export const importers: Readonly<Record<string, Importer>> = {
       if (a >= x.shape.length) throw new SymgradError('', `a 0 at position ${a} copies an axis the input does not have`);
       return x.shape[a];
     });
-    return reshapeTo(x.name, target);
+    return reshapeTo(x, target);
   },
   Flatten: (n) => {
     const x = n.input(0);
     const axis = int(n, 'axis', 1);
     const at = axis < 0 ? axis + x.shape.length : axis;
     if (at < 0 || at > x.shape.length) throw new SymgradError('', `axis ${axis} is out of range for rank ${x.shape.length}`);
-    return reshapeTo(x.name, [product(x.shape.slice(0, at)), product(x.shape.slice(at))]);
+    return reshapeTo(x, [product(x.shape.slice(0, at)), product(x.shape.slice(at))]);
   },
   Squeeze: (n) => {
     const x = n.input(0);
     const given = n.opset >= 13 ? (n.has(1) ? n.known(1).values : undefined) : ints(n, 'axes');
     const axes = given?.map((a) => normalizeAxis(a, x.shape.length)) ?? x.shape.flatMap((d, a) => (d === 1 ? [a] : []));
-    return reshapeTo(x.name, x.shape.filter((_, a) => !axes.includes(a)));
+    return reshapeTo(x, x.shape.filter((_, a) => !axes.includes(a)));
   },
   Unsqueeze: (n) => {
     const x = n.input(0);
@@ -208,7 +223,7 @@ export const importers: Readonly<Record<string, Importer>> = {
     const axes = given.map((a) => normalizeAxis(a, rank));
     const shape: (number | string)[] = [];
     for (let a = 0, k = 0; a < rank; a++) shape.push(axes.includes(a) ? 1 : x.shape[k++]);
-    return reshapeTo(x.name, shape);
+    return reshapeTo(x, shape);
   },
   ...logic,
   Slice: sliceImporter,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -75,4 +76,23 @@ it('export --no-initializers makes params inputs that every run feeds', async ()
   await expect(runOnnx(model, { x: scalar(3) })).rejects.toThrow();
   await cli('export', spec, '-o', out);
   expect((await runOnnx(new Uint8Array(readFileSync(out)), { x: scalar(3) })).y.data[0]).toBe(6);
+});
+
+it('protobufjs is loaded by export and import only (the built CLI, as installed)', () => {
+  const loads = (argv: string[]) =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+         import { runCli } from './dist/cli/main.js';
+         await runCli(${JSON.stringify(argv)}, { out() {}, err() {} });
+         console.log(Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('protobufjs')));`,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
+  expect(loads(['stats', 'samples/xor.graph.json'])).toBe('false');
+  expect(loads(['compile', 'samples/xor.graph.json', '-o', join(dir, 'xor.js')])).toBe('false');
+  expect(loads(['export', 'samples/xor.graph.json', '-o', join(dir, 'xor.onnx')])).toBe('true');
 });
