@@ -53,8 +53,8 @@ class Importer {
     const graph = this.model.graph!;
     const initialized = new Set<string>();
     for (const [i, tensor] of (graph.initializer ?? []).entries()) {
-      const onnxName = tensor.name ?? '';
-      const place = `initializer '${onnxName || `#${i}`}'`;
+      const onnxName = named(tensor.name, `initializer #${i}`);
+      const place = `initializer '${onnxName}'`;
       const dims = tensor.dims ?? [];
       const values = tensorValues(tensor, place);
       if (values.length !== dims.reduce((a, b) => a * b, 1)) throw new SymgradError(place, `${values.length} values for dims [${dims.join(', ')}]`);
@@ -67,15 +67,19 @@ class Importer {
         this.values.set(onnxName, { shape: dims, known: { values, dims } });
       }
     }
-    for (const input of graph.input ?? []) {
-      if (initialized.has(input.name)) continue;
-      const name = this.names.add(input.name);
-      const shape = inputShape(input);
+    for (const [i, input] of (graph.input ?? []).entries()) {
+      const onnxName = named(input.name, `input #${i}`);
+      if (initialized.has(onnxName)) continue;
+      const name = this.names.add(onnxName);
+      const shape = inputShape(onnxName, input);
       this.inputs[name] = { shape };
-      this.define(input.name, name, this.graph.input(name, shape));
+      this.define(onnxName, name, this.graph.input(name, shape));
     }
     for (const [i, node] of (graph.node ?? []).entries()) this.importNode(node, i);
-    const outputs = (graph.output ?? []).map((o) => this.tensor(o.name, `output '${o.name}'`).name!);
+    const outputs = (graph.output ?? []).map((o, i) => {
+      const onnxName = named(o.name, `output #${i}`);
+      return this.tensor(onnxName, `output '${onnxName}'`).name!;
+    });
     const renamed = [...this.names.renamed].map(([from, to]) => `${to} = ${from}`);
     const title = graph.name || 'onnx';
     return {
@@ -165,15 +169,21 @@ function modelDtype(model: ModelProto): DType {
   return types.includes(DataType.DOUBLE) && !types.includes(DataType.FLOAT) ? 'float64' : 'float32';
 }
 
-function inputShape(input: ValueInfoProto): Shape {
-  const place = `input '${input.name}'`;
+/** An ONNX name, which must be there. */
+function named(name: string | undefined, place: string): string {
+  if (!name) throw new SymgradError(place, 'has no name');
+  return name;
+}
+
+function inputShape(name: string, input: ValueInfoProto): Shape {
+  const place = `input '${name}'`;
   const tensor = input.type?.tensor_type;
   if (!tensor) throw new SymgradError(place, 'has no tensor type');
   if (tensor.elem_type !== DataType.FLOAT && tensor.elem_type !== DataType.DOUBLE) {
     throw new SymgradError(place, `has ONNX element type ${tensor.elem_type ?? 'none'}; symgrad imports float and double inputs`);
   }
   if (!tensor.shape) throw new SymgradError(place, 'has no shape (its rank is needed)');
-  return (tensor.shape.dim ?? []).map((d, axis) => (d.dim_value !== undefined && d.dim_value > 0 ? d.dim_value : specName(d.dim_param || `${input.name}_dim${axis}`)));
+  return (tensor.shape.dim ?? []).map((d, axis) => (d.dim_value !== undefined && d.dim_value > 0 ? d.dim_value : specName(d.dim_param || `${name}_dim${axis}`)));
 }
 
 /** Flat row-major values as nested lists (non-finite numbers as the strings of SPEC §1). */

@@ -20,7 +20,7 @@ export interface TensorProto {
 }
 
 export interface AttributeProto {
-  name: string;
+  name?: string;
   type?: number;
   f?: number;
   i?: number;
@@ -40,7 +40,7 @@ export interface NodeProto {
 }
 
 export interface ValueInfoProto {
-  name: string;
+  name?: string;
   type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: number; dim_param?: string }[] } } };
   doc_string?: string;
 }

@@ -147,3 +147,25 @@ describe('bad models', () => {
     expect(e.message).toMatch(/^ONNX operator 'Erf' is not supported/);
   });
 });
+
+describe('damaged models', () => {
+  it.each(['the fixture', 'hessian-xor exported'])('every one of 300 randomly damaged copies of %s imports or is one SymgradError', async (which) => {
+    const original = which === 'the fixture' ? model : await exportOnnx(readFileSync('samples/hessian-xor.graph.json', 'utf8'));
+    const random = seededRandom(17);
+    const outcomes = { imported: 0, refused: 0 };
+    for (let k = 0; k < 300; k++) {
+      const bytes = original.slice(0, random() < 0.8 ? original.length : Math.floor(random() * original.length));
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips; f++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      try {
+        loadSpec(await importOnnx(bytes));
+        outcomes.imported++;
+      } catch (error) {
+        if (!(error instanceof SymgradError)) throw error;
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.imported + outcomes.refused).toBe(300);
+    expect(outcomes.refused).toBeGreaterThan(0);
+  });
+});
