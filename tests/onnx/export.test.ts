@@ -28,8 +28,8 @@ function randomFeeds(text: string): Record<string, Tensor> {
 const toleranceOf = (dtype: string) => (dtype === 'float32' ? 1e-5 : 1e-12);
 
 describe.each(samples)('%s exported to ONNX', (file) => {
-  it('gives the generated module\'s values on ONNX Runtime', async () => {
-    const text = readFileSync(join('samples', file), 'utf8');
+  it.each(['float64', 'float32'])('gives the generated module\'s values on ONNX Runtime in %s', async (dtype) => {
+    const text = JSON.stringify({ ...JSON.parse(readFileSync(join('samples', file), 'utf8')), dtype });
     const { spec, source } = compileSpec(text);
     const feeds = randomFeeds(text);
     const expected = (await loadModuleSource(source)).run(feeds);
