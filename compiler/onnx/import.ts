@@ -104,6 +104,12 @@ class Importer {
     }
     const output = node.output?.[0];
     if (!output) throw new SymgradError(place, `${op} has no output`);
+    const known = (i: number): StaticValue => {
+      const name = node.input?.[i] ?? '';
+      const value = this.values.get(name)?.known;
+      if (!value) throw new SymgradError('', `input ${i} ('${name}') of ${op} must be known at import time (a constant, an integer initializer or a shape)`);
+      return value;
+    };
     try {
       const result = importer({
         opset: this.opset,
@@ -116,11 +122,13 @@ class Importer {
           const value = this.tensor(name, `input '${name}'`);
           return { name: value.name!, shape: value.shape };
         },
-        known: (i) => {
-          const name = node.input?.[i] ?? '';
-          const known = this.values.get(name)?.known;
-          if (!known) throw new SymgradError('', `input ${i} ('${name}') of ${op} must be a constant or an integer initializer`);
-          return known;
+        isKnown: (i) => this.values.get(node.input?.[i] ?? '')?.known !== undefined,
+        known: (i) => known(i),
+        numbers: (i) => {
+          const values = known(i).values;
+          const name = values.find((v) => typeof v === 'string');
+          if (name !== undefined) throw new SymgradError('', `input ${i} ('${node.input![i]}') of ${op} holds the size ${name}, known only at run time`);
+          return values as number[];
         },
         attribute: (name) => node.attribute?.find((a) => a.name === name),
       });
@@ -143,9 +151,11 @@ class Importer {
     if (!value) throw new SymgradError(place, `'${onnxName}' is not defined before it is used`);
     if (value.name === undefined) {
       const { values, dims } = value.known!;
+      const runTime = values.find((v) => typeof v === 'string');
+      if (runTime !== undefined) throw new SymgradError(place, `'${onnxName}' holds the size ${runTime}, known only at run time, and cannot be used as a tensor`);
       const name = this.names.add(onnxName);
-      this.consts[name] = nest(values, dims);
-      this.define(onnxName, name, this.graph.apply('constant', [], { value: values, shape: dims }));
+      this.consts[name] = nest(values as number[], dims);
+      this.define(onnxName, name, this.graph.apply('constant', [], { value: values as number[], shape: dims }));
     }
     return this.values.get(onnxName)!;
   }

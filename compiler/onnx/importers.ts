@@ -1,11 +1,14 @@
 import { SymgradError } from '../errors.js';
 import type { DType } from '../graph.js';
-import { broadcastShapes, normalizeAxis, type Shape } from '../shape.js';
+import { broadcastShapes, normalizeAxis, type Dim, type Shape } from '../shape.js';
 import { DataType, tensorValues, type AttributeProto } from './proto.js';
 
-/** Numbers known at import time (a Constant, an integer initializer): shapes and axes. */
+/**
+ * A value known at import time (a Constant, an integer initializer, a Shape): shapes and axes.
+ * A size known only at run time is the name of its dimension.
+ */
 export interface StaticValue {
-  readonly values: readonly number[];
+  readonly values: readonly Dim[];
   readonly dims: readonly number[];
 }
 
@@ -17,8 +20,12 @@ export interface NodeContext {
   has(i: number): boolean;
   /** Input i as a spec name and its shape. */
   input(i: number): { readonly name: string; readonly shape: Shape };
-  /** Input i's numbers (it must be known at import time). */
+  /** Whether input i is known at import time. */
+  isKnown(i: number): boolean;
+  /** Input i's value (it must be known at import time). */
   known(i: number): StaticValue;
+  /** Input i's numbers (it must be known at import time, with no size known only at run time). */
+  numbers(i: number): readonly number[];
   attribute(name: string): AttributeProto | undefined;
 }
 
@@ -74,7 +81,7 @@ function product(dims: Shape): number | string {
 /** Reduce*: axes as an attribute (older opsets) or as input 1 (ReduceSum from 13, the rest from 18). */
 const reduction = (fn: string, axesInputFrom: number): Importer => (n) => {
   const x = n.input(0);
-  const axes = n.opset >= axesInputFrom ? (n.has(1) ? n.known(1).values : undefined) : ints(n, 'axes');
+  const axes = n.opset >= axesInputFrom ? (n.has(1) ? n.numbers(1) : undefined) : ints(n, 'axes');
   const keepdims = int(n, 'keepdims', 1) !== 0;
   if (axes !== undefined && axes.length === 0 && int(n, 'noop_with_empty_axes', 0) !== 0) return x.name;
   const axis = axes && axes.length > 0 ? `axis=${list(axes)}, ` : '';
@@ -100,9 +107,9 @@ function fixed(shape: Shape, what: string): number[] {
 const sliceImporter: Importer = (n) => {
   const x = n.input(0);
   const dims = fixed(x.shape, 'Slice');
-  const [starts, ends] = [n.known(1).values, n.known(2).values];
-  const axes = n.has(3) ? n.known(3).values.map((a) => normalizeAxis(a, dims.length)) : starts.map((_, i) => i);
-  if (n.has(4) && n.known(4).values.some((s) => s !== 1)) throw new SymgradError('', 'only steps of 1 are supported');
+  const [starts, ends] = [n.numbers(1), n.numbers(2)];
+  const axes = n.has(3) ? n.numbers(3).map((a) => normalizeAxis(a, dims.length)) : starts.map((_, i) => i);
+  if (n.has(4) && n.numbers(4).some((s) => s !== 1)) throw new SymgradError('', 'only steps of 1 are supported');
   const [start, stop] = [dims.map(() => 0), [...dims]];
   const clamp = (v: number, d: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
   axes.forEach((a, i) => {
@@ -130,6 +137,7 @@ const logic = {
   Where: (n: NodeContext) => `where(${n.input(0).name}, ${n.input(1).name}, ${n.input(2).name})`,
   Cast: (n: NodeContext) => {
     const to = int(n, 'to', 0);
+    if (n.isKnown(0) && to !== DataType.BOOL) return n.known(0);
     if (to === DataType.BOOL) return `${n.input(0).name} != 0`;
     if (to === DataType.FLOAT || to === DataType.DOUBLE) return n.input(0).name;
     throw new SymgradError('', `casts to ONNX data type ${to} are not supported (float, double and bool are)`);
@@ -172,6 +180,12 @@ export const importers: Readonly<Record<string, Importer>> = {
   ReduceMax: reduction('max', 18),
   ReduceMin: reduction('min', 18),
   ReduceLogSumExp: reduction('logsumexp', 18),
+  // Only of a value known at import time (a count of elements); symgrad has no product reduction yet.
+  ReduceProd: (n) => {
+    if (!n.isKnown(0) || n.known(0).dims.length !== 1) throw new SymgradError('', 'only products of a 1-D value known at import time (a shape) are supported');
+    const product = n.numbers(0).reduce((a, b) => a * b, 1);
+    return { values: [product], dims: int(n, 'keepdims', 1) ? [1] : [] };
+  },
   // alpha·op(A)·op(B) + beta·C, op a transpose when transA/transB is set.
   Gemm: (n) => {
     const [a, b] = [0, 1].map((i) => n.input(i));
@@ -190,7 +204,12 @@ export const importers: Readonly<Record<string, Importer>> = {
     return `transpose(${x.name}, perm=${list(perm)})`;
   },
   Concat: (n) => {
-    const xs = Array.from({ length: n.inputCount }, (_, i) => n.input(i).name);
+    const all = Array.from({ length: n.inputCount }, (_, i) => i);
+    if (all.every((i) => n.isKnown(i) && n.known(i).dims.length === 1)) {
+      const values = all.flatMap((i) => n.known(i).values);
+      return { values, dims: [values.length] };
+    }
+    const xs = all.map((i) => n.input(i).name);
     return `concat(${xs.join(', ')}, axis=${int(n, 'axis', 0)})`;
   },
   // 0 copies the input's dimension (unless allowzero), -1 is inferred.
@@ -211,28 +230,29 @@ export const importers: Readonly<Record<string, Importer>> = {
     return reshapeTo(x, [product(x.shape.slice(0, at)), product(x.shape.slice(at))]);
   },
   Squeeze: (n) => {
-    const x = n.input(0);
-    const given = n.opset >= 13 ? (n.has(1) ? n.known(1).values : undefined) : ints(n, 'axes');
+    const x = n.isKnown(0) ? { name: '', shape: n.known(0).dims } : n.input(0);
+    const given = n.opset >= 13 ? (n.has(1) ? n.numbers(1) : undefined) : ints(n, 'axes');
     const axes = given?.map((a) => normalizeAxis(a, x.shape.length)) ?? x.shape.flatMap((d, a) => (d === 1 ? [a] : []));
-    return reshapeTo(x, x.shape.filter((_, a) => !axes.includes(a)));
+    const shape = x.shape.filter((_, a) => !axes.includes(a));
+    return n.isKnown(0) ? { values: n.known(0).values, dims: shape as number[] } : reshapeTo(x, shape);
   },
   Unsqueeze: (n) => {
-    const x = n.input(0);
-    const given = n.opset >= 13 ? n.known(1).values : ints(n, 'axes') ?? [];
+    const x = n.isKnown(0) ? { name: '', shape: n.known(0).dims } : n.input(0);
+    const given = n.opset >= 13 ? n.numbers(1) : ints(n, 'axes') ?? [];
     const rank = x.shape.length + given.length;
     const axes = given.map((a) => normalizeAxis(a, rank));
     const shape: (number | string)[] = [];
     for (let a = 0, k = 0; a < rank; a++) shape.push(axes.includes(a) ? 1 : x.shape[k++]);
-    return reshapeTo(x, shape);
+    return n.isKnown(0) ? { values: n.known(0).values, dims: shape as number[] } : reshapeTo(x, shape);
   },
   ...logic,
   Slice: sliceImporter,
   Pad: (n) => {
     const x = n.input(0);
-    const pads = n.known(1).values;
+    const pads = n.numbers(1);
     const mode = n.attribute('mode')?.s;
     if (mode && new TextDecoder().decode(mode) !== 'constant') throw new SymgradError('', 'only mode "constant" is supported');
-    if (n.has(2) && n.known(2).values.some((v) => v !== 0)) throw new SymgradError('', 'only a constant_value of 0 is supported');
+    if (n.has(2) && n.numbers(2).some((v) => v !== 0)) throw new SymgradError('', 'only a constant_value of 0 is supported');
     if (n.has(3)) throw new SymgradError('', 'the axes input is not supported');
     if (pads.length !== 2 * x.shape.length || pads.some((p) => p < 0)) throw new SymgradError('', `pads [${pads.join(', ')}] must be 2·rank non-negative counts`);
     const rank = x.shape.length;
@@ -240,13 +260,25 @@ export const importers: Readonly<Record<string, Importer>> = {
   },
   Expand: (n) => {
     const x = n.input(0);
-    return `broadcast_to(${x.name}, shape=${list(fixed(broadcastShapes([x.shape, n.known(1).values]), 'Expand'))})`;
+    return `broadcast_to(${x.name}, shape=${list(fixed(broadcastShapes([x.shape, n.numbers(1)]), 'Expand'))})`;
   },
   Shape: (n) => {
-    const dims = fixed(n.input(0).shape, 'Shape');
-    const at = (i: number) => (i < 0 ? Math.max(i + dims.length, 0) : Math.min(i, dims.length));
-    const values = dims.slice(at(int(n, 'start', 0)), at(int(n, 'end', dims.length)));
+    const shape = n.isKnown(0) ? n.known(0).dims : n.input(0).shape;
+    const at = (i: number) => (i < 0 ? Math.max(i + shape.length, 0) : Math.min(i, shape.length));
+    const values = shape.slice(at(int(n, 'start', 0)), at(int(n, 'end', shape.length)));
     return { values, dims: [values.length] };
+  },
+  // Gather only of known values: the `x.size(0)` of a shape computation.
+  Gather: (n) => {
+    if (!n.isKnown(0) || !n.isKnown(1) || n.known(0).dims.length !== 1 || int(n, 'axis', 0) !== 0) {
+      throw new SymgradError('', 'only gathers from a 1-D value known at import time (a shape) are supported');
+    }
+    const data = n.known(0).values;
+    const values = n.numbers(1).map((i) => {
+      if (!Number.isInteger(i) || i < -data.length || i >= data.length) throw new SymgradError('', `index ${i} is out of range for ${data.length} values`);
+      return data[i < 0 ? i + data.length : i];
+    });
+    return { values, dims: n.known(1).dims };
   },
   Constant: (n) => {
     const t = n.attribute('value')?.t;

@@ -129,6 +129,24 @@ describe('import agrees with ONNX Runtime', () => {
     await expectImportAgrees(await model(18, nodes, outputs), outputs, 4);
   });
 
+  it("PyTorch's x.view(x.size(0), 3, -1) with a symbolic batch: Shape, Gather, Unsqueeze, Concat, Reshape", async () => {
+    const scalarIndex = { ...node('Constant', [], 'zero'), attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto('zero', [0], [], DataType.INT64) }] };
+    const nodes = [
+      node('Shape', ['x'], 'shape'),
+      scalarIndex,
+      node('Gather', ['shape', 'zero'], 'n', { axis: 0 }),
+      ints('axis0', [0]),
+      node('Unsqueeze', ['n', 'axis0'], 'n1'),
+      ints('rest', [3, -1]),
+      node('Concat', ['n1', 'rest'], 'target', { axis: 0 }),
+      node('Reshape', ['x', 'target'], 'v'),
+      node('Tanh', ['v'], 't'),
+    ];
+    const spec = JSON.parse(await importOnnx(await model(18, nodes, ['t'])));
+    expect(spec.nodes.v).toBe('reshape(x, shape=[-1, 3, 2])');
+    for (const n of [1, 4]) await expectImportAgrees(await model(18, nodes, ['t']), ['t'], n);
+  });
+
   it('a symbolic batch dimension becomes a named dimension, bound at run time', async () => {
     const bytes = await model(18, [node('Gemm', ['x', 'W.0', 'b'], 'g', { transB: 1 })], ['g']);
     expect(JSON.parse(await importOnnx(bytes)).inputs.x.shape).toEqual(['batch', 6]);
