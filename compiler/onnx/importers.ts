@@ -180,6 +180,27 @@ export const importers: Readonly<Record<string, Importer>> = {
   ReduceMax: reduction('max', 18),
   ReduceMin: reduction('min', 18),
   ReduceLogSumExp: reduction('logsumexp', 18),
+  // Inference form: (x − mean)/sqrt(var + epsilon)·scale + B, the [C] vectors along axis 1.
+  BatchNormalization: (n) => {
+    const x = n.input(0);
+    if (int(n, 'training_mode', 0)) throw new SymgradError('', 'only the inference form (training_mode 0) is supported');
+    if (x.shape.length < 2) throw new SymgradError('', `the input needs a channel axis, got rank ${x.shape.length}`);
+    const channels = x.shape[1];
+    const along = (i: number) => {
+      const v = n.input(i);
+      return x.shape.length === 2 ? v.name : `reshape(${v.name}, shape=${list([channels, ...x.shape.slice(2).map(() => 1)].map((d) => (typeof d === 'number' ? d : -1)))})`;
+    };
+    const epsilon = number(n, float(n, 'epsilon', 1e-5));
+    return `(${x.name} - ${along(3)}) / sqrt(${along(4)} + ${epsilon}) * ${along(1)} + ${along(2)}`;
+  },
+  // min and max as inputs (opset 11 on) or attributes; the derivative at a bound follows maximum/minimum (shared on ties).
+  Clip: (n) => {
+    const x = n.input(0).name;
+    const bound = (i: number, attr: string) => (n.opset >= 11 ? (n.has(i) ? n.input(i).name : undefined) : n.attribute(attr) && number(n, float(n, attr, 0)));
+    const [lo, hi] = [bound(1, 'min'), bound(2, 'max')];
+    const low = lo === undefined ? x : `maximum(${x}, ${lo})`;
+    return hi === undefined ? low : `minimum(${low}, ${hi})`;
+  },
   // Only of a value known at import time (a count of elements); symgrad has no product reduction yet.
   ReduceProd: (n) => {
     if (!n.isKnown(0) || n.known(0).dims.length !== 1) throw new SymgradError('', 'only products of a 1-D value known at import time (a shape) are supported');

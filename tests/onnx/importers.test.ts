@@ -129,6 +129,31 @@ describe('import agrees with ONNX Runtime', () => {
     await expectImportAgrees(await model(18, nodes, outputs), outputs, 4);
   });
 
+  it('BatchNormalization (inference) on rank 2 and 3, Clip with bounds as inputs', async () => {
+    const vector = (name: string, values: number[]): NodeProto => ({
+      ...node('Constant', [], name),
+      attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto(name, values, [values.length], DataType.DOUBLE) }],
+    });
+    const scalar = (name: string, v: number): NodeProto => ({
+      ...node('Constant', [], name),
+      attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto(name, [v], [], DataType.DOUBLE) }],
+    });
+    const nodes = [
+      node('BatchNormalization', ['x', 'y', 'b', 'b', 'y'], 'bn2', { epsilon: { f: 0.01 } }),
+      ints('s3', [0, 3, 2]),
+      node('Reshape', ['x', 's3'], 'x3'),
+      vector('scale3', [0.5, 2, -1]),
+      vector('var3', [0.25, 1, 4]),
+      node('BatchNormalization', ['x3', 'scale3', 'scale3', 'scale3', 'var3'], 'bn3'),
+      scalar('lo', -0.5),
+      scalar('hi', 0.75),
+      node('Clip', ['x', 'lo', 'hi'], 'cl'),
+      node('Clip', ['x', '', 'hi'], 'ch'),
+    ];
+    const outputs = ['bn2', 'bn3', 'cl', 'ch'];
+    await expectImportAgrees(await model(18, nodes, outputs), outputs);
+  });
+
   it("PyTorch's x.view(x.size(0), 3, -1) with a symbolic batch: Shape, Gather, Unsqueeze, Concat, Reshape", async () => {
     const scalarIndex = { ...node('Constant', [], 'zero'), attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto('zero', [0], [], DataType.INT64) }] };
     const nodes = [
