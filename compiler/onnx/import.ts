@@ -140,8 +140,8 @@ class Importer {
         this.values.set(output, { shape: result.dims, known: result });
       }
     } catch (error) {
-      if (error instanceof SymgradError && !error.place) throw new SymgradError(place, `${op}: ${error.message}`);
-      throw error;
+      if (!(error instanceof SymgradError)) throw error;
+      throw error.place ? error.within(place) : new SymgradError(place, `${op}: ${error.message}`);
     }
   }
 

@@ -5,6 +5,7 @@ import { checkDerivatives } from '../../compiler/check/check.js';
 import { compileSpec } from '../../compiler/compile.js';
 import { SymgradError } from '../../compiler/errors.js';
 import { exportOnnx, importOnnx } from '../../compiler/onnx/index.js';
+import { DataType, encodeModel, tensorProto } from '../../compiler/onnx/proto.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { sizeOf } from '../../compiler/shape.js';
 import { loadSpec } from '../../compiler/spec/load.js';
@@ -132,6 +133,22 @@ describe('bad models', () => {
       const e = await error(bytes);
       expect(e).toBeInstanceOf(SymgradError);
     }
+  });
+
+  it('a value used before it is defined, and an expression that does not build, name the node', async () => {
+    const tanhOf = (input: string, shape: number[]) =>
+      encodeModel({
+        ir_version: 8,
+        opset_import: [{ version: 18 }],
+        graph: {
+          node: [{ op_type: 'MatMul', input: ['x', input], output: ['y'], name: 'mm' }],
+          input: [{ name: 'x', type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_value: 2 }] } } } }],
+          initializer: [tensorProto('w', new Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, DataType.FLOAT)],
+          output: [{ name: 'y' }],
+        },
+      });
+    await expect(importOnnx(await tanhOf('nope', [2]))).rejects.toMatchObject({ place: "node 'mm': input 'nope'", message: "'nope' is not defined before it is used" });
+    await expect(importOnnx(await tanhOf('w', [3]))).rejects.toMatchObject({ place: "node 'mm': column 3", message: expect.stringMatching(/do not align/) });
   });
 
   it('an unsupported operator names the node and the operator', async () => {
