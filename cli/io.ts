@@ -60,7 +60,7 @@ export function checkWritable(path: string): void {
  * leaves nothing behind. Refuses to overwrite `protect` (the input spec). The temporary file has
  * an unpredictable name and is created exclusively, so a planted file or symlink is never followed.
  */
-export function writeFileAtomic(path: string, text: string, protect?: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array, protect?: string): void {
   if (protect) refuseToOverwrite(path, protect);
   const temporary = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

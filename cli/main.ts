@@ -9,6 +9,8 @@ import { registerTrain } from './commands/train.js';
 import { registerCheck } from './commands/check.js';
 import { registerTrace } from './commands/trace.js';
 import { registerViz } from './commands/viz.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { ExitError, type Io } from './io.js';
 import { sample, version } from './package.js';
 
@@ -28,6 +30,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   registerCheck(program, io);
   registerTrace(program, io);
   registerViz(program, io);
+  registerExport(program, io);
+  registerImport(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,0 +1,107 @@
+import type { DType } from '../graph.js';
+import type { Shape } from '../shape.js';
+import { AttributeType, DataType, tensorProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+
+export type AttrValue = number | readonly number[];
+
+/** Where a named dimension can be read at run time: an axis of a graph input. */
+export interface DimSource {
+  readonly value: string;
+  readonly axis: number;
+}
+
+/** Appends ONNX nodes (literals as Constant nodes, shared), with fresh value names. */
+export class OnnxBuilder {
+  readonly nodes: NodeProto[] = [];
+  readonly floatType: number;
+  private readonly taken = new Set<string>();
+  private readonly constants = new Map<string, string>();
+  private readonly dimValues = new Map<string, string>();
+
+  constructor(
+    readonly dtype: DType,
+    private readonly dims: ReadonlyMap<string, DimSource>,
+    reserved: Iterable<string>,
+  ) {
+    this.floatType = dtype === 'float32' ? DataType.FLOAT : DataType.DOUBLE;
+    for (const name of reserved) this.taken.add(name);
+  }
+
+  /** A value name not used yet, from `hint`. */
+  fresh(hint: string): string {
+    let name = hint;
+    for (let k = 1; this.taken.has(name); k++) name = `${hint}/${k}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /** One node; returns its output's name (`output` if given, else a fresh name from `hint`). */
+  op(type: string, inputs: readonly string[], hint: string, attrs: Record<string, AttrValue> = {}, output?: string): string {
+    const out = output ?? this.fresh(hint);
+    if (output) this.taken.add(output);
+    const attribute = Object.entries(attrs).map(([name, value]) => attributeProto(name, value));
+    this.nodes.push({ op_type: type, input: [...inputs], output: [out], name: this.fresh(`${out}:${type}`), ...(attribute.length ? { attribute } : {}) });
+    return out;
+  }
+
+  /** A constant tensor in the graph's float type (shared between uses). */
+  floats(values: readonly number[], shape: readonly number[] = []): string {
+    return this.constant(values, shape, this.floatType);
+  }
+
+  /** A 1-D int64 constant (shapes, axes, pads). */
+  ints(values: readonly number[]): string {
+    return this.constant(values, [values.length], DataType.INT64);
+  }
+
+  private constant(values: readonly number[], shape: readonly number[], dataType: number): string {
+    const key = `${dataType}:${shape.join(',')}:${values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}`;
+    const known = this.constants.get(key);
+    if (known) return known;
+    const name = this.fresh(values.length === 1 ? `const_${values[0]}` : 'const');
+    this.nodes.push({ op_type: 'Constant', input: [], output: [name], name: `${name}:Constant`, attribute: [tensorAttribute(tensorProto(name, values, shape, dataType))] });
+    this.constants.set(key, name);
+    return name;
+  }
+
+  /** A 1-D int64 tensor holding `shape`, named dimensions read from the graph inputs at run time. */
+  shape(shape: Shape): string {
+    if (shape.every((d) => typeof d === 'number')) return this.ints(shape as number[]);
+    const parts: string[] = [];
+    let fixed: number[] = [];
+    for (const d of shape) {
+      if (typeof d === 'number') {
+        fixed.push(d);
+        continue;
+      }
+      if (fixed.length) parts.push(this.ints(fixed));
+      fixed = [];
+      parts.push(this.dim(d));
+    }
+    if (fixed.length) parts.push(this.ints(fixed));
+    return parts.length === 1 ? parts[0] : this.op('Concat', parts, 'shape', { axis: 0 });
+  }
+
+  /** The size of a named dimension as a 1-element int64 tensor. */
+  dim(name: string): string {
+    const known = this.dimValues.get(name);
+    if (known) return known;
+    const source = this.dims.get(name)!;
+    const value = this.op('Shape', [source.value], `dim_${name}`, { start: source.axis, end: source.axis + 1 });
+    this.dimValues.set(name, value);
+    return value;
+  }
+
+  /** A comparison's boolean result as 1 or 0 in the float type. */
+  toFloat(bool: string, hint: string): string {
+    return this.op('Cast', [bool], hint, { to: this.floatType });
+  }
+}
+
+function tensorAttribute(t: TensorProto): AttributeProto {
+  return { name: 'value', type: AttributeType.TENSOR, t };
+}
+
+function attributeProto(name: string, value: AttrValue): AttributeProto {
+  return typeof value === 'number' ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.INTS, ints: [...value] };
+}

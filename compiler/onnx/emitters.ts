@@ -1,0 +1,122 @@
+import type { Node } from '../graph.js';
+import type { OpName } from '../ops/table.js';
+import type { OnnxBuilder } from './builder.js';
+
+/** Writes the ONNX nodes computing `node` from its inputs' values `x`; returns the result's value name. */
+type Emitter = (b: OnnxBuilder, node: Node, x: readonly string[], name: string) => string;
+
+const INT64_MAX = 2 ** 63 - 1;
+
+const same = (type: string): Emitter => (b, _, x, name) => b.op(type, x, name);
+const compare = (type: string): Emitter => (b, _, x, name) => b.toFloat(b.op(type, x, `${name}/bool`), name);
+const axesOf = (node: Node) => node.attrs.axes as number[];
+
+/** A reduction with its axes as an input (opset 18); no axes is the value itself. */
+const reduce = (type: string): Emitter => (b, node, [x], name) =>
+  axesOf(node).length === 0 ? b.op('Identity', [x], name) : b.op(type, [x, b.ints(axesOf(node))], name, { keepdims: node.attrs.keepdims ? 1 : 0 });
+
+/** log1p(x) = log(u)·x/(u − 1) with u = 1 + x (Goldberg), accurate near 0; x itself where u is 1 or ∞. */
+function log1p(b: OnnxBuilder, x: string, name: string): string {
+  const u = b.op('Add', [x, b.floats([1])], `${name}/u`);
+  const ratio = b.op('Div', [b.op('Mul', [b.op('Log', [u], `${name}/log`), x], `${name}/num`), b.op('Sub', [u, b.floats([1])], `${name}/den`)], `${name}/ratio`);
+  const exact = b.op('Or', [b.op('Equal', [u, b.floats([1])], `${name}/one`), b.op('IsInf', [u], `${name}/inf`)], `${name}/exact`);
+  return b.op('Where', [exact, x, ratio], name);
+}
+
+/** expm1(x) = (u − 1)·x/log(u) with u = exp(x) (Kahan); x where u rounds to 1, u − 1 where u is 0 or ∞. */
+function expm1(b: OnnxBuilder, x: string, name: string): string {
+  const u = b.op('Exp', [x], `${name}/u`);
+  const um1 = b.op('Sub', [u, b.floats([1])], `${name}/um1`);
+  const ratio = b.op('Div', [b.op('Mul', [um1, x], `${name}/num`), b.op('Log', [u], `${name}/log`)], `${name}/ratio`);
+  const ends = b.op('Or', [b.op('Equal', [u, b.floats([0])], `${name}/zero`), b.op('IsInf', [u], `${name}/inf`)], `${name}/ends`);
+  const near = b.op('Where', [b.op('Equal', [u, b.floats([1])], `${name}/one`), x, ratio], `${name}/near`);
+  return b.op('Where', [ends, um1, near], name);
+}
+
+/** x where x > 0, else `negative` (leaky_relu, prelu, elu). */
+function positivePart(b: OnnxBuilder, x: string, negative: string, name: string): string {
+  return b.op('Where', [b.op('Greater', [x, b.floats([0])], `${name}/pos`), x, negative], name);
+}
+
+/** The ONNX form of every primitive op (composites are built from these before export). */
+export const emitters: Partial<Record<OpName, Emitter>> = {
+  add: same('Add'),
+  sub: same('Sub'),
+  mul: same('Mul'),
+  div: same('Div'),
+  pow: same('Pow'),
+  maximum: same('Max'),
+  minimum: same('Min'),
+  neg: same('Neg'),
+  abs: same('Abs'),
+  exp: same('Exp'),
+  log: same('Log'),
+  sqrt: same('Sqrt'),
+  sin: same('Sin'),
+  cos: same('Cos'),
+  tanh: same('Tanh'),
+  relu: same('Relu'),
+  reciprocal: same('Reciprocal'),
+  sign: same('Sign'),
+  matmul: same('MatMul'),
+  stop_gradient: same('Identity'),
+  variable: same('Identity'),
+  tan: (b, _, [x], name) => b.op('Div', [b.op('Sin', [x], `${name}/sin`), b.op('Cos', [x], `${name}/cos`)], name),
+  square: (b, _, [x], name) => b.op('Mul', [x, x], name),
+  log1p: (b, _, [x], name) => log1p(b, x, name),
+  expm1: (b, _, [x], name) => expm1(b, x, name),
+  // The stable forms the generated code uses: e = exp(−|x|) ≤ 1 never overflows.
+  sigmoid: (b, _, [x], name) => {
+    const e = b.op('Exp', [b.op('Neg', [b.op('Abs', [x], `${name}/abs`)], `${name}/nabs`)], `${name}/e`);
+    const onePlus = b.op('Add', [e, b.floats([1])], `${name}/1pe`);
+    const nonNegative = b.op('GreaterOrEqual', [x, b.floats([0])], `${name}/nonneg`);
+    return b.op('Where', [nonNegative, b.op('Reciprocal', [onePlus], `${name}/pos`), b.op('Div', [e, onePlus], `${name}/neg`)], name);
+  },
+  softplus: (b, _, [x], name) => {
+    const e = b.op('Exp', [b.op('Neg', [b.op('Abs', [x], `${name}/abs`)], `${name}/nabs`)], `${name}/e`);
+    return b.op('Add', [b.op('Relu', [x], `${name}/relu`), log1p(b, e, `${name}/log1p`)], name);
+  },
+  hard_tanh: (b, _, [x], name) => b.op('Max', [b.op('Min', [x, b.floats([1])], `${name}/min`), b.floats([-1])], name),
+  leaky_relu: (b, node, [x], name) => positivePart(b, x, b.op('Mul', [x, b.floats([node.attrs.alpha as number])], `${name}/neg`), name),
+  prelu: (b, _, [x, alpha], name) => positivePart(b, x, b.op('Mul', [x, alpha], `${name}/neg`), name),
+  elu: (b, node, [x], name) => positivePart(b, x, b.op('Mul', [expm1(b, x, `${name}/expm1`), b.floats([node.attrs.alpha as number])], `${name}/neg`), name),
+  step: (b, _, [x], name) => b.toFloat(b.op('Greater', [x, b.floats([0])], `${name}/bool`), name),
+  less: compare('Less'),
+  less_equal: compare('LessOrEqual'),
+  greater: compare('Greater'),
+  greater_equal: compare('GreaterOrEqual'),
+  equal: compare('Equal'),
+  not_equal: (b, _, x, name) => b.toFloat(b.op('Not', [b.op('Equal', x, `${name}/eq`)], `${name}/bool`), name),
+  where: (b, _, [c, x, y], name) => b.op('Where', [b.op('Not', [b.op('Equal', [c, b.floats([0])], `${name}/zero`)], `${name}/cond`), x, y], name),
+  sum: reduce('ReduceSum'),
+  max: reduce('ReduceMax'),
+  min: reduce('ReduceMin'),
+  // m + log Σ exp(x − m) with m the max (0 where m is ±∞, whose result is m itself).
+  logsumexp: (b, node, [x], name) => {
+    const axes = b.ints(axesOf(node));
+    const m = b.op('ReduceMax', [x, axes], `${name}/max`, { keepdims: 1 });
+    const infinite = b.op('IsInf', [m], `${name}/inf`);
+    const shift = b.op('Where', [infinite, b.floats([0]), m], `${name}/shift`);
+    const s = b.op('ReduceSum', [b.op('Exp', [b.op('Sub', [x, shift], `${name}/centred`)], `${name}/exp`), axes], `${name}/sum`, { keepdims: 1 });
+    const kept = b.op('Where', [infinite, m, b.op('Add', [shift, b.op('Log', [s], `${name}/log`)], `${name}/finite`)], `${name}/kept`);
+    return node.attrs.keepdims ? b.op('Identity', [kept], name) : b.op('Reshape', [kept, b.shape(node.shape)], name);
+  },
+  count: (b, node, _, name) => {
+    const dims = axesOf(node).map((a) => node.inputs[0].shape[a]);
+    const sizes = b.op('Cast', [b.shape(dims)], `${name}/dims`, { to: b.floatType });
+    return b.op('ReduceProd', [sizes, b.ints([0])], name, { keepdims: 0 });
+  },
+  broadcast_to: (b, node, [x], name) => b.op('Expand', [x, b.shape(node.shape)], name),
+  reshape: (b, node, [x], name) => b.op('Reshape', [x, b.shape(node.shape)], name, { allowzero: 1 }),
+  transpose: (b, node, [x], name) => b.op('Transpose', [x], name, { perm: node.attrs.perm as number[] }),
+  concat: (b, node, x, name) => b.op('Concat', x, name, { axis: node.attrs.axis as number }),
+  slice: (b, node, [x], name) => {
+    const start = node.attrs.start as number[];
+    const stop = node.attrs.stop as (number | string)[];
+    const axes = stop.map((_, a) => a).filter((a) => typeof stop[a] === 'number');
+    if (axes.length === 0) return b.op('Identity', [x], name);
+    const ends = axes.map((a) => Math.min(stop[a] as number, INT64_MAX));
+    return b.op('Slice', [x, b.ints(axes.map((a) => start[a])), b.ints(ends), b.ints(axes)], name);
+  },
+  pad: (b, node, [x], name) => b.op('Pad', [x, b.ints([...(node.attrs.before as number[]), ...(node.attrs.after as number[])])], name),
+};

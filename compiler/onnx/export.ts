@@ -1,0 +1,74 @@
+import { variableNames, type Program } from '../codegen/program.js';
+import { SymgradError } from '../errors.js';
+import { liveNodes } from '../nodes.js';
+import { initValues } from '../init.js';
+import { sizeOf, type Shape } from '../shape.js';
+import { OnnxBuilder, type DimSource } from './builder.js';
+import { emitters } from './emitters.js';
+import { tensorProto, type ModelProto, type ValueInfoProto } from './proto.js';
+
+/** The ONNX operator set written (18 takes every reduction's axes as an input). */
+export const OPSET = 18;
+const IR_VERSION = 8;
+
+export interface ExportOptions {
+  /**
+   * Write params' values as initializers (default true), so a run may leave params out. false
+   * makes them plain inputs that every run feeds: onnxruntime-node cannot override an initializer.
+   */
+  readonly initializers?: boolean;
+}
+
+/**
+ * A program (the spec's outputs after derivative expansion and simplification) as an ONNX model:
+ * inputs and params as graph inputs, params' values as initializers, every output as a graph output.
+ */
+export function programToOnnx(program: Program, options: ExportOptions = {}): ModelProto {
+  const outputs = program.outputs.map((o) => o.node);
+  const order = liveNodes(outputs);
+  const names = variableNames(order, program);
+  const leaves = [...program.inputs, ...program.params];
+  const dims = new Map<string, DimSource>();
+  for (const { name, shape } of program.inputs) {
+    shape.forEach((d, axis) => {
+      if (typeof d === 'string' && !dims.has(d)) dims.set(d, { value: name, axis });
+    });
+  }
+  const b = new OnnxBuilder(program.dtype, dims, [...leaves.map((l) => l.name), ...program.outputs.map((o) => o.name)]);
+  const values = new Map<number, string>();
+  for (const node of order) {
+    if (node.def.leaf === 'fed') {
+      values.set(node.id, node.attrs.name as string);
+    } else if (node.def.leaf === 'known') {
+      values.set(node.id, b.floats(node.attrs.value as number[], node.shape as number[]));
+    } else {
+      const emit = emitters[node.op];
+      const place = node.label ? `nodes.${node.label}` : '';
+      if (!emit) throw new SymgradError(place, `'${node.op}' has no ONNX form yet`);
+      values.set(node.id, emit(b, node, node.inputs.map((input) => values.get(input.id)!), names.get(node)!));
+    }
+  }
+  // An output that is a graph input of the same name is that input; every other is an Identity of its value.
+  for (const o of program.outputs) if (values.get(o.node.id) !== o.name) b.op('Identity', [values.get(o.node.id)!], o.name, {}, o.name);
+  const valueInfo = (name: string, shape: Shape): ValueInfoProto => ({
+    name,
+    type: {
+      tensor_type: {
+        elem_type: b.floatType,
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) },
+      },
+    },
+  });
+  return {
+    ir_version: IR_VERSION,
+    opset_import: [{ domain: '', version: OPSET }],
+    producer_name: 'symgrad',
+    graph: {
+      name: program.name,
+      node: b.nodes,
+      initializer: options.initializers === false ? [] : program.params.map((p) => tensorProto(p.name, initValues(p.init, sizeOf(p.shape as number[])), p.shape as number[], b.floatType)),
+      input: leaves.map((l) => valueInfo(l.name, l.shape)),
+      output: program.outputs.map((o) => valueInfo(o.name, o.node.shape)),
+    },
+  };
+}
