@@ -23,6 +23,7 @@ import {
   underMask,
   type Factor,
   type Poly,
+  type Term,
 } from './poly.js';
 
 /** Bounds that keep every node's sum small, so the pass stays linear on long chains. */
@@ -31,6 +32,14 @@ const MAX_FACTORS = 16;
 /** Products of sums are expanded only up to this many term pairs. */
 const MAX_PRODUCT = 4096;
 const MAX_EXPANDED_POWER = 4;
+/**
+ * Coefficients of terms with atoms stay within 2^±MAX_SCALE: a term's coefficient is applied
+ * after the product of its atoms, so a coefficient that grows apart from that product lets it
+ * underflow (or overflow) where the written graph does not (the derivative of a chain of 3,000
+ * ops is 1e-246 as written, 1.8^1000 · 0 once its factors 1.8 are gathered). A node whose sum
+ * would pass the bound stays as written, an atom.
+ */
+const MAX_SCALE = 64;
 /** A sum read by several nodes is copied into them only up to this many terms (else it is an atom). */
 const SHARED_TERMS = 64;
 /** Work (terms built and emitted) allowed per node of the graph before the pass gives up. */
@@ -152,7 +161,7 @@ class Collector {
     const p = this.parse(node);
     let poly: Poly | undefined;
     let value: Node | undefined;
-    if (p && isFinitePoly(p)) {
+    if (p && isFinitePoly(p) && p.every(moderate)) {
       this.work += p.length;
       poly = p.length > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p;
       this.polys.set(node, poly);
@@ -285,16 +294,21 @@ class Collector {
 
   /**
    * A sum as one atom; masks common to its terms stay outside, so they still guard what they
-   * multiply. The coefficient of a single term stays inside: carried out of every atom of a long
-   * product, it would grow apart from the product of the atoms, which then underflows (the
-   * derivative of a chain of 10,000 ops is 1e-106 as written, 91.125^k · 0 once collected).
+   * multiply, and so does the coefficient of a single term, so that coefficients meet in one pass.
    */
   private atomize(p: Poly, like: Node): Poly {
     const terms = [...p];
     const masks = commonFactors(terms).filter((f) => f.mask);
-    const atom = factorPoly({ atom: this.emit(like.graph, polyOfTerms(terms.map((t) => divideTerm(t, masks)))), power: 1 });
+    const rest = terms.map((t) => divideTerm(t, masks));
+    const coef = rest.length === 1 ? rest[0].coef : 1;
+    if (coef !== 1) rest[0] = { coef: 1, factors: rest[0].factors };
+    const atom = scalePoly(factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 }), coef);
     return masks.reduce(underMask, atom);
   }
+}
+
+function moderate(t: Term): boolean {
+  return t.factors.length === 0 || Math.abs(Math.log2(Math.abs(t.coef))) <= MAX_SCALE;
 }
 
 /** The same terms in the same order (orders of iteration decide how coefficients round). */

@@ -51,13 +51,19 @@ export interface AtomFacts {
   readonly classes: Int16Array;
   /** Classes over the relevant cases. */
   readonly union: number;
+  /** Bit sets of the cases where the node can be infinite, can be ±0, can be NaN, is NaN for sure. */
+  readonly infinite: number;
+  readonly zero: number;
+  readonly nan: number;
+  readonly onlyNaN: number;
 }
 
 interface Memo {
   readonly leaves: Node[];
   scanned: number;
   facts: NodeMap<AtomFacts>;
-  readonly terms: Map<string, unknown>;
+  /** What poly.ts derives from facts, by a term's factors. */
+  terms: WeakMap<object, unknown>;
 }
 
 const memos = new WeakMap<Graph, Memo>();
@@ -65,12 +71,12 @@ const memos = new WeakMap<Graph, Memo>();
 /** Per-graph memo of facts (and of what poly.ts derives from them), reset when the graph gains a leaf. */
 export function memoOf(graph: Graph): Memo {
   let memo = memos.get(graph);
-  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap(), terms: new Map() }));
+  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap(), terms: new WeakMap() }));
   const before = memo.leaves.length;
   for (; memo.scanned < graph.nodes.length; memo.scanned++) if (isLeaf(graph.nodes[memo.scanned])) memo.leaves.push(graph.nodes[memo.scanned]);
   if (memo.leaves.length !== before) {
     memo.facts = new NodeMap();
-    memo.terms.clear();
+    memo.terms = new WeakMap();
   }
   return memo;
 }
@@ -108,9 +114,15 @@ export function factsOf(node: Node): AtomFacts {
     } else {
       for (let c = 0; c < count; c++) classes[c] = classesFrom(top, inputs.map((f) => f.classes[c]));
     }
-    let union = 0;
-    for (let c = 0; c < count; c++) if ((relevant >> c) & 1) union |= classes[c];
-    facts.set(top, { relevant, classes, union });
+    let [union, infinite, zero, nan, onlyNaN] = [0, 0, 0, 0, 0];
+    for (let c = 0; c < count; c++) {
+      if ((relevant >> c) & 1) union |= classes[c];
+      if (classes[c] & INFINITE) infinite |= 1 << c;
+      if (classes[c] & ZEROS) zero |= 1 << c;
+      if (classes[c] & NAN) nan |= 1 << c;
+      if (classes[c] === NAN) onlyNaN |= 1 << c;
+    }
+    facts.set(top, { relevant, classes, union, infinite, zero, nan, onlyNaN });
   }
   return facts.get(node)!;
 }

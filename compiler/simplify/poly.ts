@@ -1,5 +1,5 @@
 import type { Graph, Node } from '../graph.js';
-import { factsOf, FINITE, INFINITE, memoOf, NAN, only, POS, POS_INF, ZERO, ZEROS } from './facts.js';
+import { factsOf, FINITE, memoOf, NAN, only, POS, POS_INF, ZERO, ZEROS } from './facts.js';
 
 /**
  * Sums of products over atoms (any node that is not elementwise arithmetic): the canonical form
@@ -60,9 +60,9 @@ interface TermFacts {
   readonly nan: number;
 }
 
-function termFacts(graph: Graph, factors: readonly Factor[], key = monomialKey(factors)): TermFacts {
+function termFacts(graph: Graph, factors: readonly Factor[]): TermFacts {
   const known = memoOf(graph).terms;
-  let facts = known.get(key) as TermFacts | undefined;
+  let facts = known.get(factors) as TermFacts | undefined;
   if (facts) return facts;
   let [relevant, infinite, special, nan] = [1, 0, 0, 0];
   const masked = factors.some((f) => f.mask);
@@ -70,19 +70,22 @@ function termFacts(graph: Graph, factors: readonly Factor[], key = monomialKey(f
     if (f.mask) continue;
     const atom = factsOf(f.atom);
     relevant |= atom.relevant;
-    atom.classes.forEach((classes, c) => {
-      const bit = 1 << c;
-      if (classes & (f.power > 0 ? INFINITE : ZEROS)) infinite |= bit;
-      if (classes & NAN) special |= bit;
-      if (classes === NAN && !masked) nan |= bit;
-    });
+    infinite |= f.power > 0 ? atom.infinite : atom.zero;
+    special |= atom.nan;
+    if (!masked) nan |= atom.onlyNaN;
   }
-  known.set(key, (facts = { relevant, infinite, special: special | infinite, nan }));
+  known.set(factors, (facts = { relevant, infinite, special: special | infinite, nan }));
   return facts;
 }
 
 /** Facts of a sum's terms: the cases where every term, and where some term, is NaN for sure. */
-function sumFacts(graph: Graph, terms: readonly Monomial[]): { relevant: number; allNaN: number; someNaN: number } {
+export interface SumFacts {
+  readonly relevant: number;
+  readonly allNaN: number;
+  readonly someNaN: number;
+}
+
+export function sumFacts(graph: Graph, terms: readonly Monomial[]): SumFacts {
   let [relevant, allNaN, someNaN] = [1, terms.length > 0 ? -1 : 0, 0];
   for (const t of terms) {
     const f = termFacts(graph, t.factors);
@@ -93,24 +96,22 @@ function sumFacts(graph: Graph, terms: readonly Monomial[]): { relevant: number;
   return { relevant, allNaN, someNaN };
 }
 
+const NO_TERMS: SumFacts = { relevant: 1, allNaN: 0, someNaN: 0 };
+
 /**
- * Whether t may be distributed over (or factored out of) the sum `terms`, or summed with a like
- * term of the opposite sign (terms empty): where t can be infinite, only if it or every term is
+ * Whether t may be distributed over (or factored out of) a sum (of facts `sum`), or summed with a
+ * like term of the opposite sign (no sum): where t can be infinite, only if it or every term is
  * NaN there (∞·(2 − 1) is ∞, but ∞·2 − ∞·1 is NaN).
  */
-export function distributable(graph: Graph, t: Monomial, terms: readonly Monomial[]): boolean {
+export function distributable(graph: Graph, t: Monomial, sum: SumFacts = NO_TERMS): boolean {
   const f = termFacts(graph, t.factors);
-  if ((f.infinite & ~f.nan & f.relevant) === 0) return true;
-  const s = sumFacts(graph, terms);
-  return (f.infinite & ~f.nan & ~s.allNaN & (f.relevant | s.relevant)) === 0;
+  return (f.infinite & ~f.nan & ~sum.allNaN & (f.relevant | sum.relevant)) === 0;
 }
 
-/** Whether t may vanish from a sum that keeps `rest`: only where it is finite, or the rest is NaN anyway. */
-function removable(graph: Graph, t: Monomial, rest: readonly Monomial[]): boolean {
+/** Whether t may vanish from a sum whose other terms have facts `rest`: only where it is finite, or the rest is NaN anyway. */
+function removable(graph: Graph, t: Monomial, rest: SumFacts = NO_TERMS): boolean {
   const f = termFacts(graph, t.factors);
-  if ((f.special & f.relevant) === 0) return true;
-  const s = sumFacts(graph, rest);
-  return (f.special & ~s.someNaN & (f.relevant | s.relevant)) === 0;
+  return (f.special & ~rest.someNaN & (f.relevant | rest.relevant)) === 0;
 }
 
 /**
@@ -135,7 +136,7 @@ class TermSum {
   add(key: string, coef: number, factors: readonly Factor[]): void {
     const i = this.find(key);
     const sum = (i < 0 ? 0 : this.terms[i]!.coef) + coef;
-    if (i >= 0 && sum !== 0 && Math.sign(this.terms[i]!.coef) !== Math.sign(coef) && !distributable(this.graph, { coef, factors }, [])) {
+    if (i >= 0 && sum !== 0 && Math.sign(this.terms[i]!.coef) !== Math.sign(coef) && !distributable(this.graph, { coef, factors })) {
       this.unsafe = true;
     }
     if (i >= 0 && sum === 0 && factors.length > 0) this.removed.push({ coef, factors });
@@ -153,8 +154,10 @@ class TermSum {
   /** The sum, in an array of its exact size (big graphs keep one per node); undefined if unsafe. */
   get poly(): Poly | undefined {
     const terms = this.terms.filter((t): t is Term => t !== undefined);
+    if (this.unsafe) return undefined;
     const gone = this.removed.filter((t) => this.find(monomialKey(t.factors)) < 0);
-    return this.unsafe || gone.some((t) => !removable(this.graph, t, terms)) ? undefined : terms.slice();
+    const rest = gone.length > 0 ? sumFacts(this.graph, terms) : NO_TERMS;
+    return gone.every((t) => removable(this.graph, t, rest)) ? terms.slice() : undefined;
   }
 
   private find(key: string): number {
@@ -222,8 +225,15 @@ export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[]
  * does not hold, where(c, x·∞, 0) is 0).
  */
 export function mulPolys(graph: Graph, a: Poly, b: Poly): Poly | undefined {
-  if ((a.length === 0 && !b.every((t) => removable(graph, t, []))) || (b.length === 0 && !a.every((t) => removable(graph, t, [])))) return undefined;
-  if ((a.length > 1 && !b.every((t) => distributable(graph, t, a))) || (b.length > 1 && !a.every((t) => distributable(graph, t, b)))) return undefined;
+  if ((a.length === 0 && !b.every((t) => removable(graph, t))) || (b.length === 0 && !a.every((t) => removable(graph, t)))) return undefined;
+  if (a.length > 1 && b.length > 0) {
+    const sum = sumFacts(graph, a);
+    if (!b.every((t) => distributable(graph, t, sum))) return undefined;
+  }
+  if (b.length > 1 && a.length > 0) {
+    const sum = sumFacts(graph, b);
+    if (!a.every((t) => distributable(graph, t, sum))) return undefined;
+  }
   const out = new TermSum(graph);
   for (const s of a) {
     for (const t of b) {
@@ -247,7 +257,7 @@ export function underMask(p: Poly, mask: Factor): Poly {
 /** Whether t may multiply s as a term of s's masks and to s's zero coefficient. */
 function multipliable(graph: Graph, s: Monomial, t: Monomial): boolean {
   const masked = s.coef === 0 || s.factors.some((f) => f.mask && !t.factors.some((g) => g.atom === f.atom && g.mask === f.mask));
-  return !masked || removable(graph, t, []);
+  return !masked || removable(graph, t);
 }
 
 /** Factors common to every term: masks, and atoms whose powers all have one sign (the smallest in size). */
