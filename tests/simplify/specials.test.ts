@@ -9,6 +9,13 @@ import { rewrite } from '../../compiler/simplify/engine.js';
 import { phases, simplify } from '../../compiler/simplify/index.js';
 import { build } from './support.js';
 
+/*
+ * Issue 13, item 4: a rewrite holds only where both sides agree for every input, IEEE specials
+ * included. Each identity is evaluated by the reference interpreter as written and simplified,
+ * at signed zeros, ±1e±300, ±Infinity, NaN and ±800, and the two must agree; a stabilizing
+ * rewrite may instead give the exact value (`truth`) where the written form overflows.
+ */
+
 /** Inputs where rewrites are most likely to go wrong: signed zeros, extremes, infinities, NaN. */
 const SPECIALS = [-1, 0, -0, 1e-300, -1e-300, 1e300, -1e300, Infinity, -Infinity, NaN, 800, -800, 1, 2, 0.5, -2, 3];
 /** The other entries of a tensor input, after the special first one. */
