@@ -108,9 +108,9 @@ export function factsOf(node: Node): AtomFacts {
     if (top.op === 'constant') {
       classes.fill(classesFrom(top, []));
     } else if (isLeaf(top)) {
-      const i = memo.leaves.indexOf(top);
+      const i = few ? memo.leaves.indexOf(top) : -1;
       relevant = few ? 1 | (((1 << NON_FINITE.length) - 1) << (1 + NON_FINITE.length * i)) : 3;
-      for (let c = 0; c < count; c++) classes[c] = c === 0 ? FINITE : few && Math.floor((c - 1) / NON_FINITE.length) === i ? NON_FINITE[(c - 1) % NON_FINITE.length] : ANY;
+      for (let c = 0; c < count; c++) classes[c] = leafClasses(c, i);
     } else {
       for (let c = 0; c < count; c++) classes[c] = classesFrom(top, inputs.map((f) => f.classes[c]));
     }
@@ -125,6 +125,12 @@ export function factsOf(node: Node): AtomFacts {
     facts.set(top, { relevant, classes, union, infinite, zero, nan, onlyNaN });
   }
   return facts.get(node)!;
+}
+
+/** Leaf number `leaf`'s classes in case c: finite in case 0, its own class in a case of its own, else anything. */
+function leafClasses(c: number, leaf: number): number {
+  if (c === 0) return FINITE;
+  return Math.floor((c - 1) / NON_FINITE.length) === leaf ? NON_FINITE[(c - 1) % NON_FINITE.length] : ANY;
 }
 
 /** Whether every element of `node` is always in `allowed`. */
@@ -173,7 +179,9 @@ function evaluated(node: Node, inputs: readonly number[]): number {
 }
 
 function ends(classes: number, float32: boolean): number[] {
-  const [max, min, aboveOne] = float32 ? [3.4028234663852886e38, 1.401298464324817e-45, 1 + 2 ** -23] : [Number.MAX_VALUE, Number.MIN_VALUE, 1 + 2 ** -52];
+  const [max, min, aboveOne] = float32
+    ? [3.4028234663852886e38, 1.401298464324817e-45, 1 + 2 ** -23]
+    : [Number.MAX_VALUE, Number.MIN_VALUE, 1 + 2 ** -52];
   const values: Record<number, readonly number[]> = {
     [NAN]: [NaN],
     [NEG_INF]: [-Infinity],
