@@ -3,6 +3,7 @@ import type { Graph, Node } from '../graph.js';
 import { liveNodes, NodeCounts, NodeMap } from '../nodes.js';
 import { sameShape } from '../shape.js';
 import { emitPoly } from './emit.js';
+import { NAN, only, POS, POS_INF, ZERO } from './facts.js';
 import type { Firing } from './engine.js';
 import { uniformConstant } from './fold.js';
 import { make } from './make.js';
@@ -19,7 +20,10 @@ import {
   polyOfTerms,
   scalePoly,
   sharesAtom,
+  underMask,
+  type Factor,
   type Poly,
+  type Term,
 } from './poly.js';
 
 /** Bounds that keep every node's sum small, so the pass stays linear on long chains. */
@@ -28,6 +32,14 @@ const MAX_FACTORS = 16;
 /** Products of sums are expanded only up to this many term pairs. */
 const MAX_PRODUCT = 4096;
 const MAX_EXPANDED_POWER = 4;
+/**
+ * Coefficients of terms with atoms stay within 2^±MAX_SCALE: a term's coefficient is applied
+ * after the product of its atoms, so a coefficient that grows apart from that product lets it
+ * underflow (or overflow) where the written graph does not (the derivative of a chain of 3,000
+ * ops is 1e-246 as written, 1.8^1000 · 0 once its factors 1.8 are gathered). A node whose sum
+ * would pass the bound stays as written, an atom.
+ */
+const MAX_SCALE = 64;
 /** A sum read by several nodes is copied into them only up to this many terms (else it is an atom). */
 const SHARED_TERMS = 64;
 /** Work (terms built and emitted) allowed per node of the graph before the pass gives up. */
@@ -149,7 +161,7 @@ class Collector {
     const p = this.parse(node);
     let poly: Poly | undefined;
     let value: Node | undefined;
-    if (p && isFinitePoly(p)) {
+    if (p && isFinitePoly(p) && p.every(moderate)) {
       this.work += p.length;
       poly = p.length > MAX_TERMS || longestTerm(p) > MAX_FACTORS ? this.atomize(p, node) : p;
       this.polys.set(node, poly);
@@ -214,9 +226,9 @@ class Collector {
       case 'broadcast_to':
         return this.polyOf(a);
       case 'add':
-        return addPolys(this.polyOf(a), this.polyOf(b));
+        return addPolys(node.graph, this.polyOf(a), this.polyOf(b));
       case 'sub':
-        return addPolys(this.polyOf(a), this.polyOf(b), -1);
+        return addPolys(node.graph, this.polyOf(a), this.polyOf(b), -1);
       case 'neg':
         return scalePoly(this.polyOf(a), -1);
       case 'mul':
@@ -236,8 +248,8 @@ class Collector {
         return k === undefined ? undefined : this.power(this.polyOf(a), k, node);
       }
       case 'where':
-        if (constantValue(c) === 0) return mulPolys(factorPoly({ atom: this.value(a), power: 1, mask: 'then' }), this.polyOf(b));
-        if (constantValue(b) === 0) return mulPolys(factorPoly({ atom: this.value(a), power: 1, mask: 'else' }), this.polyOf(c));
+        if (constantValue(c) === 0) return underMask(this.polyOf(b), { atom: this.value(a), power: 1, mask: 'then' });
+        if (constantValue(b) === 0) return underMask(this.polyOf(c), { atom: this.value(a), power: 1, mask: 'else' });
         return undefined;
       default:
         return undefined;
@@ -247,31 +259,34 @@ class Collector {
   /**
    * A term times a sum is distributed; a product of sums is expanded (within bounds) when they
    * share an atom, so like terms can meet: (x + 1)·(y + 1) stays a product of two atoms.
+   * Undefined where that would change a special value (see mulPolys).
    */
-  private multiply(a: Poly, b: Poly, like: Node): Poly {
+  private multiply(a: Poly, b: Poly, like: Node): Poly | undefined {
     this.work += a.length * b.length;
-    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
-    return mulPolys(this.atomize(a, like), this.atomize(b, like));
+    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(like.graph, a, b);
+    return mulPolys(like.graph, this.atomize(a, like), this.atomize(b, like));
   }
 
   /**
-   * p^k. A single term takes the power factor by factor where that is exact: for an integer k,
-   * or a positive coefficient and no even power ((x²)^½ is |x|, not x); masks survive positive
-   * powers only. A sum to a small integer power is a product (so (1 − t²)² meets (1 − t²)·(1 − t²));
-   * to any other power it is an atom to that power.
+   * p^k. A single term takes the power factor by factor where that is exact: for an integer k
+   * and integer powers, or a positive coefficient and atoms that cannot be negative ((x²)^½ is
+   * |x|, not x; (√x)² is NaN at −1, not −1); masks survive positive powers only. A sum to a small
+   * integer power is a product (so (1 − t²)² meets (1 − t²)·(1 − t²)); to any other power it is
+   * an atom to that power.
    */
   private power(p: Poly, k: number, like: Node): Poly | undefined {
     if (k === 0) return constantPoly(1);
     if (p.length === 0) return k > 0 ? p : undefined;
     if (p.length > 1 && Number.isInteger(k) && k >= 2 && k <= MAX_EXPANDED_POWER) {
-      let product = p;
-      for (let i = 1; i < k; i++) product = this.multiply(product, p, like);
+      let product: Poly | undefined = p;
+      for (let i = 1; i < k && product; i++) product = this.multiply(product, p, like);
       return product;
     }
     if (p.length > 1) return this.power(this.atomize(p, like), k, like);
     const [t] = p;
-    const integer = Number.isInteger(k);
-    if (!integer && (t.coef < 0 || t.factors.some((f) => !f.mask && Number.isInteger(f.power) && f.power % 2 === 0))) return undefined;
+    if (!Number.isInteger(k) && t.coef < 0) return undefined;
+    const exact = (f: Factor) => f.mask || (Number.isInteger(k) && Number.isInteger(f.power)) || only(f.atom, NAN | ZERO | POS | POS_INF);
+    if (!t.factors.every(exact)) return undefined;
     if (k < 0 && t.factors.some((f) => f.mask)) return undefined;
     const factors = t.factors.map((f) => (f.mask ? f : { atom: f.atom, power: f.power * k }));
     return polyOfTerms([{ coef: Math.pow(t.coef, k), factors }]);
@@ -288,8 +303,12 @@ class Collector {
     const coef = rest.length === 1 ? rest[0].coef : 1;
     if (coef !== 1) rest[0] = { coef: 1, factors: rest[0].factors };
     const atom = scalePoly(factorPoly({ atom: this.emit(like.graph, polyOfTerms(rest)), power: 1 }), coef);
-    return masks.reduce((acc, f) => mulPolys(acc, factorPoly(f)), atom);
+    return masks.reduce(underMask, atom);
   }
+}
+
+function moderate(t: Term): boolean {
+  return t.factors.length === 0 || Math.abs(Math.log2(Math.abs(t.coef))) <= MAX_SCALE;
 }
 
 /** The same terms in the same order (orders of iteration decide how coefficients round). */

@@ -1,7 +1,7 @@
 import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
 import { make, number } from './make.js';
-import { commonFactors, divideTerm, monomialKey, type Factor, type Monomial, type Poly } from './poly.js';
+import { commonFactors, distributable, divideTerm, monomialKey, sumFacts, type Factor, type Monomial, type Poly } from './poly.js';
 
 /** A node and whether it stands for its own negation (signs are settled at the nearest sum). */
 interface Signed {
@@ -13,6 +13,7 @@ interface Signed {
  * Graph for a canonical sum: factors common to all terms are taken out, then the terms are
  * split on the factor most of them share (a multivariate Horner scheme), so a polynomial in t
  * comes out as t·(a + t²·(b + t²·c)). Masks become `where` outside everything they multiply.
+ * A factor that can be infinite is never taken out of a sum (∞·2 − ∞ is NaN, ∞·(2 − 1) is not).
  */
 export function emitPoly(graph: Graph, p: Poly): Node {
   const terms = [...p].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -24,12 +25,14 @@ export function emitPoly(graph: Graph, p: Poly): Node {
 
 function emitSum(graph: Graph, terms: readonly Monomial[]): Signed {
   if (terms.length === 1) return emitTerm(graph, terms[0]);
-  const common = commonFactors(terms);
+  const sum = sumFacts(graph, terms);
+  const outside = (f: Factor) => f.mask !== undefined || distributable(graph, { coef: 1, factors: [f] }, sum);
+  const common = commonFactors(terms).filter(outside);
   if (common.length > 0) {
     const inner = emitSum(graph, terms.map((t) => divideTerm(t, common)));
     return { node: withFactors(graph, common, [inner.node]), negative: inner.negative };
   }
-  const pivot = mostShared(terms);
+  const pivot = mostShared(terms, outside);
   if (!pivot) {
     const ordered = [...terms].sort((s, t) => Number(s.factors.length === 0) - Number(t.factors.length === 0));
     return ordered.map((t) => emitTerm(graph, t)).reduce(combine);
@@ -80,10 +83,10 @@ function mergeMasks(a: Node, b: Node): Node | undefined {
   return make('where', [a.inputs[0], a.inputs[1], b.inputs[2]]);
 }
 
-/** The factor (atom, mask or sign of power) in most terms, if at least two share one. */
-function mostShared(terms: readonly Monomial[]): string | undefined {
+/** The factor (atom, mask or sign of power) that may be taken `outside` in most terms, if at least two share one. */
+function mostShared(terms: readonly Monomial[], outside: (f: Factor) => boolean): string | undefined {
   const counts = new Map<string, number>();
-  for (const t of terms) for (const f of t.factors) counts.set(factorId(f), (counts.get(factorId(f)) ?? 0) + 1);
+  for (const t of terms) for (const f of t.factors) if (outside(f)) counts.set(factorId(f), (counts.get(factorId(f)) ?? 0) + 1);
   let best: string | undefined;
   let bestCount = 1;
   for (const [id, n] of counts) if (n > bestCount) [best, bestCount] = [id, n];

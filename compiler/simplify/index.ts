@@ -37,9 +37,14 @@ export const phases: readonly Phase[] = [
  * shrink, so that result is kept only if it is no larger. Rules do not add nodes, except the
  * stabilizing ones, which trade a node for finiteness.
  *
- * Values are kept as real arithmetic keeps them, not bit for bit: like -ffast-math, rewrites
- * assume finite values (x·0 → 0), ignore the sign of zero (x + 0 → x) and regroup sums (so they
- * may round differently). Constants keep their exact value, −0 included.
+ * Values are kept for every input, IEEE specials included: each rule is exact (NaN, ±Infinity
+ * and −0 as written) or guarded by the classes its operands can take (facts.ts: x·0 → 0 only for
+ * a finite x, x − x → 0 never for an input). The stabilizing rules may be finite and right where
+ * the written form overflows (log(exp x) → x at 800), never otherwise different. Canonical sums
+ * keep NaN and ±Infinity (they never cancel, distribute or merge powers where that would change
+ * one) but regroup sums and products: they may round differently, give 0 for −0, and where a
+ * regrouped product overflows or underflows and the written one does not (x·y·x at 1e300, 0),
+ * differ there.
  */
 export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}): Node[] {
   const rounds = options.maxIterations ?? 8;

@@ -1,4 +1,5 @@
-import type { Node } from '../graph.js';
+import type { Graph, Node } from '../graph.js';
+import { factsOf, FINITE, memoOf, NAN, only, POS, POS_INF, ZERO, ZEROS } from './facts.js';
 
 /**
  * Sums of products over atoms (any node that is not elementwise arithmetic): the canonical form
@@ -47,19 +48,98 @@ export function factorPoly(factor: Factor): Poly {
   return [{ key: monomialKey([factor]), coef: 1, factors: [factor] }];
 }
 
-/** Terms added one by one, like terms summed (a term summing to 0 leaves; met again, it comes last). */
+/**
+ * What a term can be in each case of the leaves (see facts.ts), as bit sets over the cases:
+ * where it can be ±Infinity (an atom that can be infinite to a positive power, or zero to a
+ * negative one), ±Infinity or NaN, and where it is NaN for sure (a NaN atom and no mask).
+ */
+interface TermFacts {
+  readonly relevant: number;
+  readonly infinite: number;
+  readonly special: number;
+  readonly nan: number;
+}
+
+function termFacts(graph: Graph, factors: readonly Factor[]): TermFacts {
+  const known = memoOf(graph).terms;
+  let facts = known.get(factors) as TermFacts | undefined;
+  if (facts) return facts;
+  let [relevant, infinite, special, nan] = [1, 0, 0, 0];
+  const masked = factors.some((f) => f.mask);
+  for (const f of factors) {
+    if (f.mask) continue;
+    const atom = factsOf(f.atom);
+    relevant |= atom.relevant;
+    infinite |= f.power > 0 ? atom.infinite : atom.zero;
+    special |= atom.nan;
+    if (!masked) nan |= atom.onlyNaN;
+  }
+  known.set(factors, (facts = { relevant, infinite, special: special | infinite, nan }));
+  return facts;
+}
+
+/** Facts of a sum's terms: the cases where every term, and where some term, is NaN for sure. */
+export interface SumFacts {
+  readonly relevant: number;
+  readonly allNaN: number;
+  readonly someNaN: number;
+}
+
+export function sumFacts(graph: Graph, terms: readonly Monomial[]): SumFacts {
+  let [relevant, allNaN, someNaN] = [1, terms.length > 0 ? -1 : 0, 0];
+  for (const t of terms) {
+    const f = termFacts(graph, t.factors);
+    relevant |= f.relevant;
+    allNaN &= f.nan;
+    someNaN |= f.nan;
+  }
+  return { relevant, allNaN, someNaN };
+}
+
+const NO_TERMS: SumFacts = { relevant: 1, allNaN: 0, someNaN: 0 };
+
+/**
+ * Whether t may be distributed over (or factored out of) a sum (of facts `sum`), or summed with a
+ * like term of the opposite sign (no sum): where t can be infinite, only if it or every term is
+ * NaN there (∞·(2 − 1) is ∞, but ∞·2 − ∞·1 is NaN).
+ */
+export function distributable(graph: Graph, t: Monomial, sum: SumFacts = NO_TERMS): boolean {
+  const f = termFacts(graph, t.factors);
+  return (f.infinite & ~f.nan & ~sum.allNaN & (f.relevant | sum.relevant)) === 0;
+}
+
+/** Whether t may vanish from a sum whose other terms have facts `rest`: only where it is finite, or the rest is NaN anyway. */
+function removable(graph: Graph, t: Monomial, rest: SumFacts = NO_TERMS): boolean {
+  const f = termFacts(graph, t.factors);
+  return (f.special & ~rest.someNaN & (f.relevant | rest.relevant)) === 0;
+}
+
+/**
+ * Terms added one by one, like terms summed (a term summing to 0 leaves; met again, it comes
+ * last). A sum that would change a special value (see mayBeInfinite) makes the whole sum unsafe.
+ */
 class TermSum {
   private readonly terms: (Term | undefined)[] = [];
   /** Positions by key, once there are too many terms to search. */
   private index?: Map<string, number>;
+  private unsafe = false;
+  /** Terms that summed to 0: the sum is unsafe if one could be NaN or infinite and is not met again. */
+  private readonly removed: Monomial[] = [];
 
-  constructor(start: Poly = []) {
+  constructor(
+    private readonly graph: Graph,
+    start: Poly = [],
+  ) {
     for (const t of start) this.terms.push(t);
   }
 
   add(key: string, coef: number, factors: readonly Factor[]): void {
     const i = this.find(key);
     const sum = (i < 0 ? 0 : this.terms[i]!.coef) + coef;
+    if (i >= 0 && sum !== 0 && Math.sign(this.terms[i]!.coef) !== Math.sign(coef) && !distributable(this.graph, { coef, factors })) {
+      this.unsafe = true;
+    }
+    if (i >= 0 && sum === 0 && factors.length > 0) this.removed.push({ coef, factors });
     if (i >= 0 && sum === 0) {
       this.terms[i] = undefined;
       this.index?.delete(key);
@@ -71,9 +151,13 @@ class TermSum {
     }
   }
 
-  /** The sum, in an array of its exact size (big graphs keep one per node). */
-  get poly(): Poly {
-    return this.terms.filter((t): t is Term => t !== undefined).slice();
+  /** The sum, in an array of its exact size (big graphs keep one per node); undefined if unsafe. */
+  get poly(): Poly | undefined {
+    const terms = this.terms.filter((t): t is Term => t !== undefined);
+    if (this.unsafe) return undefined;
+    const gone = this.removed.filter((t) => this.find(monomialKey(t.factors)) < 0);
+    const rest = gone.length > 0 ? sumFacts(this.graph, terms) : NO_TERMS;
+    return gone.every((t) => removable(this.graph, t, rest)) ? terms.slice() : undefined;
   }
 
   private find(key: string): number {
@@ -83,9 +167,9 @@ class TermSum {
   }
 }
 
-/** a + scale·b */
-export function addPolys(a: Poly, b: Poly, scale = 1): Poly {
-  const out = new TermSum(a);
+/** a + scale·b; undefined where that would change a special value. */
+export function addPolys(graph: Graph, a: Poly, b: Poly, scale = 1): Poly | undefined {
+  const out = new TermSum(graph, a);
   for (const t of b) out.add(t.key, t.coef * scale, t.factors);
   return out.poly;
 }
@@ -94,8 +178,22 @@ export function scalePoly(p: Poly, scale: number): Poly {
   return scale === 0 ? [] : p.map((t) => ({ key: t.key, coef: t.coef * scale, factors: t.factors }));
 }
 
-/** The product of two monomials (factors merged, powers added); undefined if opposite masks meet. */
-export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[] | undefined {
+/**
+ * Whether x^p·x^q may be written x^(p+q) for every value of the atom x: powers of opposite signs
+ * only where x is neither 0 nor infinite (x³/x is NaN at 0), nor NaN if they cancel; fractional
+ * powers only where x is not negative (√x·√x is NaN at −1).
+ */
+function mergeable(atom: Node, p: number, q: number): boolean {
+  if (!Number.isInteger(p) || !Number.isInteger(q)) return only(atom, NAN | ZERO | POS | POS_INF);
+  if (Math.sign(p) === Math.sign(q)) return true;
+  return only(atom, p + q === 0 ? FINITE & ~ZEROS : NAN | (FINITE & ~ZEROS));
+}
+
+/**
+ * The product of two monomials (factors merged, powers added); 'zero' if opposite masks meet,
+ * undefined if powers of an atom cannot be merged (see mergeable).
+ */
+export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[] | 'zero' | undefined {
   const out: Factor[] = [];
   let i = 0;
   let j = 0;
@@ -108,25 +206,58 @@ export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[]
     const [f, g] = [a[i++], b[j++]];
     if (f.mask) {
       out.push(f);
+    } else if (!mergeable(f.atom, f.power, g.power)) {
+      return undefined;
     } else if (f.power + g.power !== 0) {
       out.push({ atom: f.atom, power: f.power + g.power });
     }
   }
   for (let n = 1; n < out.length; n++) {
-    if (out[n].mask && out[n - 1].mask && out[n].atom === out[n - 1].atom) return undefined;
+    if (out[n].mask && out[n - 1].mask && out[n].atom === out[n - 1].atom) return 'zero';
   }
   return out.slice(); // exact size: terms keep their factors for as long as the graph lives
 }
 
-export function mulPolys(a: Poly, b: Poly): Poly {
-  const out = new TermSum();
+/**
+ * a·b, distributed; undefined where that would change a special value: a term that can be
+ * infinite is not distributed over a sum, nor a term that can be NaN or infinite multiplied away
+ * (by a zero, or by the opposite mask) or taken under a mask (where(c, x, 0)·∞ is NaN where c
+ * does not hold, where(c, x·∞, 0) is 0).
+ */
+export function mulPolys(graph: Graph, a: Poly, b: Poly): Poly | undefined {
+  if ((a.length === 0 && !b.every((t) => removable(graph, t))) || (b.length === 0 && !a.every((t) => removable(graph, t)))) return undefined;
+  if (a.length > 1 && b.length > 0) {
+    const sum = sumFacts(graph, a);
+    if (!b.every((t) => distributable(graph, t, sum))) return undefined;
+  }
+  if (b.length > 1 && a.length > 0) {
+    const sum = sumFacts(graph, b);
+    if (!a.every((t) => distributable(graph, t, sum))) return undefined;
+  }
+  const out = new TermSum(graph);
   for (const s of a) {
     for (const t of b) {
+      if (!multipliable(graph, s, t) || !multipliable(graph, t, s)) return undefined;
       const factors = mulFactors(s.factors, t.factors);
-      if (factors) out.add(monomialKey(factors), s.coef * t.coef, factors);
+      if (!factors) return undefined;
+      if (factors !== 'zero') out.add(monomialKey(factors), s.coef * t.coef, factors);
     }
   }
   return out.poly;
+}
+
+/** where(c, p, 0) or where(c, 0, p) for the mask factor of c: each term under the mask (none where the opposite one is). */
+export function underMask(p: Poly, mask: Factor): Poly {
+  return p.flatMap((t) => {
+    const factors = mulFactors(t.factors, [mask]);
+    return factors === 'zero' || !factors ? [] : [{ key: monomialKey(factors), coef: t.coef, factors }];
+  });
+}
+
+/** Whether t may multiply s as a term of s's masks and to s's zero coefficient. */
+function multipliable(graph: Graph, s: Monomial, t: Monomial): boolean {
+  const masked = s.coef === 0 || s.factors.some((f) => f.mask && !t.factors.some((g) => g.atom === f.atom && g.mask === f.mask));
+  return !masked || removable(graph, t);
 }
 
 /** Factors common to every term: masks, and atoms whose powers all have one sign (the smallest in size). */
@@ -155,10 +286,9 @@ export function divideTerm(t: Monomial, g: readonly Factor[]): Monomial {
   return { coef: t.coef, factors };
 }
 
+/** Terms of distinct monomials as a sum. */
 export function polyOfTerms(terms: readonly Monomial[]): Poly {
-  const out = new TermSum();
-  for (const t of terms) out.add(monomialKey(t.factors), t.coef, t.factors);
-  return out.poly;
+  return terms.filter((t) => t.coef !== 0).map((t) => ({ key: monomialKey(t.factors), coef: t.coef, factors: t.factors }));
 }
 
 /** The value of a constant sum, if it is one. */

@@ -31,9 +31,9 @@ describe('rewrite engine', () => {
   });
 
   it('reports each firing with the rule name and the nodes before and after', () => {
-    const [y] = build(['sin(x * 1) + 0']);
+    const [y] = build(['exp(x * 1) + 0']);
     const { result, fired } = simplifyLogged([y]);
-    expect(show(result[0])).toBe('sin(x)');
+    expect(show(result[0])).toBe('exp(x)');
     expect(fired).toEqual(expect.arrayContaining(['mul-one', 'add-zero']));
     const seen: [string, string, string][] = [];
     simplify([y], { explain: (r, before, after) => seen.push([r, show(before), show(after)]) });
@@ -66,8 +66,8 @@ describe('rewrite engine', () => {
   });
 
   it('bounds the rounds of phases with maxIterations', () => {
-    const [y] = build(['exp(log(x * 1 + 0)) - x']);
-    expect(show(simplify([y], { maxIterations: 1 })[0])).toBe('0');
+    const [y] = build(['exp(log(exp(x * 1) + 0)) - exp(x)']);
+    expect(show(simplify([y], { maxIterations: 1 })[0])).toBe('sub(exp(x), exp(x))');
   });
 
   it('shares results between outputs (hash-consing is the CSE)', () => {
