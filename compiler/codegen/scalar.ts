@@ -162,7 +162,7 @@ function simplify(key: string, known: readonly (number | undefined)[]): number |
   const [a, b] = known;
   if (key === 'mul{}' || key === 'mul') return b === 1 ? 0 : a === 1 ? 1 : undefined;
   if (key === 'div{}') return b === 1 ? 0 : undefined;
-  if (key === 'sub{}') return b === 0 ? 0 : undefined;
+  if (key === 'sub{}') return Object.is(b, 0) ? 0 : undefined;
   if (key === 'add{}' || key === 'add') return Object.is(b, -0) ? 0 : Object.is(a, -0) ? 1 : undefined;
   if (key === 'stop_gradient{}') return 0;
   return undefined;

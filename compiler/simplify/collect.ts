@@ -68,7 +68,7 @@ const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div', 'neg', 'square', 'sqrt',
 /** Whether `parse` reads the node as a sum of its inputs' sums (rather than as an atom). */
 function isArithmetic(node: Node): boolean {
   if (ARITHMETIC.has(node.op)) return true;
-  const [a, b, c] = node.inputs;
+  const [, b, c] = node.inputs;
   if (node.op === 'constant') return constantValue(node) !== undefined;
   if (node.op === 'pow') return constantValue(b) !== undefined;
   return node.op === 'where' && (constantValue(b) === 0 || constantValue(c) === 0);

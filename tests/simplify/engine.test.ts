@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grad } from '../../compiler/autodiff/grad.js';
 import { apply } from '../../compiler/builder.js';
 import { Graph, type Node } from '../../compiler/graph.js';
-import { add, mul, neg, sin, tanh } from '../../compiler/ops/index.js';
+import { add, neg, sin, tanh } from '../../compiler/ops/index.js';
 import { rewrite, type Firing } from '../../compiler/simplify/engine.js';
 import { simplify } from '../../compiler/simplify/index.js';
 import { P, rule, v } from '../../compiler/simplify/pattern.js';
