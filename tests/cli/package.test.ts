@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const npm = (args: string[], cwd = '.') => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** A user's environment: none of the npm_config_* variables that `npm test` sets for this project. */
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_config_')));
+const npm = (args: string[], cwd = '.') => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const home = mkdtempSync(join(tmpdir(), 'symgrad-package-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -25,9 +27,9 @@ describe('the npm package', () => {
     expect(readFileSync('LICENSE', 'utf8')).toMatch(/^MIT License\n/);
   });
 
-  it('depends at run time on commander and @viz-js/viz only, at exact versions', () => {
+  it('depends at run time on commander, @viz-js/viz and protobufjs (ONNX) only, at exact versions', () => {
     const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-    expect(Object.keys(dependencies).sort()).toEqual(['@viz-js/viz', 'commander']);
+    expect(Object.keys(dependencies).sort()).toEqual(['@viz-js/viz', 'commander', 'protobufjs']);
     for (const version of Object.values(dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -39,12 +41,12 @@ describe('the npm package', () => {
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
     expect(bytes(join(project, 'node_modules'))).toBeLessThanOrEqual(12 * 2 ** 20);
     const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-    const run = spawnSync('npx', ['--no-install', 'symgrad', '--version'], { cwd: project, encoding: 'utf8' });
+    const run = spawnSync('npx', ['--no-install', 'symgrad', '--version'], { cwd: project, env, encoding: 'utf8' });
     expect(run.stdout).toBe(`${version}\n`);
-    const help = spawnSync('npx', ['--no-install', 'symgrad', 'eval', '--help'], { cwd: project, encoding: 'utf8' }).stdout;
+    const help = spawnSync('npx', ['--no-install', 'symgrad', 'eval', '--help'], { cwd: project, env, encoding: 'utf8' }).stdout;
     const example = /\$ symgrad (eval .*)$/m.exec(help)![1];
     expect(example).toContain('node_modules/symgrad/samples/seed-function.graph.json');
-    const evaluated = spawnSync('npx', ['--no-install', 'symgrad', ...example.split(' ')], { cwd: project, encoding: 'utf8' });
+    const evaluated = spawnSync('npx', ['--no-install', 'symgrad', ...example.split(' ')], { cwd: project, env, encoding: 'utf8' });
     expect(evaluated.stderr).toBe('');
     expect(JSON.parse(evaluated.stdout).dy_dx1).toBe(5.5);
   }, 180_000);
