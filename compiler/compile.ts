@@ -2,6 +2,7 @@ import { emitModule, type Language } from './codegen/emit.js';
 import { gradients } from './derivatives.js';
 import { suggest, SymgradError } from './errors.js';
 import { programFromGraph, programFromSpec, type Program } from './codegen/program.js';
+import { moduleDeclarations } from './codegen/types.js';
 import { simplify } from './simplify/index.js';
 import type { Limits } from './spec/limits.js';
 import { loadSpec, type LoadedSpec } from './spec/load.js';
@@ -21,6 +22,8 @@ export interface Compiled {
   /** The outputs as emitted (simplified unless turned off). */
   readonly program: Program;
   readonly source: string;
+  /** The module's types as a `.d.ts`, to write beside a `.js` module. */
+  readonly declarations: string;
 }
 
 /** Spec text → graph (derivatives expanded) → simplified graph → standalone module source. */
@@ -29,7 +32,7 @@ export function compileSpec(text: string, options: CompileOptions = {}): Compile
   const outputs = spec.outputs.map((o) => o.node);
   const emitted = options.simplify === false ? outputs : simplify(outputs, { explain: options.explain });
   const program = programFromSpec(spec, emitted);
-  return { spec, program, source: emitModule(program, options.language ?? 'js') };
+  return { spec, program, source: emitModule(program, options.language ?? 'js'), declarations: moduleDeclarations(program) };
 }
 
 /**

@@ -17,13 +17,17 @@ export function registerCompile(program: Command, io: Io): void {
     .addHelpText('after', `\nExample:\n  $ symgrad compile ${sample('seed-function.graph.json')} -o seed.js\n  $ node -e "import('./seed.js').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"`);
   limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean }) => {
     const language = options.out.endsWith('.ts') ? 'ts' : options.out.endsWith('.js') || options.out.endsWith('.mjs') ? 'js' : undefined;
-    const source = await forFile(io, specFile, () => {
+    const { source, declarations } = await forFile(io, specFile, () => {
       if (!language) throw new SymgradError('--out', `${options.out} must end in .ts or .js`);
       const explain = options.explainRewrites ? (rule: string, before: Node, after: Node) => io.err(`${rule}: ${before} -> ${after}${before.label ? ` (in ${before.label})` : ''}\n`) : undefined;
-      const { spec, source } = compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain });
+      const compiled = compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain });
+      const { spec } = compiled;
       requireOutputs(spec);
-      return source;
+      return compiled;
     });
     await forFile(io, options.out, () => writeFileAtomic(options.out, source, specFile));
+    // A .js module gets its types beside it (seed.js: seed.d.ts; seed.mjs: seed.d.mts).
+    const typesFile = language === 'js' ? options.out.replace(/\.(m?)js$/, '.d.$1ts') : undefined;
+    if (typesFile) await forFile(io, typesFile, () => writeFileAtomic(typesFile, declarations, specFile));
   });
 }

@@ -9,6 +9,7 @@ import { variableNames, type Program } from './program.js';
 import { elementCount, expandScalars } from './scalar.js';
 import { emitStraight } from './straight.js';
 import { emitTape } from './tape.js';
+import { hasScalarCall } from './types.js';
 import { emitTensor, planTensor, tensorBytes } from './tensor.js';
 
 /** The compute part of a kernel instance, whatever the mode. */
@@ -69,9 +70,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const literal = (v: number) => jsOperand(program.dtype === 'float32' ? Math.fround(v) : v);
   const leaves = [...program.inputs, ...program.params];
   const bytes = program.dtype === 'float32' ? 4 : 8;
-  const scalarCall = leaves.every((l) => l.shape.length === 0) && outputs.every((o) => staticSize(o.shape) !== undefined)
-    ? { size: outputs.reduce((n, o) => n + staticSize(o.shape)!, 0) }
-    : undefined;
+  const scalarCall = hasScalarCall(program) ? { size: outputs.reduce((n, o) => n + staticSize(o.shape)!, 0) } : undefined;
 
   const scalars = scalarCandidate(order) ? expandScalars(order, outputs, program.dtype, TAPE_MAX_OPS) : undefined;
   const ops = scalars ? scalars.values.filter((v) => v.kind === 'op').length : 0;

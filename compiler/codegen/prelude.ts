@@ -7,7 +7,7 @@ export function prelude(ts: boolean, storage: string): string {
   const t = (annotation: string) => (ts ? annotation : '');
   return `${ts ? `/** A feed: a number, a flat or nested array in row-major order, a typed array, or { data, shape }. */
 export type Feed = number | ArrayLike<number> | readonly unknown[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
-export type Feeds = { readonly [name: string]: Feed };
+export type Feeds = { readonly [name: string]: Feed | undefined };
 export interface Output { readonly data: ${storage}; readonly shape: readonly number[] }
 
 ` : ''}/** Throws the error for feed \`name\` (the message is built only here: a run that succeeds allocates nothing). */

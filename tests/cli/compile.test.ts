@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
@@ -30,4 +30,16 @@ it('simplified outputs equal the expanded ones on the seed function', () => {
   const simplified = interpret(program.outputs.map((o) => o.node), feeds);
   const expanded = interpret(spec.outputs.map((o) => o.node), feeds);
   expanded.forEach((t, i) => expect(simplified[i].data[0]).toBeCloseTo(t.data[0], 14));
+});
+
+it('writes the types of a .js module beside it (.d.ts, or .d.mts for .mjs), and none for a .ts module', async () => {
+  for (const [out, types] of [['typed.js', 'typed.d.ts'], ['typed.mjs', 'typed.d.mts']]) {
+    expect((await cli('compile', 'samples/seed-function.graph.json', '-o', join(dir, out))).code).toBe(0);
+    const declarations = readFileSync(join(dir, types), 'utf8');
+    expect(declarations).toContain('readonly x1: Feed;');
+    expect(declarations).toContain('readonly dy_dx1: Output;');
+    expect(declarations).toContain('export declare function createScalarKernel(): (x1: number, x2: number) => Float64Array;');
+  }
+  expect((await cli('compile', 'samples/seed-function.graph.json', '-o', join(dir, 'typed-module.ts'))).code).toBe(0);
+  expect(existsSync(join(dir, 'typed-module.d.ts'))).toBe(false);
 });
