@@ -16,7 +16,7 @@ export { parseLiteral, toJsonValue } from './spec/values.js';
 export { loadSpec, buildSpec, type LoadedSpec } from './spec/load.js';
 export type { DerivativeCall } from './spec/build.js';
 export { DEFAULT_LIMITS, type Limits } from './spec/limits.js';
-export { compileSpec, compileTrainer, type CompileOptions, type Compiled } from './compile.js';
+export { bakeParams, compileLoaded, compileSpec, compileTrainer, type CompileOptions, type Compiled } from './compile.js';
 export { emitModule, type Language } from './codegen/emit.js';
 export { memoryPlan, type MemoryPlan } from './codegen/plan.js';
 export { programFromGraph, programFromSpec, type Program } from './codegen/program.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compileSpec, type Node, SymgradError } from '../../compiler/index.js';
+import { bakeParams, compileLoaded, loadSpec, type Node, parseJson, SymgradError } from '../../compiler/index.js';
 import { readText, writeFileAtomic, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -14,16 +14,20 @@ export function registerCompile(program: Command, io: Io): void {
     .requiredOption('-o, --out <file>', 'output module, ending in .ts or .js')
     .option('--explain-rewrites', 'list every rewrite the simplifier makes, in order, on stderr')
     .option('--no-simplify', 'emit the graph as expanded, without rewrites')
+    .option('--params <file>', "bake these values in as the params' initial values (a JSON object of name to value, as train --save writes)")
     .addHelpText('after', `\nExample:\n  $ symgrad compile ${sample('seed-function.graph.json')} -o seed.js\n  $ node -e "import('./seed.js').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"`);
-  limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean }) => {
+  limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean; params?: string }) => {
     const language = options.out.endsWith('.ts') ? 'ts' : options.out.endsWith('.js') || options.out.endsWith('.mjs') ? 'js' : undefined;
-    const { source, declarations } = await forFile(io, specFile, () => {
+    const spec = await forFile(io, specFile, () => {
       if (!language) throw new SymgradError('--out', `${options.out} must end in .ts or .js`);
+      return loadSpec(readText(specFile), limitsFrom(command.opts()));
+    });
+    const paramsFile = options.params;
+    if (paramsFile !== undefined) await forFile(io, paramsFile, () => bakeParams(spec, parseJson(readText(paramsFile))));
+    const { source, declarations } = await forFile(io, specFile, () => {
       const explain = options.explainRewrites ? (rule: string, before: Node, after: Node) => io.err(`${rule}: ${before} -> ${after}${before.label ? ` (in ${before.label})` : ''}\n`) : undefined;
-      const compiled = compileSpec(readText(specFile), { language, limits: limitsFrom(command.opts()), simplify: options.simplify, explain });
-      const { spec } = compiled;
       requireOutputs(spec);
-      return compiled;
+      return compileLoaded(spec, { language, simplify: options.simplify, explain });
     });
     await forFile(io, options.out, () => writeFileAtomic(options.out, source, specFile));
     // A .js module gets its types beside it (seed.js: seed.d.ts; seed.mjs: seed.d.mts).

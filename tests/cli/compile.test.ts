@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
@@ -42,4 +43,19 @@ it('writes the types of a .js module beside it (.d.ts, or .d.mts for .mjs), and 
   }
   expect((await cli('compile', 'samples/seed-function.graph.json', '-o', join(dir, 'typed-module.ts'))).code).toBe(0);
   expect(existsSync(join(dir, 'typed-module.d.ts'))).toBe(false);
+});
+
+it('--params bakes trained values in as the params\' initial values, checked against their shapes', async () => {
+  const params = join(dir, 'params.json');
+  writeFileSync(params, JSON.stringify({ w: [1.5, -2], b: 0.25 }));
+  const spec = join(dir, 'bake.graph.json');
+  writeFileSync(spec, JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [2] } }, params: { w: { shape: [2], init: { normal: [0, 1], seed: 3 } }, b: { shape: [] } }, nodes: { y: 'sum(w * x) + b' }, outputs: ['y'] }));
+  expect((await cli('compile', spec, '-o', join(dir, 'baked.js'), '--params', params)).code).toBe(0);
+  const module = await import(pathToFileURL(join(dir, 'baked.js')).href);
+  expect([...module.initialParams.w, ...module.initialParams.b]).toEqual([1.5, -2, 0.25]);
+  expect(module.run({ x: [2, 1] }).y.data[0]).toBe(1.25);
+  writeFileSync(params, JSON.stringify({ w: [[1, 2]] }));
+  expect(await cli('compile', spec, '-o', join(dir, 'bad.js'), '--params', params)).toMatchObject({ code: 2, stderr: `error: ${params}: params.w: has shape [1, 2] but the param has shape [2]\n` });
+  writeFileSync(params, JSON.stringify({ v: 1 }));
+  expect(await cli('compile', spec, '-o', join(dir, 'bad.js'), '--params', params)).toMatchObject({ code: 2, stderr: `error: ${params}: params.v: not a param of the spec (did you mean 'w'?)\n` });
 });
