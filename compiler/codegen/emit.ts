@@ -44,7 +44,7 @@ export function emitModule(program: Program, language: Language): string {
   out.push(`export const signature = ${signatureLiteral(program)}${t(' as const')};`, '');
   if (program.params.some((p) => p.init.kind === 'normal' || p.init.kind === 'uniform')) pushAll(out, seededHelper(ts));
   out.push('/** Initial values of the params (flat, row-major): what a param that is not fed takes. */');
-  out.push(`export const initialParams${t(`: { readonly [name: string]: ${storage} }`)} = {`);
+  out.push(`export const initialParams${t(`: { ${program.params.map((p) => `readonly ${p.name}: ${storage};`).join(' ')} }`)} = {`);
   for (const p of program.params) out.push(`  ${jsString(p.name)}: ${initExpression(p.init, storage, staticSize(p.shape)!)},`);
   out.push('};', '');
   for (const c of plan.constants) out.push(`const ${names.get(c)} = ${jsTypedArray(storage, c.attrs.value as number[])};`);
@@ -66,13 +66,14 @@ export function emitModule(program: Program, language: Language): string {
     w.push(`const $declared_${l.name}${t(': number[]')} = ${declared(l.shape)};`);
   }
   pushAll(w, body.state);
-  w.push(`const $outputs${t(': { [name: string]: { data: ' + storage + '; shape: number[] } }')} = Object.create(null);`);
+  const outputSlots = program.outputs.map((o) => `${jsString(o.name)}: { data: ${storage}; shape: number[] }`).join('; ');
+  w.push(`const $outputs${t(`: { ${outputSlots} }`)} = Object.create(null);`);
   for (const o of program.outputs) w.push(`$outputs[${jsString(o.name)}] = { data: $none, shape: [] };`);
   if (plan.scalarCall) w.push(`const $flat = new ${storage}(${plan.scalarCall.size});`);
   w.push('', `function $allocate()${t(': void')} {`);
   // A run that fails here leaves no sizes bound, so the next run allocates again.
   w.push('  $boundDims.fill(-1);');
-  plan.dimNames.forEach((d, k) => w.push(`  ${dimVar(d)} = $dims[${k}];`));
+  plan.dimNames.forEach((d, k) => w.push(`  ${dimVar(d)} = $dims[${k}]${t('!')};`));
   if (plan.dimNames.length > 0) {
     w.push(`  const $elements = ${body.elements.join(' + ') || '0'};`);
     w.push(`  if ($elements > $maxElements) throw new RangeError('feeds: the sizes ' + $showDims($dims, $dimNames) + ' need ' + $elements + ' elements of buffers, more than maxElements = ' + $maxElements);`);

@@ -93,7 +93,7 @@ function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': reado
     let known = 1;
     let unknown = 0;
     for (const d of declared) {
-      const size = d >= 0 ? d : dims[-d - 1];
+      const size = d >= 0 ? d : dims[-d - 1]${t('!')};
       if (size >= 0) known *= size;
       else if (unknown === 0 || unknown === d) unknown = d;
       else $fail(name, 'a flat array cannot bind two dimensions of ' + $expected(declared, dimNames) + '; pass { data, shape }');
@@ -106,23 +106,23 @@ function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': reado
       dimFeeds[-unknown - 1] = name;
     }
     let size = 1;
-    for (const d of declared) size *= d >= 0 ? d : dims[-d - 1];
+    for (const d of declared) size *= d >= 0 ? d : dims[-d - 1]${t('!')};
     if (data.length !== size) $fail(name, 'expected shape ' + $expected(declared, dimNames) + ' (' + size + ' values), got ' + data.length + ' values');
   } else {
     const given${t(': readonly number[]')} = shape;
     let fits = given.length === declared.length;
-    for (let k = 0; fits && k < declared.length; k++) fits = declared[k] < 0 || given[k] === declared[k];
+    for (let k = 0; fits && k < declared.length; k++) fits = declared[k]${t('!')} < 0 || given[k] === declared[k];
     if (!fits) $fail(name, 'expected shape ' + $expected(declared, dimNames) + ', got ' + $showShape(given));
     let size = 1;
     for (let k = 0; k < declared.length; k++) {
-      size *= given[k];
-      const d = declared[k];
+      size *= given[k]${t('!')};
+      const d = declared[k]${t('!')};
       if (d >= 0) continue;
-      const bound = dims[-d - 1];
+      const bound = dims[-d - 1]${t('!')};
       if (bound >= 0 && bound !== given[k]) {
         $fail(name, 'dimension ' + dimNames[-d - 1] + ' is ' + given[k] + ' here but ' + bound + ' in feeds.' + dimFeeds[-d - 1]);
       }
-      dims[-d - 1] = given[k];
+      dims[-d - 1] = given[k]${t('!')};
       dimFeeds[-d - 1] = name;
     }
     if (data.length !== size) $fail(name, 'data does not fill shape ' + $showShape(shape));
@@ -139,7 +139,7 @@ function $stage(value${t(': number | ArrayLike<number>')}, staging${t(`: ${stora
   if (typeof value === 'number') {
     staging[0] = value;
   } else {
-    for (let i = 0; i < value.length; i++) staging[i] = value[i];
+    for (let i = 0; i < value.length; i++) staging[i] = value[i]${t('!')};
   }
   return staging;
 }

@@ -63,10 +63,10 @@ export function emitStraight(
     if (v.kind === 'literal' || seen[c].has(a)) return;
     if (v.kind === 'leaf') {
       seen[c].add(a);
-      chunks[c].push({ kind: 'load', text: `const ${local[a]} = ${names.buffer(v.node)}[${v.index}];` });
+      chunks[c].push({ kind: 'load', text: `const ${local[a]} = ${names.buffer(v.node)}[${v.index}]${names.ts ? '!' : ''};` });
     } else if (chunkOf[a] !== c) {
       seen[c].add(a);
-      chunks[c].push({ kind: 'compute', text: `const ${local[a]} = $s[${slot.get(a)}];` });
+      chunks[c].push({ kind: 'compute', text: `const ${local[a]} = $s[${slot.get(a)}]${names.ts ? '!' : ''};` });
     }
   };
   const text = (r: number) => (values[r].kind === 'literal' ? names.literal((values[r] as { value: number }).value) : local[r]);
