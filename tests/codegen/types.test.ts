@@ -58,3 +58,12 @@ describe('the generated module is typed by the spec', () => {
     expect(typeErrors([fromTs(true)], options, 'node16')).toEqual(['TS2551 at 8', 'TS2741 at 9']);
   });
 });
+
+it('a .ts module computed as scalar code type-checks itself under the strictest settings', () => {
+  const files = ['seed-function', 'tanh-derivatives', 'hessian-xor'].map((name) => {
+    const path = join(dir, `${name}.ts`);
+    writeFileSync(path, compileSpec(readFileSync(`samples/${name}.graph.json`, 'utf8'), { language: 'ts' }).source);
+    return path;
+  });
+  expect(typeErrors(files, STRICTEST, 'node16')).toEqual([]);
+});
