@@ -58,7 +58,7 @@ export const cholesky: OpBuilder<(a: Operand) => Node> = defineOp(
         ];
       },
     },
-    flops: (node, size) => (size(node.shape) * size([node.shape.at(-1)!])) / 3,
+    flops: (node, size) => Math.round((size(node.shape) * size([node.shape.at(-1)!])) / 3),
   },
   (a: Operand): Node => apply('cholesky', [a]),
 );

@@ -43,6 +43,6 @@ export function determinantDef(name: 'det' | 'logdet'): Omit<OpDef, 'vjp' | 'jvp
         ];
       },
     },
-    flops: (node, size) => size(node.shape) * (2 / 3) * size([node.inputs[0].shape.at(-1)!]) ** 3,
+    flops: (node, size) => size(node.shape) * Math.round((2 / 3) * size([node.inputs[0].shape.at(-1)!]) ** 3),
   };
 }

@@ -71,7 +71,7 @@ export const solve: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
     },
     flops: (node, size) => {
       const n = size([node.inputs[0].shape.at(-1)!]);
-      return size(node.inputs[0].shape.slice(0, -2)) * ((2 / 3) * n * n * n) + 2 * size(node.shape) * n;
+      return size(node.inputs[0].shape.slice(0, -2)) * Math.round((2 / 3) * n * n * n) + 2 * size(node.shape) * n;
     },
   },
   (a: Operand, b: Operand): Node => apply('solve', [a, b]),
