@@ -1,7 +1,7 @@
 import type { Node } from '../graph.js';
 import { loopNest, strideExprs, type LoopContext } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
-import { broadcastStrides, type Views } from './views.js';
+import { broadcastStrideExprs, type Views } from './views.js';
 
 /**
  * Block sizes of the packed gemm: a KC×NC block of B and an MC×KC block of A, in 2×3 register
@@ -32,7 +32,7 @@ export function gemmCall(node: Node, views: Views, names: LoopContext & { buffer
   const [a, b] = node.inputs.map((x) => {
     const access = views.of(x);
     if (access.kind !== 'strided') throw new Error('gemm operands are copied when constant');
-    const batchStrides = broadcastStrides(access.strides.slice(0, -2), x.shape.slice(0, -2), batch);
+    const batchStrides = broadcastStrideExprs(access.strides.slice(0, -2), x.shape.slice(0, -2), batch);
     return { name: names.buffer(access.base), batchStrides, strides: access.strides.slice(-2).join(', ') };
   });
   const [m, k] = node.inputs[0].shape.slice(-2).map(names.dim);

@@ -1,12 +1,11 @@
 import type { Node } from '../graph.js';
-import { sizeExpr, strideExprs } from '../ops/loops.js';
-import type { KernelContext } from '../ops/op.js';
+import { sizeExpr, strideExprs, type LoopContext } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep, type Schedule } from './schedule.js';
 import { jsNumber } from './literals.js';
 
-/** What loop emission needs besides the schedule. */
-export interface LoopContext extends Pick<KernelContext, 'dim' | 'local'> {
+/** What a fused loop's emission needs: the loop context, the schedule, buffers and literals. */
+export interface FusedLoopContext extends LoopContext {
   readonly schedule: Schedule;
   /** Variable holding a leaf's array or a stored node's buffer. */
   buffer(node: Node): string;
@@ -23,7 +22,7 @@ export const localName = (buffer: string) => `${buffer}$`;
  * otherwise nested loops with strided (broadcast, transposed) reads. Loop-invariant loads are
  * hoisted; full reductions accumulate in a local, partial ones in their buffer.
  */
-export function emitLoop(step: LoopStep, c: LoopContext): string[] {
+export function emitLoop(step: LoopStep, c: FusedLoopContext): string[] {
   const { schedule } = c;
   const shape = step.shape;
   const own = strideExprs(c, shape);
@@ -98,7 +97,7 @@ export function emitLoop(step: LoopStep, c: LoopContext): string[] {
 }
 
 /** One flat index serves the loop when every read is at the loop's own index or invariant, and nothing needs axis indices. */
-function isFlat(step: LoopStep, c: LoopContext): boolean {
+function isFlat(step: LoopStep, c: FusedLoopContext): boolean {
   const { schedule } = c;
   const own = strideExprs(c, step.shape);
   return step.members.every((node) => {
@@ -112,13 +111,13 @@ function isFlat(step: LoopStep, c: LoopContext): boolean {
 }
 
 /** Stride of axis a in the reduced (kept) output of a partial reduction. */
-function reducedStride(shape: Shape, axes: readonly number[], a: number, c: LoopContext): string {
+function reducedStride(shape: Shape, axes: readonly number[], a: number, c: FusedLoopContext): string {
   const kept = shape.map((d, k) => (axes.includes(k) ? 1 : d));
   return strideExprs(c, kept)[a];
 }
 
 /** A small matmul as a dot product at this loop index: A's row i times B's column j, over k. */
-function dot(node: Node, value: string, loops: readonly (string | undefined)[], c: LoopContext): string[] {
+function dot(node: Node, value: string, loops: readonly (string | undefined)[], c: FusedLoopContext): string[] {
   const [a, b] = node.inputs;
   const matrix = (x: Node, side: 'left' | 'right') => {
     const access = c.schedule.views.of(x);

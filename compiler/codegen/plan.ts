@@ -68,7 +68,6 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const dim = (d: Shape[number]) => (typeof d === 'number' ? String(d) : `$dim_${d}`);
   const storage: ModulePlan['storage'] = program.dtype === 'float32' ? 'Float32Array' : 'Float64Array';
   const literal = (v: number) => jsOperand(program.dtype === 'float32' ? Math.fround(v) : v);
-  const leaves = [...program.inputs, ...program.params];
   const bytes = program.dtype === 'float32' ? 4 : 8;
   const scalarCall = hasScalarCall(program) ? { size: outputs.reduce((n, o) => n + staticSize(o.shape)!, 0) } : undefined;
 

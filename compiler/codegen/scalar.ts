@@ -56,7 +56,7 @@ export function expandScalars(order: readonly Node[], outputs: readonly Node[], 
     const known = args.map(valueOf);
     if (known.every((v) => v !== undefined)) return literal(op.fold(known as number[]));
     if (op.key === 'muladd' && (known[1] === 1 || known[2] === 1)) return apply(add, [args[0], args[known[1] === 1 ? 2 : 1]], node, index);
-    const identity = simplify(op.key, known);
+    const identity = identityArgument(op.key, known);
     if (identity !== undefined) return args[identity];
     return values.push({ kind: 'op', op, args, node, index }) - 1;
   };
@@ -158,7 +158,7 @@ function opKey(node: Node): string {
 }
 
 /** The exact identities: which argument the result equals, if any. */
-function simplify(key: string, known: readonly (number | undefined)[]): number | undefined {
+function identityArgument(key: string, known: readonly (number | undefined)[]): number | undefined {
   const [a, b] = known;
   if (key === 'mul{}' || key === 'mul') return b === 1 ? 0 : a === 1 ? 1 : undefined;
   if (key === 'div{}') return b === 1 ? 0 : undefined;

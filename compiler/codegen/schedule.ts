@@ -1,7 +1,7 @@
 import type { Node } from '../graph.js';
 import { sameShape, type Shape } from '../shape.js';
 import { strideExprs } from '../ops/loops.js';
-import { broadcastStrides, isView, Views, type Access } from './views.js';
+import { broadcastStrideExprs, isView, Views, type Access } from './views.js';
 
 /** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
 export const GEMM_MIN_WORK = 32_768;
@@ -146,7 +146,7 @@ export function loopShape(node: Node, kind: MemberKind): Shape {
 export function memberReads(node: Node, kind: MemberKind, shape: Shape, views: Views, step: LoopStep): LoopRead[] {
   const read = (access: Access, from: Shape): LoopRead => {
     if (access.kind === 'literal') return access;
-    const strides = broadcastStrides(access.strides, from, shape);
+    const strides = broadcastStrideExprs(access.strides, from, shape);
     const own = strideExprs(views.context, shape);
     const local = step.members.includes(access.base) && sameShape(access.base.shape, shape) && stepKind(access.base, views) !== 'reduce';
     if (local && shape.every((d, a) => d === 1 || strides[a] === own[a])) return { kind: 'local', node: access.base };

@@ -51,7 +51,7 @@ export class Views {
       return { kind: 'strided', base: this.contiguous(x), strides: strideExprs(this.context, node.shape) };
     }
     if (node.op === 'transpose') return { kind: 'strided', base: inner.base, strides: (node.attrs.perm as number[]).map((p) => inner.strides[p]) };
-    return { kind: 'strided', base: inner.base, strides: broadcastStrides(inner.strides, x.shape, node.shape) };
+    return { kind: 'strided', base: inner.base, strides: broadcastStrideExprs(inner.strides, x.shape, node.shape) };
   }
 
   /** A node whose buffer holds x's values contiguously: x's base when the view is an alias, else x itself (copied). */
@@ -75,7 +75,7 @@ export class Views {
 }
 
 /** Strides of `from` (with strides `strides`) read as if broadcast to `to`: '0' on new and stretched axes. */
-export function broadcastStrides(strides: readonly string[], from: Shape, to: Shape): string[] {
+export function broadcastStrideExprs(strides: readonly string[], from: Shape, to: Shape): string[] {
   const lead = to.length - from.length;
   return to.map((d, a) => (a < lead || (from[a - lead] === 1 && d !== 1) ? '0' : strides[a - lead]));
 }

@@ -2,7 +2,7 @@ import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
 import { liveNodes, NodeCounts, NodeMap } from '../nodes.js';
 import { sameShape } from '../shape.js';
-import { emitPoly } from './emit.js';
+import { buildPoly } from './rebuild.js';
 import { NAN, only, POS, POS_INF, ZERO } from './facts.js';
 import type { Firing } from './engine.js';
 import { uniformConstant } from './fold.js';
@@ -213,7 +213,7 @@ class Collector {
 
   private emit(graph: Graph, p: Poly): Node {
     this.work += p.length * p.length;
-    return emitPoly(graph, p);
+    return buildPoly(graph, p);
   }
 
   private parse(node: Node): Poly | undefined {

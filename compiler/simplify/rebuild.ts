@@ -15,7 +15,7 @@ interface Signed {
  * comes out as t·(a + t²·(b + t²·c)). Masks become `where` outside everything they multiply.
  * A factor that can be infinite is never taken out of a sum (∞·2 − ∞ is NaN, ∞·(2 − 1) is not).
  */
-export function emitPoly(graph: Graph, p: Poly): Node {
+export function buildPoly(graph: Graph, p: Poly): Node {
   const terms = [...p].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (terms.length === 0) return number(graph, 0);
   if (terms.length === 1 && terms[0].factors.length === 0) return number(graph, terms[0].coef);
