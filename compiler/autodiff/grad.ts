@@ -17,8 +17,10 @@ import { pruneBetween } from './prune.js';
  * only position by position, so it selects the contributions of elementwise consumers (at the
  * consumer's shape, before un-broadcasting) and passes on through them (to a broadcast input as
  * "any of its copies"). An op that mixes entries (matmul, reductions, slices) drops it.
+ * `observe` sees, for each node reached, the contributions summed into its gradient and may stand
+ * a node of its own for that gradient (the trace names each adjoint so); by default the sum itself.
  */
-export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[] {
+export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe?: (node: Node, contributions: readonly Node[], sum: Node) => Node): Node[] {
   if (!sameShape(seed.shape, y.shape)) {
     throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
   }
@@ -54,7 +56,8 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node): Node[]
       }
     }
     masks.set(v, eitherMask(branchMasks));
-    gradTable.set(v, gradients.length === 0 ? null : gradients.reduce((a, b) => apply('add', [a, b])));
+    const sum = gradients.length === 0 ? null : gradients.reduce((a, b) => apply('add', [a, b]));
+    gradTable.set(v, sum && observe ? observe(v, gradients, sum) : sum);
   }
   return targets.map((t) => gradTable.get(t) ?? zerosLike(graph, t.shape));
 }

@@ -1,6 +1,5 @@
 import { scalar } from '../builder.js';
-import { buildGrad, unbroadcast } from '../autodiff/grad.js';
-import { pruneBetween } from '../autodiff/prune.js';
+import { buildGrad } from '../autodiff/grad.js';
 import { SymgradError, suggest } from '../errors.js';
 import type { Node } from '../graph.js';
 import { ancestors, interpret } from '../interpret.js';
@@ -38,9 +37,8 @@ export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tenso
   const namesOf = (node: Node) => forwardNames.filter((name) => spec.names.get(name) === node);
   const y = chooseY(spec, forwardNames, of);
 
-  const seed = y && (y.shape.length === 0 ? scalar(y.graph, 1) : y.graph.apply('broadcast_to', [scalar(y.graph, 1)], { shape: y.shape }));
-  const adjoints = y && seed ? buildGrad(y, forward, seed) : [];
-  const values = interpret([...forward, ...adjoints], feeds);
+  const reverse = y ? reverseSweep(forward, y) : undefined;
+  const values = interpret([...forward, ...(reverse?.adjoints ?? [])], feeds);
 
   const forwardRows = forward.map((node, k): TraceRow => {
     const names = namesOf(node);
@@ -48,7 +46,7 @@ export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tenso
     const expression = leaf && names.length > 0 ? names[0] : notation(node, (n) => (n === node ? undefined : symbols.get(n)));
     return { symbol: `v${k}`, expression, names: leaf ? names.slice(1) : names, value: values[k] };
   });
-  const reverseRows = y && seed ? adjointRows(spec, forward, y, seed, symbols, values.slice(forward.length)) : [];
+  const reverseRows = y && reverse ? adjointRows(spec, forward, y, reverse, symbols, values.slice(forward.length)) : [];
   return { of: y && namesOf(y)[0], forward: forwardRows, reverse: reverseRows };
 }
 
@@ -65,44 +63,49 @@ function chooseY(spec: LoadedSpec, forwardNames: readonly string[], of: string |
   return nodes.filter((n) => n.shape.length === 0).at(-1) ?? nodes.at(-1);
 }
 
+/** What build_grad did for y: each forward node's adjoint, the contributions summed into it, and a symbol for each adjoint. */
+interface ReverseSweep {
+  readonly seed: Node;
+  readonly adjoints: readonly Node[];
+  readonly contributions: ReadonlyMap<Node, readonly Node[]>;
+  readonly bars: ReadonlyMap<Node, string>;
+}
+
+/**
+ * build_grad of y with respect to every forward node, watched: the seed and each adjoint stand as
+ * a value named v̄k (an identity node), so the contributions read v̄5·v1 as the lecture writes them.
+ */
+function reverseSweep(forward: readonly Node[], y: Node): ReverseSweep {
+  const graph = y.graph;
+  const index = new Map(forward.map((n, k) => [n, k]));
+  const bars = new Map<Node, string>();
+  const named = (value: Node, k: number) => {
+    const node = graph.apply('variable', [value], { name: `v̄${k}` });
+    bars.set(node, `v̄${k}`);
+    return node;
+  };
+  const seed = y.shape.length === 0 ? scalar(graph, 1) : graph.apply('broadcast_to', [scalar(graph, 1)], { shape: y.shape });
+  const contributions = new Map<Node, readonly Node[]>();
+  const adjoints = buildGrad(y, forward, named(seed, index.get(y)!), (v, terms, sum) => {
+    contributions.set(v, terms);
+    return named(sum, index.get(v)!);
+  });
+  return { seed, adjoints, contributions, bars };
+}
+
 function adjointRows(
   spec: LoadedSpec,
   forward: readonly Node[],
   y: Node,
-  seed: Node,
+  { seed, contributions, bars }: ReverseSweep,
   symbols: ReadonlyMap<Node, string>,
   values: readonly Tensor[],
 ): TraceRow[] {
-  const between = pruneBetween(forward, y);
-  const index = new Map(forward.map((n, k) => [n, k]));
-  // A symbol v̄c for each consumer's adjoint: a placeholder leaf the vjp rules can take as `d`.
-  const bars = new Map<Node, string>();
-  const bprops = new Map<Node, readonly (Node | null)[]>();
-  const bpropOf = (c: Node) => {
-    if (!bprops.has(c)) {
-      const bar = `v̄${index.get(c)}`;
-      const d = c.graph.input(bar, c.shape);
-      bars.set(d, bar);
-      bprops.set(c, c.def.vjp?.(c, d) ?? []);
-    }
-    return bprops.get(c)!;
-  };
-  const name = (n: Node) => symbols.get(n) ?? bars.get(n);
-  const connected = new Set<Node>([y]);
   const rows: TraceRow[] = [];
   for (let k = forward.length - 1; k >= 0; k--) {
     const v = forward[k];
-    const terms: Node[] = [];
-    if (v !== y && between.has(v)) {
-      for (const c of v.graph.getConsumers(v)) {
-        if (!between.has(c) || !connected.has(c)) continue;
-        const bprop = bpropOf(c);
-        c.inputs.forEach((input, i) => {
-          if (input === v && bprop[i]) terms.push(unbroadcast(bprop[i]!, v.shape));
-        });
-      }
-    }
-    if (terms.length > 0) connected.add(v);
+    const name = (n: Node) => bars.get(n) ?? symbols.get(n);
+    const terms = v === y ? [] : (contributions.get(v) ?? []);
     const expression = v === y ? notation(seed, () => undefined) : terms.map((t) => notation(t, name, (n) => bars.has(n))).join(' + ') || '0';
     const names = [...spec.derivativeCalls]
       .filter(([name, calls]) => calls.some((c) => c.fn === 'grad' && c.args[0] === y && c.args[1] === v && c.node === spec.names.get(name)))

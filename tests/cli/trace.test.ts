@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gradients, interpret, loadSpec, traceSpec, type LoadedSpec } from '../../compiler/index.js';
 import { cli } from './run.js';
 
 const seed = 'samples/seed-function.graph.json';
@@ -105,3 +106,20 @@ describe('symgrad trace', () => {
     expect(unknown.stderr).toBe(`error: ${seed}: --of: 'yy' is not a forward node of the spec (did you mean 'y'?)\n`);
   });
 });
+
+it('takes its adjoints from build_grad itself and adds no inputs to the graph', () => {
+  const spec = loadSpec(readFileSync('samples/seed-function.graph.json', 'utf8'));
+  const inputs = spec.graph.leaves('input').length;
+  const x = (v: number) => ({ shape: [], data: Float64Array.of(v) });
+  const trace = traceSpec(spec, { x1: x(2), x2: x(5) });
+  expect(spec.graph.leaves('input').length).toBe(inputs);
+  expect(trace.reverse.map((r) => r.value.data[0])).toEqual(buildGradValues(spec));
+});
+
+/** The adjoint of every forward node of the seed function, as build_grad gives them, from v̄6 down. */
+function buildGradValues(spec: LoadedSpec): number[] {
+  const y = spec.names.get('y')!;
+  const forward = ['x1', 'x2', 'v2', 'v3', 'v4', 'v5', 'y'].map((n) => spec.names.get(n)!);
+  const x = (v: number) => ({ shape: [], data: Float64Array.of(v) });
+  return interpret(gradients(y, forward), { x1: x(2), x2: x(5) }).map((t) => t.data[0]).reverse();
+}
