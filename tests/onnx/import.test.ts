@@ -113,6 +113,31 @@ describe.each(samples)('%s through export and import', (file) => {
   });
 });
 
+it('the operators of the newer ops import back to the same values (float64, to 1e-12)', async () => {
+  const text = JSON.stringify({
+    format: 'symgrad/1',
+    inputs: { x: { shape: [4, 3] } },
+    consts: { cols: [2, 0, 2, 1], rows: [[3, 0], [1, 1]], eye: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] },
+    nodes: {
+      z: 'x - 1.25',
+      trig: 'atan(z) + asin(z / 4) + acos(z / 4) + sinh(z) + cosh(z) + asinh(z) + acosh(x + 1) + atanh(z / 4) + erf(z * 2)',
+      steps: 'round(z * 4) + floor(z * 2) + ceil(z * 2) + clip(z, lo=-0.2) + clip(z, hi=0.1) + clip(z, lo=-0.3, hi=0.4)',
+      runs: 'cumsum(z, axis=0) + cumsum(z, axis=1, reverse=true) + prod(z, axis=1, keepdims=true) + prod(x) + log_softmax(z, axis=0)',
+      picks: 'argmax(z, axis=1, keepdims=true) + argmin(z, axis=0, keepdims=true)',
+      gathered: 'gather(z, cols, axis=1)',
+      rowsOf: 'gather(x, rows)',
+      hot: 'one_hot(round(clip(z * 2, lo=-1, hi=1)) + 1, depth=3)',
+      d: 'det(transpose(x) @ x / 4 + eye)',
+    },
+    outputs: ['trig', 'steps', 'runs', 'picks', 'gathered', 'rowsOf', 'hot', 'd'],
+  });
+  const imported = await importOnnx(await exportOnnx(text));
+  for (const op of ['atan', 'erf', 'round', 'cumsum', 'prod', 'argmax', 'argmin', 'gather', 'det', 'log_softmax']) expect(imported).toContain(`${op}(`);
+  const feeds = { x: { shape: [4, 3], data: uniformArray(seededRandom(8), 12, [0.5, 2]) } };
+  const [before, after] = [await run(text, feeds), await run(imported, feeds)];
+  for (const name of ['trig', 'steps', 'runs', 'picks', 'gathered', 'rowsOf', 'hot', 'd']) expectClose(after[name], before[name], 1e-12, name);
+});
+
 describe('bad models', () => {
   const error = async (bytes: Uint8Array) => {
     try {
