@@ -43,7 +43,7 @@ const spec = (dtype: string) =>
         ? { f32: 'atan(z) + asin(z / 4) + acos(z / 4) + sinh(z) + cosh(z) + asinh(z) + acosh(x + 1) + atanh(z / 4) + erf(z * 2) + det(transpose(x) @ x / 4 + eye)' }
         : {}),
       // Scalings by powers of 2 are exact in float32 too, so round, floor and ceil see the same numbers.
-      steps: 'round(z * 4) + floor(z * 2) + ceil(z * 2) + clip(z, lo=-0.2) + clip(z, hi=0.1) + clip(z, lo=-0.3, hi=0.4)',
+      steps: 'round(z * 4) + floor(z * 2) + ceil(z * 2) + clip(z, lo=-0.2) + clip(z, hi=0.1) + clip(z, lo=-0.3, hi=0.4) + clip(z, lo=0.5, hi=-0.5)',
       runs: 'cumsum(z, axis=0) + cumsum(z * v, axis=1, reverse=true) + prod(z, axis=1, keepdims=true) + prod(x)',
       picks: 'argmax(m, axis=1, keepdims=true) + argmin(z, axis=0, keepdims=true) + argmax(z, axis=0)',
       gathered: 'gather(z, cols, axis=1)',
