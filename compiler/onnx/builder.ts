@@ -54,7 +54,7 @@ export class OnnxBuilder {
     return this.constant(values, [values.length], DataType.INT64);
   }
 
-  /** A scalar int64 constant (CumSum's axis, OneHot's depth). */
+  /** A scalar int64 constant (CumSum's axis). */
   int(value: number): string {
     return this.constant([value], [], DataType.INT64);
   }

@@ -116,7 +116,14 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
     return b.op('Clip', [x, bound(node.attrs.lo), bound(node.attrs.hi)], name);
   },
   cumsum: (b, node, [x], name) => b.op('CumSum', [x, b.int(node.attrs.axis as number)], name, { reverse: node.attrs.reverse ? 1 : 0 }),
-  log_softmax: (b, node, [x], name) => b.op('LogSoftmax', [x], name, { axis: axesOf(node)[0] }),
+  // Over several axes (the builder's list) (x − m) − log Σ exp(x − m), m the max, as the generated code.
+  log_softmax: (b, node, [x], name) => {
+    const axes = axesOf(node);
+    if (axes.length === 1) return b.op('LogSoftmax', [x], name, { axis: axes[0] });
+    const centred = b.op('Sub', [x, b.op('ReduceMax', [x, b.ints(axes)], `${name}/max`, { keepdims: 1 })], `${name}/centred`);
+    const logSum = b.op('Log', [b.op('ReduceSum', [b.op('Exp', [centred], `${name}/exp`), b.ints(axes)], `${name}/sum`, { keepdims: 1 })], `${name}/log`);
+    return b.op('Sub', [centred, logSum], name);
+  },
   argmax: argExtremum('ArgMax'),
   argmin: argExtremum('ArgMin'),
   // Positions are whole numbers in the float type: int64 for ONNX (its out-of-range behaviour differs, see docs/onnx.md).

@@ -141,7 +141,7 @@ const logic = {
     return negative && positive ? `abs(${x}) == exp(1000)` : positive ? `${x} == exp(1000)` : negative ? `${x} == -exp(1000)` : `0 * ${x}`;
   },
   Where: (n: NodeContext) => `where(${n.input(0).name}, ${n.input(1).name}, ${n.input(2).name})`,
-  // To an integer type: toward zero (positions for Gather, ArgMax's result are whole numbers already).
+  // To an integer type (Gather's positions, say): truncated toward zero.
   Cast: (n: NodeContext) => {
     const to = int(n, 'to', 0);
     if (n.isKnown(0) && to !== DataType.BOOL) return n.known(0);
