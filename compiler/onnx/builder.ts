@@ -54,6 +54,16 @@ export class OnnxBuilder {
     return this.constant(values, [values.length], DataType.INT64);
   }
 
+  /** A scalar int64 constant (CumSum's axis). */
+  int(value: number): string {
+    return this.constant([value], [], DataType.INT64);
+  }
+
+  /** A value of any number type as int64 (positions; the generated code checks they are whole). */
+  toInt(x: string, hint: string): string {
+    return this.op('Cast', [x], hint, { to: DataType.INT64 });
+  }
+
   private constant(values: readonly number[], shape: readonly number[], dataType: number): string {
     const key = `${dataType}:${shape.join(',')}:${values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}`;
     const known = this.constants.get(key);
@@ -92,7 +102,7 @@ export class OnnxBuilder {
     return value;
   }
 
-  /** A comparison's boolean result as 1 or 0 in the float type. */
+  /** A boolean (as 1 or 0) or integer result as a number of the float type. */
   toFloat(bool: string, hint: string): string {
     return this.op('Cast', [bool], hint, { to: this.floatType });
   }

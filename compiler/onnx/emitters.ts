@@ -38,6 +38,10 @@ function positivePart(b: OnnxBuilder, x: string, negative: string, name: string)
   return b.op('Where', [b.op('Greater', [x, b.floats([0])], `${name}/pos`), x, negative], name);
 }
 
+/** ArgMax/ArgMin (the first extremum, as symgrad's) as a number of the float type. */
+const argExtremum = (type: string): Emitter => (b, node, [x], name) =>
+  b.toFloat(b.op(type, [x], `${name}/int64`, { axis: node.attrs.axis as number, keepdims: node.attrs.keepdims ? 1 : 0, select_last_index: 0 }), name);
+
 /** The ONNX form of every primitive op (composites are built from these before export). */
 export const emitters: Partial<Record<OpName, Emitter>> = {
   add: same('Add'),
@@ -55,6 +59,20 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   sin: same('Sin'),
   cos: same('Cos'),
   tanh: same('Tanh'),
+  atan: same('Atan'),
+  asin: same('Asin'),
+  acos: same('Acos'),
+  sinh: same('Sinh'),
+  cosh: same('Cosh'),
+  asinh: same('Asinh'),
+  acosh: same('Acosh'),
+  atanh: same('Atanh'),
+  erf: same('Erf'),
+  // Round takes halves to the even number, as symgrad's round.
+  round: same('Round'),
+  floor: same('Floor'),
+  ceil: same('Ceil'),
+  det: same('Det'),
   relu: same('Relu'),
   reciprocal: same('Reciprocal'),
   sign: same('Sign'),
@@ -91,6 +109,31 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   sum: reduce('ReduceSum'),
   max: reduce('ReduceMax'),
   min: reduce('ReduceMin'),
+  prod: reduce('ReduceProd'),
+  // Either bound may be missing (an empty input name); lo > hi gives hi in both.
+  clip: (b, node, [x], name) => {
+    const bound = (v: unknown) => (v === undefined ? '' : b.floats([v as number]));
+    return b.op('Clip', [x, bound(node.attrs.lo), bound(node.attrs.hi)], name);
+  },
+  cumsum: (b, node, [x], name) => b.op('CumSum', [x, b.int(node.attrs.axis as number)], name, { reverse: node.attrs.reverse ? 1 : 0 }),
+  // Over several axes (the builder's list) (x − m) − log Σ exp(x − m), m the max, as the generated code.
+  log_softmax: (b, node, [x], name) => {
+    const axes = axesOf(node);
+    if (axes.length === 1) return b.op('LogSoftmax', [x], name, { axis: axes[0] });
+    const centred = b.op('Sub', [x, b.op('ReduceMax', [x, b.ints(axes)], `${name}/max`, { keepdims: 1 })], `${name}/centred`);
+    const logSum = b.op('Log', [b.op('ReduceSum', [b.op('Exp', [centred], `${name}/exp`), b.ints(axes)], `${name}/sum`, { keepdims: 1 })], `${name}/log`);
+    return b.op('Sub', [centred, logSum], name);
+  },
+  argmax: argExtremum('ArgMax'),
+  argmin: argExtremum('ArgMin'),
+  // Positions are whole numbers in the float type: int64 for ONNX (its out-of-range behaviour differs, see docs/onnx.md).
+  gather: (b, node, [x, i], name) => b.op('Gather', [x, b.toInt(i, `${name}/positions`)], name, { axis: node.attrs.axis as number }),
+  // (i[..., None] == [0, 1, …, depth − 1]) as numbers: ONNX Runtime has no float64 OneHot.
+  one_hot: (b, node, [i], name) => {
+    const depth = node.attrs.depth as number;
+    const column = b.op('Unsqueeze', [i, b.ints([-1])], `${name}/column`);
+    return b.toFloat(b.op('Equal', [column, b.floats(Array.from({ length: depth }, (_, k) => k), [depth])], `${name}/bool`), name);
+  },
   // m + log Σ exp(x − m) with m the max (0 where m is ±∞, whose result is m itself).
   logsumexp: (b, node, [x], name) => {
     const axes = b.ints(axesOf(node));

@@ -1,5 +1,6 @@
 import { variableNames, type Program } from '../codegen/program.js';
 import { SymgradError } from '../errors.js';
+import type { Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
 import { initValues } from '../init.js';
 import { sizeOf, type Shape } from '../shape.js';
@@ -22,8 +23,10 @@ export interface ExportOptions {
 /**
  * A program (the spec's outputs after derivative expansion and simplification) as an ONNX model:
  * inputs and params as graph inputs, params' values as initializers, every output as a graph output.
+ * `written` (the outputs before simplification) names the spec node of an op without an ONNX form
+ * when simplification rebuilt it without a label.
  */
-export function programToOnnx(program: Program, options: ExportOptions = {}): ModelProto {
+export function programToOnnx(program: Program, options: ExportOptions = {}, written: readonly Node[] = []): ModelProto {
   const outputs = program.outputs.map((o) => o.node);
   const order = liveNodes(outputs);
   const names = variableNames(order, program);
@@ -43,7 +46,8 @@ export function programToOnnx(program: Program, options: ExportOptions = {}): Mo
       values.set(node.id, b.floats(node.attrs.value as number[], node.shape as number[]));
     } else {
       const emit = emitters[node.op];
-      const place = node.label ? `nodes.${node.label}` : '';
+      const label = node.label || liveNodes(written).find((n) => n.op === node.op && n.label)?.label;
+      const place = label ? `nodes.${label}` : '';
       if (!emit) throw new SymgradError(place, `'${node.op}' has no ONNX form yet`);
       values.set(node.id, emit(b, node, node.inputs.map((input) => values.get(input.id)!), names.get(node)!));
     }

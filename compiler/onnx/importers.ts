@@ -119,6 +119,12 @@ const sliceImporter: Importer = (n) => {
   return `slice(${x.name}, start=${list(start)}, stop=${list(stop)})`;
 };
 
+/** ArgMax and ArgMin: the first extremum only (select_last_index 0); keepdims defaults to 1. */
+const argExtremum = (fn: string): Importer => (n) => {
+  if (int(n, 'select_last_index', 0)) throw new SymgradError('', 'only the first extremum (select_last_index 0) is supported');
+  return `${fn}(${n.input(0).name}, axis=${int(n, 'axis', 0)}, keepdims=${int(n, 'keepdims', 1) !== 0})`;
+};
+
 /** Comparisons and logic give 1 or 0 in symgrad, which is what Where and Cast then read. */
 const logic = {
   Greater: binary('>'),
@@ -135,12 +141,15 @@ const logic = {
     return negative && positive ? `abs(${x}) == exp(1000)` : positive ? `${x} == exp(1000)` : negative ? `${x} == -exp(1000)` : `0 * ${x}`;
   },
   Where: (n: NodeContext) => `where(${n.input(0).name}, ${n.input(1).name}, ${n.input(2).name})`,
+  // To an integer type (Gather's positions, say): truncated toward zero.
   Cast: (n: NodeContext) => {
     const to = int(n, 'to', 0);
     if (n.isKnown(0) && to !== DataType.BOOL) return n.known(0);
-    if (to === DataType.BOOL) return `${n.input(0).name} != 0`;
-    if (to === DataType.FLOAT || to === DataType.DOUBLE) return n.input(0).name;
-    throw new SymgradError('', `casts to ONNX data type ${to} are not supported (float, double and bool are)`);
+    const x = n.input(0).name;
+    if (to === DataType.BOOL) return `${x} != 0`;
+    if (to === DataType.FLOAT || to === DataType.DOUBLE) return x;
+    if (to === DataType.INT64 || to === DataType.INT32) return `sign(${x}) * floor(abs(${x}))`;
+    throw new SymgradError('', `casts to ONNX data type ${to} are not supported (float, double, int32, int64 and bool are)`);
   },
 } satisfies Record<string, Importer>;
 
@@ -169,6 +178,26 @@ export const importers: Readonly<Record<string, Importer>> = {
   Tan: unary('tan'),
   Tanh: unary('tanh'),
   Relu: unary('relu'),
+  Atan: unary('atan'),
+  Asin: unary('asin'),
+  Acos: unary('acos'),
+  Sinh: unary('sinh'),
+  Cosh: unary('cosh'),
+  Asinh: unary('asinh'),
+  Acosh: unary('acosh'),
+  Atanh: unary('atanh'),
+  Erf: unary('erf'),
+  Round: unary('round'),
+  Floor: unary('floor'),
+  Ceil: unary('ceil'),
+  Det: unary('det'),
+  ArgMax: argExtremum('argmax'),
+  ArgMin: argExtremum('argmin'),
+  CumSum: (n) => {
+    if (int(n, 'exclusive', 0)) throw new SymgradError('', 'only inclusive sums (exclusive 0) are supported');
+    const [axis] = n.numbers(1);
+    return `cumsum(${n.input(0).name}, axis=${axis}${int(n, 'reverse', 0) ? ', reverse=true' : ''})`;
+  },
   Sigmoid: unary('sigmoid'),
   Softplus: unary('softplus'),
   LeakyRelu: (n) => `leaky_relu(${n.input(0).name}, alpha=${number(n, float(n, 'alpha', 0.01))})`,
@@ -201,9 +230,9 @@ export const importers: Readonly<Record<string, Importer>> = {
     const low = lo === undefined ? x : `maximum(${x}, ${lo})`;
     return hi === undefined ? low : `minimum(${low}, ${hi})`;
   },
-  // Only of a value known at import time (a count of elements); symgrad has no product reduction yet.
+  // Of a 1-D value known at import time (a count of elements) the number itself.
   ReduceProd: (n) => {
-    if (!n.isKnown(0) || n.known(0).dims.length !== 1) throw new SymgradError('', 'only products of a 1-D value known at import time (a shape) are supported');
+    if (!n.isKnown(0) || n.known(0).dims.length !== 1) return reduction('prod', 18)(n);
     const product = n.numbers(0).reduce((a, b) => a * b, 1);
     return { values: [product], dims: int(n, 'keepdims', 1) ? [1] : [] };
   },
@@ -289,10 +318,12 @@ export const importers: Readonly<Record<string, Importer>> = {
     const values = shape.slice(at(int(n, 'start', 0)), at(int(n, 'end', shape.length)));
     return { values, dims: [values.length] };
   },
-  // Gather only of known values: the `x.size(0)` of a shape computation.
+  // Of known values (the `x.size(0)` of a shape computation) the numbers; else symgrad's gather,
+  // whose positions must be in [0, size) (ONNX counts negative ones from the end).
   Gather: (n) => {
     if (!n.isKnown(0) || !n.isKnown(1) || n.known(0).dims.length !== 1 || int(n, 'axis', 0) !== 0) {
-      throw new SymgradError('', 'only gathers from a 1-D value known at import time (a shape) are supported');
+      const x = n.input(0);
+      return `gather(${x.name}, ${n.input(1).name}, axis=${normalizeAxis(int(n, 'axis', 0), x.shape.length)})`;
     }
     const data = n.known(0).values;
     const values = n.numbers(1).map((i) => {

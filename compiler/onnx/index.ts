@@ -14,8 +14,8 @@ export type { ImportOptions } from './import.js';
 /** Spec text → ONNX model bytes: the graph after derivative expansion and simplification. */
 export async function exportOnnx(specText: string, options: ExportOptions & { limits?: Partial<Limits> } = {}): Promise<Uint8Array> {
   const spec = loadSpec(specText, options.limits);
-  const program = programFromSpec(spec, simplify(spec.outputs.map((o) => o.node)));
-  return encodeModel(programToOnnx(program, options));
+  const written = spec.outputs.map((o) => o.node);
+  return encodeModel(programToOnnx(programFromSpec(spec, simplify(written)), options, written));
 }
 
 /** ONNX model bytes → spec text (`*.graph.json`), every innermost list of numbers (a shape, a row of values) on one line. */

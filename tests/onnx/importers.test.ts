@@ -154,6 +154,43 @@ describe('import agrees with ONNX Runtime', () => {
     await expectImportAgrees(await model(18, nodes, outputs), outputs);
   });
 
+  it('Round Floor Ceil, ArgMax/ArgMin (default axis and keepdims), CumSum, ReduceProd, Gather of a tensor, Cast to int64', async () => {
+    const scalar = (name: string, v: number, type: number): NodeProto => ({
+      ...node('Constant', [], name),
+      attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto(name, [v], [], type) }],
+    });
+    const toDouble = (from: string, to: string) => node('Cast', [from], to, { to: DataType.DOUBLE });
+    const nodes = [
+      scalar('three', 3, DataType.DOUBLE),
+      node('Mul', ['x', 'three'], 'x3'),
+      node('Round', ['x3'], 'ro'),
+      node('Floor', ['x3'], 'fl'),
+      node('Ceil', ['x3'], 'ce'),
+      node('ArgMax', ['x'], 'am'),
+      toDouble('am', 'amf'),
+      node('ArgMin', ['x'], 'an', { axis: 1, keepdims: 0 }),
+      toDouble('an', 'anf'),
+      scalar('one', 1, DataType.INT64),
+      node('CumSum', ['x', 'one'], 'cs', { reverse: 1 }),
+      node('CumSum', ['x', 'one'], 'cf'),
+      ints('prod_axes', [1]),
+      node('ReduceProd', ['x', 'prod_axes'], 'rp', { keepdims: 0 }),
+      // Positions y·2.5 ∈ [1.25, 5]: Cast truncates them to 1…5.
+      scalar('scale', 2.5, DataType.DOUBLE),
+      node('Mul', ['y', 'scale'], 'ys'),
+      node('Cast', ['ys'], 'pos', { to: DataType.INT64 }),
+      node('Gather', ['x', 'pos'], 'g1', { axis: 1 }),
+      ints('pick', [5, 0, 5]),
+      node('Gather', ['W.0', 'pick'], 'g0'),
+    ];
+    const outputs = ['ro', 'fl', 'ce', 'amf', 'anf', 'cs', 'cf', 'rp', 'g1', 'g0'];
+    const bytes = await model(18, nodes, outputs);
+    const spec = JSON.parse(await importOnnx(bytes));
+    expect(spec.nodes.am).toBe('argmax(x, axis=0, keepdims=true)');
+    expect(spec.nodes.cs).toBe('cumsum(x, axis=1, reverse=true)');
+    for (const n of [1, 4]) await expectImportAgrees(bytes, outputs, n);
+  });
+
   it("PyTorch's x.view(x.size(0), 3, -1) with a symbolic batch: Shape, Gather, Unsqueeze, Concat, Reshape", async () => {
     const scalarIndex = { ...node('Constant', [], 'zero'), attribute: [{ name: 'value', type: AttributeType.TENSOR, t: tensorProto('zero', [0], [], DataType.INT64) }] };
     const nodes = [
