@@ -16,7 +16,8 @@ import { pruneBetween } from './prune.js';
  * sin(x)/x at 0), at any order. A mask says where a node's gradient can be non-zero; it is exact
  * only position by position, so it selects the contributions of elementwise consumers (at the
  * consumer's shape, before un-broadcasting) and passes on through them (to a broadcast input as
- * "any of its copies"). An op that mixes entries (matmul, reductions, slices) drops it.
+ * "any of its copies"). Through an op that mixes entries (matmul, reductions, slices) it passes on
+ * as "any entry taken", so a branch not taken anywhere contributes exactly 0 whatever it computes.
  * `observe` sees, for each node reached, the contributions summed into its gradient and may stand
  * a node of its own for that gradient (the trace names each adjoint so); by default the sum itself.
  */
@@ -46,13 +47,15 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe
       }
       const outer = masks.get(consumer) ?? null;
       const positionwise = consumer.def.emit.kind === 'elementwise';
+      // An op that mixes entries can pass on only whether any of its entries is taken.
+      const reach = outer && !positionwise ? anyTaken(outer) : outer;
       for (let i = 0; i < consumer.inputs.length; i++) {
         const g = consumer.inputs[i] === v ? contributions[i] : null;
         if (!g) continue;
-        const masked = outer && positionwise && sameShape(g.shape, consumer.shape);
-        gradients.push(unbroadcast(masked ? apply('where', [outer, g, 0]) : g, v.shape));
-        const mask = positionwise ? branchMask(consumer, i, outer) : null;
-        branchMasks.push(mask && (sameShape(v.shape, consumer.shape) ? mask : anyAlongBroadcast(mask, consumer.shape, v.shape)));
+        const masked = reach && (!positionwise || sameShape(g.shape, consumer.shape));
+        gradients.push(unbroadcast(masked ? apply('where', [reach, g, 0]) : g, v.shape));
+        const mask = positionwise ? branchMask(consumer, i, outer) : reach;
+        branchMasks.push(mask && (!positionwise || sameShape(v.shape, consumer.shape) ? mask : anyAlongBroadcast(mask, consumer.shape, v.shape)));
       }
     }
     masks.set(v, eitherMask(branchMasks));
@@ -68,6 +71,11 @@ function branchMask(consumer: Node, i: number, outer: Node | null): Node | null 
   const [condition] = consumer.inputs;
   const taken = i === 1 ? condition : apply('equal', [condition, 0]);
   return outer && outer !== taken ? apply('where', [outer, taken, 0]) : taken;
+}
+
+/** Whether any entry of a mask holds, as a scalar. */
+function anyTaken(mask: Node): Node {
+  return mask.shape.length === 0 ? mask : apply('not_equal', [apply('sum', [apply('not_equal', [mask, 0])]), 0]);
 }
 
 /** The mask of an input broadcast to `at`: an entry may get gradient where any of its copies may. */

@@ -181,3 +181,15 @@ describe('sums keep the sign of zero (IEEE: −0 + −0 is −0)', () => {
     for (const values of runs) expect(values.y.every((v) => v === -Infinity)).toBe(true);
   });
 });
+
+describe('where: a branch not taken anywhere contributes 0 through ops that mix entries', () => {
+  it.each([1, 2])('logsumexp, sum and matmul of a NaN-derivative branch, order %i', async (order) => {
+    const inner = 'sum(where(s > 0, logsumexp(sqrt(x) @ m) + sum(log(x)), s * 2))';
+    const nodes = order === 1 ? { g: `grad(${inner}, x)` } : { g1: `grad(${inner}, x)`, g: 'grad(sum(g1), x)' };
+    await expectEveryWay(
+      { inputs: { x: { shape: [2] }, s: { shape: [] } }, consts: { m: [[1, 2], [3, 4]] }, nodes, outputs: ['g'] },
+      { x: { shape: [2], data: [-1, -2] }, s: scalar(-1) },
+      { g: [0, 0] },
+    );
+  });
+});
