@@ -25,6 +25,10 @@ describe('layers', () => {
     }
   });
 
+  it('ops hold their scalar expressions and import nothing of code generation', () => {
+    for (const { file, paths } of importsUnder('compiler/ops')) expect(paths.filter((p) => p.includes('codegen/')), file).toEqual([]);
+  });
+
   it('the runtime reaches the compiler only through its public API', () => {
     for (const { file, paths } of importsUnder('runtime')) {
       expect(paths.filter((p) => p.includes('/compiler/') && p !== '../compiler/index.js'), file).toEqual([]);

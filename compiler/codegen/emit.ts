@@ -2,7 +2,7 @@ import { sizeExpr } from '../ops/loops.js';
 import { staticSize, type Shape } from '../shape.js';
 import { gemmHelper } from './gemm.js';
 import { helpersFor } from './helpers.js';
-import { jsString, jsTypedArray } from './literals.js';
+import { jsString, jsTypedArray } from '../literals.js';
 import { flatOffsets, planModule, type ModulePlan } from './plan.js';
 import { prelude } from './prelude.js';
 import { initExpression, seededHelper } from './seeded.js';

@@ -2,7 +2,7 @@ import type { Node } from '../graph.js';
 import { sizeExpr, strideExprs, type LoopContext } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep, type Schedule } from './schedule.js';
-import { jsNumber } from './literals.js';
+import { jsNumber } from '../literals.js';
 
 /** What a fused loop's emission needs: the loop context, the schedule, buffers and literals. */
 export interface FusedLoopContext extends LoopContext {

@@ -4,7 +4,7 @@ import { liveNodes } from '../nodes.js';
 import { staticSize, type Shape } from '../shape.js';
 import { splitIntoFunctions } from './chunks.js';
 import { packingSizes } from './gemm.js';
-import { jsOperand } from './literals.js';
+import { jsOperand } from '../literals.js';
 import { variableNames, type Program } from './program.js';
 import { elementCount, expandScalars } from './scalar.js';
 import { emitStraight } from './straight.js';

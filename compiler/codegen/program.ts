@@ -4,7 +4,7 @@ import type { ParamInit } from '../init.js';
 import { NAME_PATTERN, isReservedName } from '../spec/names.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Shape } from '../shape.js';
-import { jsString } from './literals.js';
+import { jsString } from '../literals.js';
 
 /** What the code generator needs: the leaves in signature order, the outputs, and names for nodes. */
 export interface Program {

@@ -1,5 +1,5 @@
 import type { ParamInit } from '../init.js';
-import { jsNumber, jsString, jsTypedArray } from './literals.js';
+import { jsNumber, jsString, jsTypedArray } from '../literals.js';
 
 /**
  * The seeded generator a module carries when a param has a `normal` or `uniform` init: the lines

@@ -1,5 +1,5 @@
 import { staticSize } from '../shape.js';
-import { jsNumber } from './literals.js';
+import { jsNumber } from '../literals.js';
 import { liveValues, type Scalar, type ScalarProgram } from './scalar.js';
 import type { ScalarNames } from './straight.js';
 

@@ -1,5 +1,5 @@
 import type { Shape } from '../shape.js';
-import { jsString } from './literals.js';
+import { jsString } from '../literals.js';
 import type { Program } from './program.js';
 
 const showShape = (shape: Shape) => `[${shape.join(', ')}]`;

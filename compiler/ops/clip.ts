@@ -1,4 +1,4 @@
-import { jsOperand } from '../codegen/literals.js';
+import { jsOperand } from '../literals.js';
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { broadcastShapes, ShapeError } from '../shape.js';

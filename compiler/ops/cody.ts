@@ -1,4 +1,4 @@
-import { jsNumber } from '../codegen/literals.js';
+import { jsNumber } from '../literals.js';
 
 /**
  * erf and erfc by W. J. Cody's rational Chebyshev approximations (Math. Comp. 23, 1969, the

@@ -1,4 +1,4 @@
-import { jsString } from '../codegen/literals.js';
+import { jsString } from '../literals.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { sizeExpr } from './loops.js';
 import type { KernelContext } from './op.js';

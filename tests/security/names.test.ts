@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsString } from '../../compiler/codegen/literals.js';
+import { jsString } from '../../compiler/literals.js';
 import { compileSpec } from '../../compiler/compile.js';
 import { specFunctions } from '../../compiler/spec/functions.js';
 import { nameProblem } from '../../compiler/spec/names.js';
