@@ -82,7 +82,7 @@ function parseFunction(name: string, place: string, decl: JsonValue, context: Co
     if (typeof text !== 'string') throw new SymgradError(at, `expected an expression string, got ${describe(text)}`);
     const expr = parseAt(context.parse, text, at);
     const visible = new Set([...context.globals, ...locals]);
-    checkNames(expr, at, visible, new Set(bodyNames.slice(bodyNames.indexOf(nodeName) + 1)), context);
+    checkNames(expr, at, visible, new Set(bodyNames.slice(bodyNames.indexOf(nodeName) + 1)), context, BODY_SEES);
     nodes.push({ name: nodeName, expr });
   }
 
@@ -104,7 +104,7 @@ function parseFunction(name: string, place: string, decl: JsonValue, context: Co
       if (text === undefined) throw new SymgradError(`${place}.vjp`, `no entry for the argument '${arg}' (every argument needs one; write "0" for none)`);
       if (typeof text !== 'string') throw new SymgradError(at, `expected an expression string, got ${describe(text)}`);
       const expr = parseAt(context.parse, text, at);
-      checkNames(expr, at, visible, new Set(), context);
+      checkNames(expr, at, visible, new Set(), context, VJP_SEES);
       vjp.set(arg, expr);
     }
   }
@@ -120,7 +120,10 @@ function parseAt(parse: (text: string) => Expr, text: string, at: string): Expr 
 }
 
 /** Every name an expression uses is visible, and every function it calls may be called. */
-function checkNames(expr: Expr, at: string, visible: ReadonlySet<string>, laterNodes: ReadonlySet<string>, context: Context): void {
+const BODY_SEES = "a body sees its args, its earlier nodes, and the spec's inputs, params and consts";
+const VJP_SEES = `a vjp sees the args, the body's nodes, ${COTANGENT}, and the spec's inputs, params and consts`;
+
+function checkNames(expr: Expr, at: string, visible: ReadonlySet<string>, laterNodes: ReadonlySet<string>, context: Context, sees: string): void {
   const fail = (pos: number, message: string): never => {
     throw new SymgradError(`${at}: column ${pos + 1}`, message);
   };
@@ -129,7 +132,7 @@ function checkNames(expr: Expr, at: string, visible: ReadonlySet<string>, laterN
       case 'name':
         if (visible.has(e.name)) return;
         if (laterNodes.has(e.name)) fail(e.pos, `'${e.name}' is used before it is defined (body nodes may only refer to earlier names)`);
-        return fail(e.pos, `unknown name '${e.name}'${suggest(e.name, visible)} (a body sees its args, its earlier nodes, and the spec's inputs, params and consts)`);
+        return fail(e.pos, `unknown name '${e.name}'${suggest(e.name, visible)} (${sees})`);
       case 'unary':
         return visit(e.operand);
       case 'binary':
