@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   abs,
+  checkDerivatives,
   compileSpec,
   cos,
   customVjp,
@@ -22,7 +24,9 @@ import {
   transpose,
   type Node,
 } from '../../compiler/index.js';
+import { compileModule } from '../../runtime/compile.js';
 import { loadModuleSource } from '../../runtime/module.js';
+import { cli } from '../cli/run.js';
 import { maxError, numericJacobian, tensor, valueOf } from './numeric.js';
 
 /** sin with its true derivative as a custom vjp. */
@@ -156,8 +160,10 @@ const specText = JSON.stringify({
     ste: 'grad(sum(binarize(x) * x), x)',
     dW: 'grad(sum(layer(W, x)), W)',
     dx_none: 'grad(sum(layer(W, x)), x)',
+    hv: 'hvp(y, x, x)',
+    J: 'jacobian(my_sin(x), x)',
   },
-  outputs: ['y', 'g1', 'g2', 'g3', 't', 'codes', 'ste', 'dW', 'dx_none'],
+  outputs: ['y', 'g1', 'g2', 'g3', 't', 'codes', 'ste', 'dW', 'dx_none', 'hv', 'J'],
 });
 const specFeeds = { x: tensor([5], xs), W: tensor([2, 5], [0.1, 0.2, -0.3, 0.4, 0.5, -1, 0.5, 0.25, 2, 0.1]) };
 
@@ -173,6 +179,8 @@ describe('custom vjp in a spec', () => {
     expect(out.codes).toEqual([0, 0, 1, 1, 1]);
     expect(out.ste).toEqual([0, -0.7 + 0, 0.3 + 1, 0.9 + 1, 1]);
     expect(out.dx_none).toEqual([0, 0, 0, 0, 0]);
+    expect(maxError(out.hv, xs.map((v) => (2 * Math.cos(v) - v * Math.sin(v)) * v))).toBeLessThan(1e-12);
+    expect(maxError(out.J, xs.flatMap((v, i) => xs.map((_, j) => (i === j ? Math.cos(v) : 0))))).toBeLessThan(1e-14);
     const W = specFeeds.W.data;
     const z = [0, 1].map((i) => xs.reduce((s, v, j) => s + W[i * 5 + j] * v, 0));
     expect(maxError(out.dW, [0, 1].flatMap((i) => xs.map((v) => Math.cos(z[i]) * v)))).toBeLessThan(1e-12);
@@ -189,5 +197,48 @@ describe('custom vjp in a spec', () => {
       expect(ops.includes('custom_vjp')).toBe(!simplifyOutputs);
     }
     expect(compileSpec(specText, { language: 'ts' }).source).toBe(compileSpec(specText, { language: 'ts' }).source);
+  });
+});
+
+describe('custom vjp samples and check', () => {
+  it('samples/straight-through.graph.json: the straight-through gradient, and check leaves it out', async () => {
+    const { code, stdout } = await cli('eval', 'samples/straight-through.graph.json', '--set', 'x=[[1,0,-1,0.5]]', '--set', 'target=[[1,0,1]]');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.codes_z).toEqual([0, 0, 0, 1, 1]);
+    expect(out.d_codes_z).toEqual([0, 1, 1, 1, 0]);
+    const spec = loadSpec(readFileSync('samples/straight-through.graph.json', 'utf8'));
+    expect(checkDerivatives(spec, {}).rows).toEqual([]);
+  });
+
+  it('samples/my-relu.graph.json: the gradients of the loss match central differences', async () => {
+    const text = readFileSync('samples/my-relu.graph.json', 'utf8');
+    const module = await compileModule(text);
+    const x = Array.from({ length: 15 }, (_, i) => Math.sin(i + 1));
+    const y = Array.from({ length: 10 }, (_, i) => Math.cos(i));
+    const outputs = module.run({ x, y });
+    for (const name of ['w1', 'w2']) {
+      const lossAt = (k: number, h: number) => {
+        const value = Float64Array.from(module.initialParams[name]);
+        value[k] += h;
+        return module.run({ x, y, [name]: value }).loss.data[0];
+      };
+      outputs[`d_${name}`].data.forEach((g, k) => expect(Math.abs(g - (lossAt(k, 1e-6) - lossAt(k, -1e-6)) / 2e-6)).toBeLessThan(1e-5 * Math.max(1, Math.abs(g))));
+    }
+  });
+
+  it('check still compares a derivative taken through a function without a vjp', () => {
+    const text = JSON.stringify({
+      format: 'symgrad/1',
+      inputs: { x: { shape: [3] } },
+      functions: { cube: { args: ['a'], nodes: { c: 'a ^ 3' }, return: 'c' } },
+      nodes: { y: 'sum(cube(x))', g: 'grad(y, x)', h: 'hessian(y, x)' },
+      outputs: ['g', 'h'],
+    });
+    const rows = checkDerivatives(loadSpec(text), {}).rows;
+    expect(rows.map((r) => [r.name, r.call.fn, r.ok])).toEqual([
+      ['g', 'grad', true],
+      ['h', 'hessian', true],
+    ]);
   });
 });
