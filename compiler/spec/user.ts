@@ -56,7 +56,7 @@ interface Context {
 }
 
 function parseFunction(name: string, place: string, decl: JsonValue, context: Context): UserFunction {
-  const fields = fieldsAt(decl, place, ['args', 'nodes', 'return', 'vjp'], ['args', 'nodes', 'return']);
+  const fields = fieldsAt(decl, place, ['args', 'nodes', 'return', 'vjp'], ['args', 'return']);
   const custom = fields.vjp !== undefined;
   const locals = new Set<string>();
   const local = (localName: string, at: string) => {
@@ -75,8 +75,9 @@ function parseFunction(name: string, place: string, decl: JsonValue, context: Co
   });
 
   const nodes: { name: string; expr: Expr }[] = [];
-  const bodyNames = Object.keys(objectAt(fields.nodes, `${place}.nodes`));
-  for (const [nodeName, text] of Object.entries(objectAt(fields.nodes, `${place}.nodes`))) {
+  const body = objectAt(fields.nodes ?? {}, `${place}.nodes`);
+  const bodyNames = Object.keys(body);
+  for (const [nodeName, text] of Object.entries(body)) {
     const at = `${place}.nodes.${nodeName}`;
     local(nodeName, at);
     if (typeof text !== 'string') throw new SymgradError(at, `expected an expression string, got ${describe(text)}`);

@@ -109,6 +109,7 @@ describe('spec functions', () => {
     [{ f: { args: ['a', 'a'], nodes: {}, return: 'a' } }, {}, "functions.f.args[1]: 'a' is already declared in f"],
     [{ f: { args: ['a'], nodes: { a: '1' }, return: 'a' } }, {}, "functions.f.nodes.a: 'a' is already declared in f"],
     [{ f: { args: ['a'], nodes: { exp: 'a' }, return: 'exp' } }, {}, "functions.f.nodes.exp: 'exp' is a function name"],
+    [{ f: { args: ['a'], nodes: {} } }, {}, "functions.f: missing 'return'"],
     [{ f: { args: ['a'], nodes: {}, return: 'b' } }, {}, "functions.f.return: 'b' is not an argument or node of f (did you mean 'a'?)"],
     [{ f: { args: 'a', nodes: {}, return: 'a' } }, {}, 'functions.f.args: expected a list of names, got the string "a"'],
     [{ f: { args: ['a'], nodes: {}, return: 'a', vjb: {} } }, {}, "functions.f.vjb: unknown field (did you mean 'vjp'?)"],
@@ -126,8 +127,8 @@ describe('spec functions', () => {
     expect(failure(spec(functions, nodes as Record<string, string>))).toBe(message);
   });
 
-  it('allows dy as a name in a function without a vjp', () => {
-    expect(run(spec({ f: { args: ['dy'], nodes: {}, return: 'dy' } }, { y: 'f(x)' })).y).toEqual([1, -2, 0.5]);
+  it('allows dy as a name in a function without a vjp, and a function without nodes', () => {
+    expect(run(spec({ f: { args: ['dy'], return: 'dy' } }, { y: 'f(x)' })).y).toEqual([1, -2, 0.5]);
   });
 
   it('reports a vjp of the wrong shape at the derivative that uses it', () => {
