@@ -83,6 +83,7 @@ export const custom_vjp: OpBuilder<(fn: CustomFunction, args: readonly Node[]) =
       return buildGrad(pairing, [dy], scalar(graph, 1))[0];
     },
     emit: { kind: 'kernel', lines: (k) => [`${k.out}.set(${k.ins[k.ins.length - 1]});`] },
+    flops: () => 0,
   },
   (fn: CustomFunction, args: readonly Node[]) => callCustom(fn, args),
 );
