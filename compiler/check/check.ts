@@ -1,4 +1,5 @@
 import { seededRandom } from '../../common/random.js';
+import { pruneBetween } from '../autodiff/prune.js';
 import { grad } from '../derivatives.js';
 import { bindDims } from '../dims.js';
 import type { Node } from '../graph.js';
@@ -48,7 +49,8 @@ export interface CheckResult {
 export function checkDerivatives(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, options: CheckOptions = {}): CheckResult {
   const tolerance = options.tolerance ?? 1e-5;
   const { point, random } = completePoint(spec, feeds, options.seed ?? 1);
-  const calls = [...spec.derivativeCalls].flatMap(([name, list]) => list.map((call) => ({ name, call })));
+  // A custom vjp defines its function's derivative (a straight-through estimator differs from the differences on purpose).
+  const calls = [...spec.derivativeCalls].flatMap(([name, list]) => list.filter((call) => !throughCustomVjp(call)).map((call) => ({ name, call })));
   // Second derivatives are checked against differences of the first; build those gradients up front.
   const gradients = new Map(calls.filter(({ call }) => call.fn === 'hessian' || call.fn === 'hvp').map(({ call }) => [call, grad(call.args[0], call.args[1])]));
   let [done, total] = [0, 0];
@@ -89,6 +91,11 @@ function compare(evaluation: Evaluation, call: DerivativeCall, g: Node | undefin
     default:
       throw new Error(`no finite-difference check for ${call.fn}`);
   }
+}
+
+/** Whether a call differentiates through a function's custom vjp. */
+function throughCustomVjp(call: DerivativeCall): boolean {
+  return [...pruneBetween([call.args[1]], call.args[0])].some((node) => node.op === 'custom_vjp');
 }
 
 /** Finite differences a call takes when k entries of x are differenced. */

@@ -91,3 +91,4 @@ export * from './inv.js';
 export * from './det.js';
 export * from './logdet.js';
 export * from './cholesky.js';
+export * from './custom_vjp.js';

@@ -3,7 +3,9 @@ import { suggest, SymgradError } from '../errors.js';
 import type { Attrs, AttrValue, Graph, Node } from '../graph.js';
 import type { KeywordSpec } from '../ops/op.js';
 import type { Expr, Kwarg } from './expr.js';
+import { callFunction } from './call.js';
 import { specFunctions, type SpecFunction } from './functions.js';
+import type { UserFunction } from './user.js';
 
 /** What an expression can see: earlier names, and for each its derivative order. */
 export interface Scope {
@@ -13,6 +15,10 @@ export interface Scope {
   readonly later: ReadonlySet<string>;
   /** The deepest derivative nesting allowed, checked before a call expands (default: no limit). */
   readonly maxOrder?: number;
+  /** The spec's functions this expression may call. */
+  readonly functions?: ReadonlyMap<string, UserFunction>;
+  /** What a function body sees besides its own names: the spec's inputs, params and consts. */
+  readonly globals?: ReadonlyMap<string, Node>;
 }
 
 /** One expanded derivative call: the function, its argument nodes, its result and its derivative order. */
@@ -54,8 +60,13 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
         return at(e.pos, () => ({ node: graph.apply(e.op, [left.node, right.node]), order: Math.max(left.order, right.order) }));
       }
       case 'call': {
+        const user = scope.functions?.get(e.callee);
+        if (user) return at(e.pos, () => callUser(user, e.args, e.kwargs, e.pos));
         const f = specFunctions.get(e.callee);
-        if (!f) throw new SymgradError(`column ${e.pos + 1}`, `unknown function '${e.callee}'${suggest(e.callee, specFunctions.keys())}`);
+        if (!f) {
+          const known = [...specFunctions.keys(), ...(scope.functions?.keys() ?? [])];
+          throw new SymgradError(`column ${e.pos + 1}`, `unknown function '${e.callee}'${suggest(e.callee, known)}`);
+        }
         return at(e.pos, () => call(f, e.args, e.kwargs));
       }
     }
@@ -79,6 +90,16 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
     const node = f.call(args.map((a) => a.node), attrs, graph);
     if (f.derivative) onDerivative({ fn: f.name, args: args.map((a) => a.node), node, order }, before);
     return { node, order };
+  };
+  /** A spec function's call; errors inside its body are placed at the call's column. */
+  const callUser = (f: UserFunction, argExprs: readonly Expr[], kwargs: readonly Kwarg[], pos: number): Built => {
+    if (kwargs.length > 0) throw new SymgradError(`column ${kwargs[0].pos + 1}`, `${f.name} takes no keywords`);
+    const args = argExprs.map(visit);
+    try {
+      return callFunction(f, args, scope, graph, onDerivative);
+    } catch (error) {
+      throw error instanceof SymgradError && error.place !== '' ? error.within(`column ${pos + 1}`) : error;
+    }
   };
   return visit(expr);
 }

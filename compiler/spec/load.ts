@@ -3,11 +3,13 @@ import type { DType, Graph, Node } from '../graph.js';
 import type { Dim } from '../shape.js';
 import { buildExpression, type DerivativeCall } from './build.js';
 import { parseExpression, type Expr } from './expr.js';
+import { fieldsAt, objectAt, type JsonObject } from './fields.js';
 import { specFunctions } from './functions.js';
 import { paramInit } from './init.js';
 import { parseJson, type JsonValue } from './json.js';
 import { DEFAULT_LIMITS, LimitedGraph, shapeProblem, type Limits } from './limits.js';
 import { nameProblem, NAME_PATTERN } from './names.js';
+import { derivativeTargets, parseFunctions } from './user.js';
 import { describe, parseLiteral } from './values.js';
 
 /** A spec turned into one graph: every named value, and the outputs. */
@@ -27,8 +29,7 @@ export interface LoadedSpec {
   readonly outputs: readonly { readonly name: string; readonly node: Node }[];
 }
 
-const SECTIONS = ['format', 'name', 'dtype', 'inputs', 'params', 'consts', 'nodes', 'outputs'];
-const FUNCTION_NAMES: ReadonlySet<string> = new Set(specFunctions.keys());
+const SECTIONS = ['format', 'name', 'dtype', 'inputs', 'params', 'consts', 'functions', 'nodes', 'outputs'];
 
 /** Parse and build a spec; every problem is a SymgradError naming its place. */
 export function loadSpec(text: string, limits: Partial<Limits> = {}): LoadedSpec {
@@ -50,10 +51,12 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   const graph = new LimitedGraph(dtype as DType, limits);
   const names = new Map<string, Node>();
   const orders = new Map<string, number>();
+  /** Built-in functions, then (once read) the spec's own: no other name may take theirs. */
+  const functionNames = new Set(specFunctions.keys());
   /** Checks a new name and returns its place, `section.name`. */
   const declare = (section: string, name: string): string => {
     const place = `${section}.${name}`;
-    const problem = nameProblem(name, FUNCTION_NAMES);
+    const problem = nameProblem(name, functionNames);
     if (problem) throw new SymgradError(place, problem);
     if (names.has(name)) throw new SymgradError(place, `'${name}' is already declared`);
     return place;
@@ -92,6 +95,10 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     define(place, name, () => asVariable(name, graph.apply('constant', [], { value: literal.values, shape: literal.shape })));
   }
 
+  const functions = parseFunctions(top.functions ?? {}, new Set(names.keys()), parse);
+  for (const name of functions.keys()) functionNames.add(name);
+  const globals = new Map(names);
+
   const later = new Set(Object.keys(nodeSpecs));
   const derivativeNames = new Set<string>();
   const derivativeNodes = new Set<Node>();
@@ -106,7 +113,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
       define(place, name, () => {
         const expr = parse(text);
         const calls: DerivativeCall[] = [];
-        const scope = { nodes: names, orders, later, maxOrder: limits.maxDerivativeOrder };
+        const scope = { nodes: names, orders, later, maxOrder: limits.maxDerivativeOrder, functions, globals };
         const built = buildExpression(expr, scope, graph, (call, before) => {
           for (let id = before; id < graph.nodes.length; id++) {
             derivativeNodes.add(graph.nodes[id]);
@@ -136,48 +143,18 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   return { name: (top.name as string | undefined) ?? 'graph', graph, names, derivativeNames, derivativeNodes, derivativeOrders, derivativeCalls, outputs };
 }
 
-type JsonObject = { [key: string]: JsonValue };
-
-/**
- * The names that derivative calls differentiate with respect to (their second argument).
- * Expressions that do not parse are passed over here; building them reports the error.
- */
+/** The names that derivative calls in the spec's nodes differentiate with respect to; expressions that do not parse are passed over (building them reports the error). */
 function differentiationVariables(nodeSpecs: JsonObject, parse: (text: string) => Expr): Set<string> {
-  const found = new Set<string>();
-  const visit = (e: Expr): void => {
-    if (e.kind === 'unary') visit(e.operand);
-    else if (e.kind === 'binary') [e.left, e.right].forEach(visit);
-    else if (e.kind === 'call') {
-      const x = e.args[1];
-      if (specFunctions.get(e.callee)?.derivative && x?.kind === 'name') found.add(x.name);
-      e.args.forEach(visit);
-    }
-  };
-  for (const text of Object.values(nodeSpecs)) {
-    if (typeof text !== 'string') continue;
+  const exprs = Object.values(nodeSpecs).flatMap((text) => {
+    if (typeof text !== 'string') return [];
     try {
-      visit(parse(text));
+      return [parse(text)];
     } catch (error) {
       if (!(error instanceof SymgradError)) throw error;
+      return [];
     }
-  }
-  return found;
-}
-
-function objectAt(value: JsonValue, place: string): JsonObject {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SymgradError(place, `expected an object, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function fieldsAt(value: JsonValue, place: string, allowed: string[], required: string[]): JsonObject {
-  const fields = objectAt(value, place);
-  for (const key of Object.keys(fields)) {
-    if (!allowed.includes(key)) throw new SymgradError(`${place}.${key}`, `unknown field${suggest(key, allowed)}`);
-  }
-  for (const key of required) if (!(key in fields)) throw new SymgradError(place, `missing '${key}'`);
-  return fields;
+  });
+  return derivativeTargets(exprs);
 }
 
 function shapeAt(value: JsonValue, place: string, limits: Limits): Dim[] {

@@ -12,6 +12,13 @@ const shifted = (x: Node, c: number) => {
 };
 const unit = [-1, 1] as const;
 
+/** sin(x)·w with its true derivative as a custom vjp (w's gradient summed back over x's leading axis). */
+const sinTimes = op.customVjp(
+  (x: Node, w: Node) => op.mul(op.sin(x), w),
+  (x, w, _value, dy) => [op.mul(dy, op.mul(op.cos(x), w)), op.sum(op.mul(dy, op.sin(x)), { axis: 0 })],
+  'sin_times',
+);
+
 /** One row per op: build it from inputs of these shapes; derivatives are checked at random points. */
 export const opCases: OpCase[] = [
   { name: 'add', shapes: [[2, 3], [3]], build: (a, b) => op.add(a, b) },
@@ -128,4 +135,5 @@ export const opCases: OpCase[] = [
   { name: 'logdet', shapes: [[2, 3, 3]], build: (a) => op.logdet(shifted(a, 3)), domain: [unit] },
   { name: 'cholesky', shapes: [[3, 3]], build: (a) => op.cholesky(shifted(a, 4)), domain: [unit] },
   { name: 'cholesky', shapes: [[2, 2, 2]], build: (a) => op.cholesky(shifted(a, 3)), domain: [unit] },
+  { name: 'custom_vjp', shapes: [[2, 3], [3]], build: (x, w) => op.mul(sinTimes(x, w), x) },
 ];
