@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadSpec, SymgradError, toDot, toMermaid, vizGraph } from '../../compiler/index.js';
-import { FileError, readText, writeFileAtomic, type Io } from '../io.js';
+import { FileError, readText, writeOutput, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
 import { sample } from '../package.js';
@@ -15,7 +15,7 @@ export function registerViz(program: Command, io: Io): void {
     .description('draw the graph: inputs and params apart, forward ops, and derivative ops marked by order')
     .argument('<spec>', 'the *.graph.json spec')
     .addOption(new Option('--format <format>', 'output format (default: from the -o extension, else dot)').choices(['dot', 'mermaid', 'svg']))
-    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('-o, --out <file>', 'write to a file instead of stdout (- for stdout)')
     .option('--simplified', 'draw the outputs after the simplifier\'s rewrites')
     .addHelpText('after', `\nExamples:\n  $ symgrad viz ${sample('seed-function.graph.json')} -o seed.svg\n  $ symgrad viz ${sample('xor.graph.json')} --format mermaid --simplified`);
   limitOptions(command).action(async (specFile: string, options: { format?: Format; out?: string; simplified?: boolean }) => {
@@ -26,7 +26,7 @@ export function registerViz(program: Command, io: Io): void {
       if (format === 'mermaid') return toMermaid(graph);
       return format === 'svg' ? renderSvg(toDot(graph)) : toDot(graph);
     });
-    if (options.out) await forFile(io, options.out, () => writeFileAtomic(options.out!, text, specFile));
+    if (options.out && options.out !== '-') await forFile(io, options.out, () => writeOutput(options.out!, text, specFile));
     else io.out(text);
   });
 }
@@ -35,7 +35,7 @@ const EXTENSIONS: Record<string, Format> = { '.dot': 'dot', '.gv': 'dot', '.svg'
 
 /** The format named by `-o`'s extension; any other extension needs `--format` (a .png of DOT text helps nobody). */
 function formatOf(file: string | undefined): Format {
-  if (file === undefined) return 'dot';
+  if (file === undefined || file === '-') return 'dot';
   const format = EXTENSIONS[extname(file).toLowerCase()];
   if (!format) {
     throw new FileError(file, `cannot tell the format from the extension: use ${Object.keys(EXTENSIONS).join(', ')} (PNG and PDF are not written), or --format`);
