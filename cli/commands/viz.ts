@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadSpec, SymgradError, toDot, toMermaid, vizGraph } from '../../compiler/index.js';
+import { svgProblem } from '../../compiler/viz/size.js';
 import { FileError, readText, writeOutput, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -24,7 +25,10 @@ export function registerViz(program: Command, io: Io): void {
       const spec = loadSpec(readText(specFile), limitsFrom(command.opts()));
       const graph = vizGraph(options.simplified ? requireOutputs(spec) : spec, options.simplified);
       if (format === 'mermaid') return toMermaid(graph);
-      return format === 'svg' ? renderSvg(toDot(graph)) : toDot(graph);
+      if (format !== 'svg') return toDot(graph);
+      const problem = svgProblem(graph);
+      if (problem) throw new SymgradError('--format svg', `${problem}: use --format dot (Graphviz's own dot may manage) or --format mermaid`);
+      return renderSvg(toDot(graph));
     });
     if (options.out && options.out !== '-') await forFile(io, options.out, () => writeOutput(options.out!, text, specFile));
     else io.out(text);
