@@ -73,9 +73,10 @@ export async function writeOutput(path: string, data: string | Uint8Array, prote
   const temporary = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     if (target?.special) return await writeAll(openSync(path, constants.O_WRONLY), bytes);
-    const fd = openSync(temporary, 'wx', target?.mode ?? 0o666);
+    // Listening before the file exists: a signal between the two would leave it.
     inFlight.add(temporary);
     listen(true);
+    const fd = openSync(temporary, 'wx', target?.mode ?? 0o666);
     if (target) fchmodSync(fd, target.mode);
     await writeAll(fd, bytes, temporary);
     renameSync(temporary, path);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
 import { loadSpec, vizGraph } from '../../compiler/index.js';
-import { rankCrossings, svgProblem } from '../../compiler/viz/size.js';
+import { rankCrossings, svgProblem } from '../../cli/commands/viz.js';
 import { cli } from './run.js';
 
 const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));

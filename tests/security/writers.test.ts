@@ -12,6 +12,7 @@ const dir = scratch('writers');
 const good = { inputs: { x: { shape: [] } }, nodes: { y: 'x * 2' }, outputs: ['y'] };
 const trainable = { inputs: { x: { shape: [] } }, params: { w: { shape: [], init: 1 } }, nodes: { y: '(x * w - 1)^2' }, outputs: ['y'] };
 const temporaries = () => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+for (const stale of temporaries()) fs.rmSync(join(dir, stale));
 
 /** A fresh symlink in the scratch folder to `target`. */
 function link(name: string, target: string): string {
