@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fchmodSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SymgradError } from '../compiler/index.js';
 
@@ -45,30 +45,110 @@ export function refuseToOverwrite(path: string, spec: string): void {
   }
 }
 
-/** Throws unless `path` could be written now (its folder exists and is writable, and it is no folder): checked before long work. */
+/** Throws unless `path` could be written now (its folder exists and is writable, or it is a device or pipe that is): checked before long work. */
 export function checkWritable(path: string): void {
+  refuseStdout(path);
   try {
-    accessSync(dirname(resolve(path)), constants.W_OK);
-    if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    if (targetOf(path)?.special) accessSync(path, constants.W_OK);
+    else accessSync(dirname(resolve(path)), constants.W_OK);
   } catch (error) {
+    if (error instanceof SymgradError) throw error;
     throw new FileError(path, `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
 }
 
 /**
- * Write through a temporary file and a rename, so a reader never sees half a file and an error
- * leaves nothing behind. Refuses to overwrite `protect` (the input spec). The temporary file has
- * an unpredictable name and is created exclusively, so a planted file or symlink is never followed.
+ * Writes an output file. A regular file (or a new one) is written through a temporary file and a
+ * rename, so a reader never sees half a file and an error leaves nothing behind; a file being
+ * replaced keeps its permission bits. The temporary file has an unpredictable name and is created
+ * exclusively, so a planted file or symlink is never followed; SIGINT and SIGTERM remove it. A
+ * character device or a pipe (/dev/null, /dev/stdout, a FIFO, or a symlink to one) is written in
+ * place, never replaced; other special files are refused. Refuses to overwrite `protect` (the input spec).
  */
-export function writeFileAtomic(path: string, text: string | Uint8Array, protect?: string): void {
+export async function writeOutput(path: string, data: string | Uint8Array, protect?: string): Promise<void> {
+  refuseStdout(path);
   if (protect) refuseToOverwrite(path, protect);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const target = targetOf(path);
   const temporary = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(temporary, text, { flag: 'wx' });
+    if (target?.special) return await writeAll(openSync(path, constants.O_WRONLY), bytes);
+    // Listening before the file exists: a signal between the two would leave it.
+    inFlight.add(temporary);
+    listen(true);
+    const fd = openSync(temporary, 'wx', target?.mode ?? 0o666);
+    if (target) fchmodSync(fd, target.mode);
+    await writeAll(fd, bytes, temporary);
     renameSync(temporary, path);
   } catch (error) {
     // EEXIST: the name was taken by someone else's file, which is not ours to remove.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(temporary, { force: true });
+    if (error instanceof SymgradError) throw error;
     throw new SymgradError('', `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  } finally {
+    if (inFlight.delete(temporary)) {
+      // Let a signal that came during the write reach the handler before it goes.
+      await turn();
+      await turn();
+      if (inFlight.size === 0) listen(false);
+    }
   }
 }
+
+/** `-` is standard output for the commands that write text there themselves; elsewhere it would be a file named `-`. */
+export function refuseStdout(path: string, flag = ''): void {
+  if (path === '-') throw new SymgradError(flag, 'standard output is not written here: name a file (./- for a file called -)');
+}
+
+/** What `path` names now: nothing, a regular file (with its permission bits), or a device or pipe to write in place. */
+function targetOf(path: string): { special: boolean; mode: number } | undefined {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(path, `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  if (stats.isFile()) return { special: false, mode: stats.mode & 0o777 };
+  if (stats.isCharacterDevice() || stats.isFIFO()) return { special: true, mode: 0 };
+  throw new FileError(path, `cannot write ${path} (${stats.isDirectory() ? 'EISDIR' : 'not a regular file, a character device or a pipe'})`);
+}
+
+const CHUNK = 1 << 20;
+
+/** Writes `bytes` to `fd` and closes it; between chunks of a temporary file, lets a signal handler run. */
+async function writeAll(fd: number, bytes: Uint8Array, temporary?: string): Promise<void> {
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      const end = Math.min(bytes.length, at + CHUNK);
+      while (at < end) at += writeSync(fd, bytes, at, end - at);
+      if (temporary && at < bytes.length) {
+        await turn();
+        if (!inFlight.has(temporary)) throw Object.assign(new Error(), { code: 'EINTR' });
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Temporary files being written, removed on SIGINT and SIGTERM. */
+const inFlight = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const path of inFlight) rmSync(path, { force: true });
+  inFlight.clear();
+  listen(false);
+  // With no other handler, end as the signal would have without this one.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function listen(on: boolean): void {
+  for (const signal of SIGNALS) {
+    process.removeListener(signal, onSignal);
+    if (on) process.on(signal, onSignal);
+  }
+}
+
+const turn = () => new Promise<void>((done) => setImmediate(done));

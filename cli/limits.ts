@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type Limits, SymgradError } from '../compiler/index.js';
 
-const FLAGS: Record<keyof Limits, string> = {
+const FLAGS: Record<Exclude<keyof Limits, 'deadline'>, string> = {
   maxNodes: '--max-nodes <n>',
   maxElements: '--max-elements <n>',
   maxTotalElements: '--max-total-elements <n>',
@@ -9,16 +9,18 @@ const FLAGS: Record<keyof Limits, string> = {
   maxDerivativeOrder: '--max-derivative-order <n>',
   maxExpressionLength: '--max-expression-length <n>',
   maxExpressionDepth: '--max-expression-depth <n>',
+  maxSeconds: '--max-seconds <s>',
 };
 
 /** The spec limits as options of a command (hidden from the short help, listed with their defaults). */
 export function limitOptions(command: Command): Command {
   for (const [key, flag] of Object.entries(FLAGS)) {
-    command.addOption(new Option(flag, `limit: ${key.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())}`).default(String(DEFAULT_LIMITS[key as keyof Limits])));
+    command.addOption(new Option(flag, `limit: ${key.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())}`).default(String(DEFAULT_LIMITS[key as keyof typeof FLAGS])));
   }
   return command;
 }
 
+/** The limits the options give, with the `--max-seconds` clock started. */
 export function limitsFrom(options: Record<string, unknown>): Limits {
   const limits: Record<string, number> = {};
   for (const [key, flag] of Object.entries(FLAGS)) {
@@ -29,5 +31,5 @@ export function limitsFrom(options: Record<string, unknown>): Limits {
     }
     limits[key] = value;
   }
-  return limits as unknown as Limits;
+  return { ...(limits as unknown as Limits), deadline: performance.now() + limits.maxSeconds * 1000 };
 }

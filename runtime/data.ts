@@ -24,6 +24,9 @@ type Storage = Float64ArrayConstructor | Float32ArrayConstructor;
  * `feeds.NAME: ...` and name both inputs when a named dimension disagrees.
  */
 export function checkData(signature: Signature, data: Readonly<Record<string, Feed>>): Dataset {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new TypeError(`feeds: expected an object of input name to values, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  }
   const inputs = signature.inputs.map((i) => i.name);
   for (const name of Object.keys(data)) {
     if (!inputs.includes(name)) throw new RangeError(`feeds.${name}: not an input of the model (its inputs: ${inputs.join(', ') || 'none'})`);
@@ -121,17 +124,18 @@ export function toColumn(feed: Feed, declared: readonly (number | string)[], pla
   const numbers = (values: ArrayLike<unknown>): Column['data'] =>
     values instanceof storage ? values : storage.from(Array.from(values, (v) => (typeof v === 'number' ? v : fail(place, 'expected numbers'))));
   if (typeof feed === 'number') return { data: storage.of(feed), shape: [] };
-  if (Array.isArray(feed) && feed.some(Array.isArray)) {
-    const shape: number[] = [];
-    for (let level: unknown = feed; Array.isArray(level); level = level[0]) shape.push(level.length);
-    const flat = (feed as unknown[]).flat(shape.length);
-    if (flat.length !== shape.reduce((a, b) => a * b, 1) || flat.some(Array.isArray)) fail(place, 'ragged nested array');
-    return { data: numbers(flat as number[]), shape };
+  if (feed === null || typeof feed !== 'object') {
+    throw new TypeError(`${place}: expected a number, nested arrays of numbers or { data, shape }, got ${feed === null ? 'null' : typeof feed}`);
   }
-  if (feed !== null && typeof feed === 'object' && 'shape' in feed && 'data' in feed) {
-    if (feed.data.length !== feed.shape.reduce((a, b) => a * b, 1)) fail(place, `data does not fill shape [${feed.shape.join(', ')}]`);
-    return { data: numbers(feed.data), shape: [...feed.shape] };
+  if (Array.isArray(feed) && feed.some(Array.isArray)) return nested(feed, place, numbers);
+  if ('shape' in feed && 'data' in feed) {
+    const { data, shape } = feed as { data: unknown; shape: unknown };
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(place, 'shape must be an array of whole numbers >= 0');
+    if (!isArrayLike(data)) throw new TypeError(`${place}: data must be an array or a typed array`);
+    if (data.length !== shape.reduce((a: number, b: number) => a * b, 1)) fail(place, `data does not fill shape [${shape.join(', ')}]`);
+    return { data: numbers(data), shape: [...(shape as number[])] };
   }
+  if (!isArrayLike(feed)) throw new TypeError(`${place}: expected a number, nested arrays of numbers or { data, shape }, got an object`);
   const values = feed as ArrayLike<number>;
   const known = declared.reduce<number>((a, d) => (typeof d === 'number' ? a * d : a), 1);
   const unknown = values.length / known;
@@ -140,6 +144,29 @@ export function toColumn(feed: Feed, declared: readonly (number | string)[], pla
     fail(place, `a flat array of ${values.length} values does not fit [${declared.join(', ')}]; pass { data, shape }`);
   }
   return { data: numbers(values), shape: declared.map((d) => (typeof d === 'number' ? d : unknown)) };
+}
+
+/** Nested arrays, every level as long as the first one's (so no rows of other lengths, even with a total that fits). */
+function nested(feed: readonly unknown[], place: string, numbers: (values: ArrayLike<unknown>) => Column['data']): Column {
+  const shape: number[] = [];
+  for (let level: unknown = feed; Array.isArray(level); level = level[0]) shape.push(level.length);
+  let level: unknown[] = [feed];
+  for (let depth = 0; depth <= shape.length; depth++) {
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (depth === shape.length) {
+        if (Array.isArray(item)) fail(place, `ragged nested array: an array at depth ${depth + 1}, where shape [${shape.join(', ')}] has numbers`);
+      } else if (!Array.isArray(item) || item.length !== shape[depth]) {
+        fail(place, `ragged nested array: ${Array.isArray(item) ? `${item.length} entries` : 'a number'} at depth ${depth + 1}, where shape [${shape.join(', ')}] has ${shape[depth]}`);
+      } else for (const value of item) next.push(value);
+    }
+    if (depth < shape.length) level = next;
+  }
+  return { data: numbers(level), shape };
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
 function fail(place: string, message: string): never {

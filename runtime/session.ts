@@ -111,6 +111,11 @@ export class Session {
   /** Train for some epochs, on mini-batches if `batch` is less than the number of rows. */
   fit(data: Feeds, options: FitOptions = {}): FitResult {
     const dataset = checkData(this.trainer.signature, data);
+    if (dataset.rows === 0) {
+      const { inputs } = this.trainer.signature;
+      const dim = inputs.flatMap((i) => i.shape).find((d) => typeof d === 'string')!;
+      throw new RangeError(`feeds.${inputs.find((i) => i.shape.includes(dim))!.name}: no rows to train on (${dim} is 0)`);
+    }
     const epochs = whole('epochs', options.epochs ?? 1);
     const size = options.batch === undefined ? dataset.rows : whole('batch', options.batch);
     const batches = size < dataset.rows ? new Batches(dataset, size, whole('seed', options.seed ?? 0, 0)) : undefined;

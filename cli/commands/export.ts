@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readText, writeFileAtomic, type Io } from '../io.js';
+import { readText, refuseStdout, writeOutput, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
 
@@ -17,9 +17,10 @@ export function registerExport(program: Command, io: Io): void {
     );
   limitOptions(command).action(async (specFile: string, options: { out: string; initializers: boolean }) => {
     const bytes = await forFile(io, specFile, async () => {
+      refuseStdout(options.out, '--out');
       const { exportOnnx } = await import('../../compiler/onnx/index.js');
       return exportOnnx(readText(specFile), { limits: limitsFrom(command.opts()), initializers: options.initializers });
     });
-    await forFile(io, options.out, () => writeFileAtomic(options.out, bytes, specFile));
+    await forFile(io, options.out, () => writeOutput(options.out, bytes, specFile));
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SymgradError, type DType } from '../../compiler/index.js';
-import { writeFileAtomic, type Io } from '../io.js';
+import { writeOutput, type Io } from '../io.js';
 import { forFile } from '../report.js';
 
 export function registerImport(program: Command, io: Io): void {
@@ -9,7 +9,7 @@ export function registerImport(program: Command, io: Io): void {
     .command('import')
     .description('write an ONNX model as a spec, so its derivatives can be taken')
     .argument('<model>', 'the ONNX model (*.onnx)')
-    .requiredOption('-o, --out <file>', 'output spec (*.graph.json)')
+    .requiredOption('-o, --out <file>', 'output spec (*.graph.json), or - for stdout')
     .option('--dtype <dtype>', "float32 or float64 (default: the model's own)")
     .addHelpText(
       'after',
@@ -25,7 +25,8 @@ export function registerImport(program: Command, io: Io): void {
         const { importOnnx } = await import('../../compiler/onnx/index.js');
         return importOnnx(readBytes(modelFile), { dtype: options.dtype as DType | undefined });
       });
-      await forFile(io, options.out, () => writeFileAtomic(options.out, text, modelFile));
+      if (options.out === '-') io.out(text);
+      else await forFile(io, options.out, () => writeOutput(options.out, text, modelFile));
     });
 }
 

@@ -5,7 +5,7 @@ import { checkData, createSession, DEFAULT_LR, type OptimizerName, OPTIMIZERS, t
 import { accuracyOf } from '../accuracy.js';
 import { holdOut } from '../split.js';
 import { readFeeds, repeatable } from '../feeds.js';
-import { checkWritable, ExitError, readText, refuseToOverwrite, writeFileAtomic, type Io } from '../io.js';
+import { checkWritable, ExitError, readText, refuseStdout, refuseToOverwrite, writeOutput, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { lineChart, sparkline } from '../plot.js';
 import { forFile } from '../report.js';
@@ -47,9 +47,10 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--json', 'add the history, one entry per epoch, to the JSON summary')
     .addHelpText('after', `\nExample:\n  $ symgrad train ${sample('xor-train.graph.json')} --loss loss --feed ${sample('data/xor.json')} --lr 0.1 --epochs 500 --save xor-params.json`);
   limitOptions(command).action(async (specFile: string, options: TrainOptions) => {
-    // Refuse before training, not after: the checks writeFileAtomic makes, and that the file can be written.
-    for (const out of [options.save, options.plot]) {
+    // Refuse before training, not after: the checks writeOutput makes, and that the file can be written.
+    for (const [flag, out] of [['--save', options.save], ['--plot', options.plot]]) {
       if (!out) continue;
+      await forFile(io, specFile, () => refuseStdout(out, flag));
       await forFile(io, out, () => {
         refuseToOverwrite(out, specFile);
         checkWritable(out);
@@ -118,7 +119,7 @@ export function registerTrain(program: Command, io: Io): void {
         yLabel: options.loss,
         series,
       });
-      await forFile(io, plot, () => writeFileAtomic(plot, chart, specFile));
+      await forFile(io, plot, () => writeOutput(plot, chart, specFile));
     }
     if (result.outcome === 'diverged') {
       const last = result.losses.length;
@@ -139,7 +140,7 @@ export function registerTrain(program: Command, io: Io): void {
       const save = options.save;
       const params = kept?.params ?? session.paramValues();
       const values = Object.fromEntries(Object.entries(params).map(([name, { data, shape }]) => [name, toJsonValue(data, shape)]));
-      await forFile(io, save, () => writeFileAtomic(save, `${JSON.stringify(values, null, 2)}\n`, specFile));
+      await forFile(io, save, () => writeOutput(save, `${JSON.stringify(values, null, 2)}\n`, specFile));
       if (kept) io.err(`saved the params of epoch ${kept.epoch}, the lowest validation ${options.loss} (${show(kept.loss)})\n`);
     }
     const last = history[ran - 1];

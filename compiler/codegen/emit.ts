@@ -111,6 +111,8 @@ export function emitModule(program: Program, language: Language): string {
   w.push(`  return $outputs${t(' as unknown as Outputs')};`, '}', '');
   if (plan.scalarCall) {
     w.push(`function $scalar(${leaves.map((l) => `${l.name}$${t(': number')}`).join(', ')})${t(`: ${storage}`)} {`);
+    // A string would concatenate ("1" + "2"): one typeof per argument keeps the entry strict.
+    for (const l of leaves) w.push(`  if (typeof ${l.name}$ !== 'number') throw new TypeError(${jsString(`${l.name}: expected a number, got `)} + typeof ${l.name}$);`);
     const offsets = flatOffsets(program);
     if (plan.scalarBody) {
       pushAll(w, plan.scalarBody.map((l) => `  ${l}`));

@@ -16,6 +16,10 @@ export interface Limits {
   readonly maxDerivativeOrder: number;
   readonly maxExpressionLength: number;
   readonly maxExpressionDepth: number;
+  /** Wall-clock seconds of compile work: derivative expansion, simplification, code generation. */
+  readonly maxSeconds: number;
+  /** When those seconds run out, in `performance.now()` milliseconds; the CLI sets it as a command starts. None: no clock. */
+  readonly deadline?: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -26,7 +30,16 @@ export const DEFAULT_LIMITS: Limits = {
   maxDerivativeOrder: 24,
   maxExpressionLength: 10_000,
   maxExpressionDepth: 200,
+  maxSeconds: 120,
 };
+
+/**
+ * Throws once the work on `node`'s graph has run past its limits' deadline (`--max-seconds`).
+ * Cheap (a clock read), so long passes call it for every node they visit.
+ */
+export function checkTime(node: Node | undefined): void {
+  if (node?.graph instanceof LimitedGraph) node.graph.checkTime();
+}
 
 /** Why a tensor of `shape` breaks the per-tensor limits, or undefined. Named dimensions count as 1. */
 export function shapeProblem(shape: Shape, limits: Limits): string | undefined {
@@ -59,7 +72,13 @@ export class LimitedGraph extends Graph {
     return node;
   }
 
+  checkTime(): void {
+    const { deadline, maxSeconds } = this.limits;
+    if (deadline !== undefined && performance.now() > deadline) throw new SymgradError('', `compiling takes longer than ${maxSeconds} s (--max-seconds)`);
+  }
+
   private check(node: Node): void {
+    this.checkTime();
     const { maxNodes, maxTotalElements } = this.limits;
     if (this.nodes.length > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
     const problem = shapeProblem(node.shape, this.limits);

@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cli } from './run.js';
 
-// A write to a temporary file fails half way when `failing.on` is set (a full disk, a crash).
+// A write fails half way when `failing.on` is set (a full disk, a crash). The writer calls writeSync(fd, bytes, offset, length).
 const failing = vi.hoisted(() => ({ on: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  const writeFileSync: typeof real.writeFileSync = (path, data, options) => {
-    if (failing.on && String(path).endsWith('.tmp')) {
-      real.writeFileSync(path, String(data).slice(0, String(data).length >> 1));
+  const writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
+    if (failing.on) {
+      real.writeSync(fd, buffer, offset, length >> 1);
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     }
-    real.writeFileSync(path, data, options);
-  };
-  return { ...real, default: { ...real, writeFileSync }, writeFileSync };
+    return real.writeSync(fd, buffer, offset, length);
+  }) as typeof real.writeSync;
+  return { ...real, default: { ...real, writeSync }, writeSync };
 });
 
 const dir = join('tests', '.tmp', 'train');

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
+import { loadSpec, vizGraph } from '../../compiler/index.js';
+import { rankCrossings, svgProblem } from '../../cli/commands/viz.js';
 import { cli } from './run.js';
 
 const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
@@ -130,5 +132,49 @@ describe('symgrad viz', () => {
     const out = join(dir, 'seed.txt');
     await viz(seed, '--format', 'dot', '-o', out);
     expect(readFileSync(out, 'utf8')).toMatch(/^digraph /);
+  });
+
+  describe('bounds the SVG layout', () => {
+    /** A spec of `steps` nodes in a chain, each `sin(previous)`, times `x` with `reuse` (an edge from x to every step: step k skips 2k − 1 ranks). */
+    const chain = (steps: number, reuse: boolean) => {
+      const nodes: Record<string, string> = {};
+      for (let i = 1; i <= steps; i++) nodes[`n${i}`] = `sin(${i === 1 ? 'x' : `n${i - 1}`})${reuse ? ' * x' : ''}`;
+      const path = join(dir, `chain-${steps}${reuse ? '-reuse' : ''}.graph.json`);
+      writeFileSync(path, JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [] } }, nodes, outputs: [`n${steps}`] }));
+      return path;
+    };
+
+    it.each([
+      [10_000, false, '10001 nodes are too many to lay out as SVG (at most 5000)'],
+      [1_000, true, 'edges crossing 1000000 ranks (long edges from reused nodes) are too many to lay out as SVG (at most 8000)'],
+      [100, true, 'edges crossing 10000 ranks (long edges from reused nodes) are too many to lay out as SVG (at most 8000)'],
+    ])('a %s-step chain (reusing x: %s) is one clean error within seconds, and DOT still works', async (steps, reuse, problem) => {
+      const spec = chain(steps, reuse);
+      const started = performance.now();
+      const { code, stdout, stderr } = await cli('viz', spec, '--format', 'svg');
+      expect(stderr).toBe(`error: ${spec}: --format svg: ${problem}: use --format dot (Graphviz's own dot may manage) or --format mermaid\n`);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(await viz(spec, '--format', 'dot')).toMatch(new RegExp(`label="n${steps}: (sin|mul)"`));
+    }, 30_000);
+
+    it('a 1,000-step chain without long edges is drawn', async () => {
+      const svg = await viz(chain(1_000, false), '--format', 'svg');
+      // x, 1,000 sines and the legend's two entries.
+      expect(svg.match(/<g id="node\d+" class="node">/g)).toHaveLength(1_003);
+    }, 30_000);
+
+    it.each(samples)('samples/%s is within the bounds, as drawn and simplified', (file) => {
+      const spec = loadSpec(readFileSync(join('samples', file), 'utf8'));
+      expect(svgProblem(vizGraph(spec))).toBeUndefined();
+      expect(svgProblem(vizGraph(spec, true))).toBeUndefined();
+    });
+
+    it('counts the ranks an edge skips', () => {
+      const node = (id: string) => ({ id, lines: [id], kind: 'forward' as const, order: 0, output: false, literal: false });
+      const graph = { name: 'g', nodes: ['a', 'b', 'c', 'd'].map(node), edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'd' }, { from: 'a', to: 'd' }, { from: 'a', to: 'c' }] };
+      expect(rankCrossings(graph)).toBe(3);
+    });
   });
 });

@@ -4,18 +4,19 @@ import { describe, expect, it, vi } from 'vitest';
 import { cli } from '../cli/run.js';
 import { expectErrorLine, scratch, writeSpec } from './support.js';
 
-// Writing a temporary file fails half way while `failing.on` is set (a full disk, a crash).
+// Writing a file fails half way while `failing.on` is set (a full disk, a crash).
 const failing = vi.hoisted(() => ({ on: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  const writeFileSync: typeof real.writeFileSync = (path, data, options) => {
-    if (failing.on && String(path).endsWith('.tmp')) {
-      real.writeFileSync(path, String(data).slice(0, String(data).length >> 1), options);
+  // The writer calls writeSync(fd, bytes, offset, length).
+  const writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
+    if (failing.on) {
+      real.writeSync(fd, buffer, offset, length >> 1);
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     }
-    real.writeFileSync(path, data, options);
-  };
-  return { ...real, default: { ...real, writeFileSync }, writeFileSync };
+    return real.writeSync(fd, buffer, offset, length);
+  }) as typeof real.writeSync;
+  return { ...real, default: { ...real, writeSync }, writeSync };
 });
 
 const dir = scratch('files');
