@@ -114,6 +114,12 @@ export class Graph {
     this.leafNames.add(name);
   }
 
+  /**
+   * Throws once the work on this graph has run past a deadline (a LimitedGraph's `--max-seconds`);
+   * nothing here. Cheap, so long passes call it for every node they visit.
+   */
+  checkTime(): void {}
+
   /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
   getConsumers(node: Node): readonly Node[] {
     const consumers = this.consumerLists[node.id];

@@ -4,7 +4,6 @@ import type { Node } from '../graph.js';
 import { NodeMap } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
 import { pruneBetween } from './prune.js';
-import { checkTime } from '../spec/limits.js';
 
 /**
  * build_grad (Goodfellow et al., Algorithms 6.5 and 6.6), appending gradient nodes to y's graph.
@@ -36,7 +35,7 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe
   for (let id = y.id - 1; id >= first; id--) {
     const v = graph.nodes[id];
     if (!between.has(v)) continue;
-    checkTime(v);
+    graph.checkTime();
     const gradients: Node[] = [];
     const branchMasks: (Node | null)[] = [];
     for (const consumer of graph.getConsumers(v)) {

@@ -11,7 +11,6 @@ import { emitStraight } from './straight.js';
 import { emitTape } from './tape.js';
 import { hasScalarCall } from './types.js';
 import { emitTensor, planTensor, tensorBytes } from './tensor.js';
-import { checkTime } from '../spec/limits.js';
 
 /** The compute part of a kernel instance, whatever the mode. */
 export interface Body {
@@ -65,7 +64,7 @@ const TAPE_MAX_OPS = 8_000_000;
 export function planModule(program: Program, language: 'ts' | 'js' = 'js'): ModulePlan {
   const outputs = program.outputs.map((o) => o.node);
   const order = liveNodes(outputs);
-  checkTime(outputs[0]);
+  outputs[0]?.graph.checkTime();
   const dimNames = [...new Set([...program.inputs, ...program.params].flatMap((l) => l.shape.filter((d): d is string => typeof d === 'string')))];
   const dim = (d: Shape[number]) => (typeof d === 'number' ? String(d) : `$dim_${d}`);
   const storage: ModulePlan['storage'] = program.dtype === 'float32' ? 'Float32Array' : 'Float64Array';
@@ -84,7 +83,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     const scalarNames = { buffer, literal, ts: language === 'ts' };
     const straight = ops <= STRAIGHT_MAX_OPS ? emitStraight(scalars, scalarNames, scalarCall && flatOffsets(program)) : undefined;
     const code = straight ? { module: [], ...straight } : emitTape(scalars, scalarNames);
-    checkTime(outputs[0]);
+    outputs[0]?.graph.checkTime();
     const unique = [...new Set(outputs.filter((o) => o.def.leaf !== 'fed'))];
     const body: Body = {
       state: [...code.state, ...unique.map((o) => `let ${buffer(o)} = $none;`)],
@@ -103,7 +102,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     return { ...base, constants: [], body, scalarBody: straight?.scalarBody, moduleCode: code.module, summary, memory };
   }
   const plan = planTensor(order, outputs, dim);
-  checkTime(outputs[0]);
+  outputs[0]?.graph.checkTime();
   const tensor = emitTensor(plan, { buffer, literal, dim, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
   const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);

@@ -2,7 +2,6 @@ import type { Node } from '../graph.js';
 import { NodeCounts, NodeMap } from '../nodes.js';
 import type { OpName } from '../ops/table.js';
 import { sameShape } from '../shape.js';
-import { checkTime } from '../spec/limits.js';
 import { make } from './make.js';
 import type { Opaque, Rule } from './pattern.js';
 
@@ -40,7 +39,7 @@ export function rewrite(outputs: readonly Node[], rules: readonly Rule[], log: F
     const stack = [output];
     while (stack.length > 0) {
       const node = stack[stack.length - 1];
-      checkTime(node);
+      node.graph.checkTime();
       if (final.has(node)) {
         stack.pop();
         active.set(node, 0);

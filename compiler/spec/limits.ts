@@ -33,14 +33,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxSeconds: 120,
 };
 
-/**
- * Throws once the work on `node`'s graph has run past its limits' deadline (`--max-seconds`).
- * Cheap (a clock read), so long passes call it for every node they visit.
- */
-export function checkTime(node: Node | undefined): void {
-  if (node?.graph instanceof LimitedGraph) node.graph.checkTime();
-}
-
 /** Why a tensor of `shape` breaks the per-tensor limits, or undefined. Named dimensions count as 1. */
 export function shapeProblem(shape: Shape, limits: Limits): string | undefined {
   if (shape.length > limits.maxRank) return `a tensor of rank ${shape.length} has more than ${limits.maxRank} dimensions (--max-rank)`;
@@ -72,7 +64,7 @@ export class LimitedGraph extends Graph {
     return node;
   }
 
-  checkTime(): void {
+  override checkTime(): void {
     const { deadline, maxSeconds } = this.limits;
     if (deadline !== undefined && performance.now() > deadline) throw new SymgradError('', `compiling takes longer than ${maxSeconds} s (--max-seconds)`);
   }
