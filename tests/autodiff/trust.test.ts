@@ -193,3 +193,13 @@ describe('where: a branch not taken anywhere contributes 0 through ops that mix 
     );
   });
 });
+
+describe('pow at exponent 0 away from base 0', () => {
+  it('the mixed second derivative of a ^ b at b = 0 is 1/a (the base-0 convention applies at a = 0 only)', async () => {
+    await expectEveryWay(
+      { inputs: { a: { shape: [] }, b: { shape: [] } }, nodes: { h: 'grad(grad(a ^ b, a), b)', k: 'grad(grad(a ^ b, b), a)' }, outputs: ['h', 'k'] },
+      { a: scalar(2), b: scalar(0) },
+      { h: [0.5], k: [0.5] },
+    );
+  });
+});
