@@ -28,7 +28,7 @@ function describe(error: unknown, spec: string): string {
     return /^\d+:\d+$/.test(error.place) ? `${file}:${error.place}: ${error.message}` : error.format(file);
   }
   if (error instanceof RangeError || error instanceof TypeError) {
-    if (/^(feeds|nodes)\.\w+: /.test(error.message)) return `${file}: ${error.message}`;
+    if (/^(feeds|nodes)(\.\w+)?: /.test(error.message)) return `${file}: ${error.message}`;
     if (error instanceof RangeError && /call stack|allocation|Invalid (typed )?array length|Invalid string length/i.test(error.message)) {
       return `${file}: too large to process (${error.message})`;
     }

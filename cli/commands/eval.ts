@@ -33,7 +33,8 @@ export function registerEval(program: Command, io: Io): void {
     const outputs = await forFile(io, specFile, async () => {
       const feeds = readFeeds(options.feed, options.set);
       checkFeedNames(spec, feeds);
-      return options.interpret ? interpretOutputs(program, feeds) : runGenerated(source, feeds);
+      // The sizes the feeds bind are bounded at run time too: all tensors together, as --max-total-elements says.
+      return options.interpret ? interpretOutputs(program, feeds) : runGenerated(source, feeds, limitsFrom(command.opts()).maxTotalElements);
     });
     io.out(`${JSON.stringify(outputs, null, 2)}\n`);
   });
@@ -55,8 +56,8 @@ function interpretOutputs(program: Program, feeds: Record<string, Tensor>): Reco
   return Object.fromEntries(program.outputs.map((o, i) => [o.name, toJsonValue(values[i].data, values[i].shape)]));
 }
 
-async function runGenerated(source: string, feeds: Record<string, Tensor>): Promise<Record<string, unknown>> {
+async function runGenerated(source: string, feeds: Record<string, Tensor>, maxElements: number): Promise<Record<string, unknown>> {
   const module = await loadModuleSource(source);
-  const results = module.run(feeds);
+  const results = module.createKernel({ maxElements }).run(feeds);
   return Object.fromEntries(module.signature.outputs.map(({ name }) => [name, toJsonValue(results[name].data, results[name].shape)]));
 }

@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from '../cli/run.js';
 import { describe, expect, it } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
 import { nameProblem } from '../../compiler/spec/names.js';
@@ -90,5 +93,17 @@ describe('empty tensors', () => {
     expect([out.r.shape, out.a.shape, out.s.shape, out.g.shape]).toEqual([[0, 2], [0, 2], [2], [0]]);
     // A sum over no entries is zero (−0, the IEEE additive identity every sum starts from).
     expect(Array.from(out.s.data).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('eval bounds the sizes feeds bind at run time', () => {
+  it('by --max-total-elements, with one error line', async () => {
+    const dir = join('tests', '.tmp', 'security', 'eval-bound');
+    mkdirSync(dir, { recursive: true });
+    const spec = join(dir, 'n.graph.json');
+    writeFileSync(spec, JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: ['N', 'K'] } }, nodes: { y: 'exp(sum(x, axis=1))' }, outputs: ['y'] }));
+    const refused = await cli('eval', spec, '--set', 'x=[[1,2],[3,4]]', '--max-total-elements', '3');
+    expect(refused).toMatchObject({ code: 2, stdout: '', stderr: `error: ${spec}: feeds: the sizes N=2, K=2 need 4 elements of buffers, more than maxElements = 3\n` });
+    expect((await cli('eval', spec, '--set', 'x=[[1,2],[3,4]]', '--max-total-elements', '4')).code).toBe(0);
   });
 });
