@@ -83,6 +83,8 @@ function narrower(s: Shape): Shape[] {
 class Builder {
   readonly values: Value[] = [];
   readonly guards: Guard[] = [];
+  /** Consts of whole-number positions (k0, k1, ...): not values, so never a derivative's variable. */
+  readonly consts: Record<string, unknown> = {};
   /** The index of the spec node being built. */
   index = 0;
   /** Names of the values an expression being built refers to. */
@@ -171,7 +173,11 @@ class Builder {
     const rank = s.length;
     const forms: (() => string | undefined)[] = [
       () => `${this.pick(['sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'swish', 'neg', 'square', 'expm1'])}(${e()})`,
+      () => `${this.pick(['atan', 'sinh', 'cosh', 'asinh', 'erf', 'erfc', 'gelu'])}(${e()})`,
       () => `tan(tanh(${e()}))`,
+      () => `${this.pick(['asin', 'acos', 'atanh'])}(${this.pick([0.9, 0.5])} * tanh(${e()}))`,
+      // acosh(1 + x²) is |x|-like at x = 0, where its derivative is 0/0.
+      () => (this.chance(50) ? `acosh(1 + square(${this.singular(e())}))` : `acosh(1 + ${this.positive(s, d)})`),
       () => `exp(${e()})`,
       () => `${this.pick(['log', 'sqrt', 'reciprocal', 'log1p'])}(${this.positive(s, d)})`,
       () => (this.chance(50) ? `(${e()} / ${this.positive(this.pick(narrower(s)), d)})` : `div(${e(this.pick(narrower(s)))}, ${this.positive(s, d)})`),
@@ -196,6 +202,9 @@ class Builder {
       () => this.matmul(s, d),
       () => this.shapeOp(s, d),
       () => this.shapeOp(s, d),
+      () => this.indexing(s, d),
+      () => this.indexing(s, d),
+      () => this.linalg(s, d),
       () => (rank > 0 ? `${this.pick(['softmax', 'log_softmax'])}(${e()}, axis=${this.int(-rank, rank - 1)})` : undefined),
       () => (rank === 0 ? this.loss(d) : undefined),
       () => (rank === 0 ? this.loss(d) : undefined),
@@ -217,7 +226,7 @@ class Builder {
   /** Functions with a kink; the argument's sign (or distance to ±1, or the other operand) is guarded. */
   kink(s: Shape, d: number): string {
     const x = this.expr(s, d);
-    switch (this.int(0, 8)) {
+    switch (this.int(0, 11)) {
       case 0: return `relu(${this.guard(x)})`;
       case 1: return `abs(${this.guard(x)})`;
       case 2: return `(step(${this.guard(x)}) * ${this.expr(s, d)})`;
@@ -229,12 +238,33 @@ class Builder {
         this.guard(`(${x}) - 1`);
         this.guard(`(${x}) + 1`);
         return `hard_tanh(${x})`;
+      case 8: return this.rounding(x, s, d);
+      case 9: return this.rounding(x, s, d);
+      case 10: {
+        // Either bound may be left out; rarely lo > hi (every entry hi, slope 0).
+        const [lo, hi] = [this.pick([-1, -0.5, 0, 0.5]), this.pick([0.5, 1, 2, -1])];
+        const bounds = this.pick([[lo, hi], [lo, undefined], [undefined, hi]]);
+        for (const b of bounds) if (b !== undefined) this.guard(`(${x}) - ${b}`);
+        return `clip(${x}${bounds[0] === undefined ? '' : `, lo=${bounds[0]}`}${bounds[1] === undefined ? '' : `, hi=${bounds[1]}`})`;
+      }
       default: {
         const y = this.expr(this.pick(narrower(s)), d);
         this.guard(`(${x}) - (${y})`);
         return `((${x} ${this.pick(['>', '<', '==', '!='])} ${y}) * ${this.expr(s, d)})`;
       }
     }
+  }
+
+  /**
+   * floor, ceil or round of 2·tanh(x) shifted off the whole numbers (and, for round, off the
+   * halves) that 0 and ±1 give, times an expression: the argument stays in (−2.5, 2.5), so a
+   * stencil crosses few jumps, and the guard sin(π·arg) (cos for round) changes sign at each.
+   */
+  rounding(x: string, s: Shape, d: number): string {
+    const f = this.pick(['floor', 'ceil', 'round']);
+    const arg = `(2 * tanh(${x}) + ${f === 'round' ? 0.3 : 0.5})`;
+    this.guard(`${f === 'round' ? 'cos' : 'sin'}(3.141592653589793 * ${arg})`);
+    return this.chance(50) ? `${f}(${arg})` : `(${f}(${arg}) * ${this.expr(s, d)})`;
   }
 
   /**
@@ -265,18 +295,27 @@ class Builder {
         () => this.matmul(s, d),
         () => this.reduction(s, d),
         () => this.shapeOp(s, d),
+        () => this.indexing(s, d),
+        () => this.linalg(s, d),
         () => (s.length > 0 ? `${this.pick(['softmax', 'log_softmax'])}(${this.expr(s, d)}, axis=${this.int(-s.length, s.length - 1)})` : undefined),
+        () => (s.length > 0 ? `cumsum(${this.expr(s, d)}, axis=${this.int(-s.length, s.length - 1)}${this.chance(40) ? ', reverse=true' : ''})` : undefined),
       ])();
       if (made !== undefined) return made;
     }
   }
 
   reduction(s: Shape, d: number): string {
-    const f = this.pick(['sum', 'mean', 'max', 'min', 'logsumexp']);
+    const f = this.pick(['sum', 'mean', 'max', 'min', 'logsumexp', 'prod', 'var', 'std']);
+    /** Reduces t along `axis` (a keyword text, or '' for all axes) over `count` entries. */
     const from = (t: Shape, axis: string, keep = '') => {
       const x = this.expr(t, d);
-      if (f === 'max' || f === 'min') this.guard(`(${x}) - ${f}(${x}${axis}, keepdims=true)`);
-      return `${f}(${x}${axis}${keep})`;
+      const extent = (g: string) => `${g}(${x}${axis}, keepdims=true)`;
+      if (f === 'max' || f === 'min') this.guard(`(${x}) - ${extent(f)}`);
+      // std's derivative is infinite where the entries are equal (max − min is then exactly 0).
+      if (f === 'std') this.singular(`${extent('max')} - ${extent('min')}`);
+      const count = axis === '' ? size(t) : t.at(Number(axis.slice(', axis='.length)))!;
+      const ddof = (f === 'var' || f === 'std') && count > 1 && this.chance(40) ? ', ddof=1' : '';
+      return `${f}(${x}${axis}${keep}${ddof})`;
     };
     // A source shape with one more axis (or a kept axis of 1) that reduces to s.
     const sources: { t: Shape; axis: string; keep?: string }[] = [];
@@ -316,7 +355,7 @@ class Builder {
   shapeOp(s: Shape, d: number): string | undefined {
     const e = (t: Shape) => this.expr(t, d);
     const rank = s.length;
-    switch (this.int(0, 5)) {
+    switch (this.int(0, 7)) {
       case 0: {
         const t = SHAPES.filter((x) => size(x) === size(s) && !same(x, s));
         return t.length > 0 && rank > 0 ? `reshape(${e(this.pick(t))}, shape=${show(s)})` : undefined;
@@ -344,13 +383,147 @@ class Builder {
         const startText = start.map((b, a) => (this.chance(25) && b > 0 ? b - t[a] : b));
         return `slice(${e(t)}, start=${show(startText)}, stop=${show(stop)})`;
       }
-      default: {
+      case 5: {
         if (rank === 0 || s.every((n) => n === 1)) return undefined;
         const before = s.map((n) => (n > 1 ? this.int(0, 1) : 0));
         const after = s.map((n, a) => (n - before[a] > 1 ? this.int(0, 1) : 0));
         return `pad(${e(s.map((n, a) => n - before[a] - after[a]))}, before=${show(before)}, after=${show(after)})`;
       }
+      case 6: {
+        if (rank === 0) return undefined;
+        const a = this.int(0, rank - 1);
+        const parts = Array.from({ length: s[a] }, () => e(s.filter((_, i) => i !== a)));
+        const axis = a === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? a - rank : a}`;
+        return `stack(${parts.join(', ')}${axis})`;
+      }
+      default: {
+        if (rank === 0) return undefined;
+        // reps divide s; leading 1s of the source's shape, or of reps, may be left out (as NumPy pads them).
+        const reps = s.map((n) => this.pick([1, n]));
+        let t = s.map((n, a) => n / reps[a]);
+        let r = reps;
+        if (this.chance(50)) while (t.length > 0 && t[0] === 1) t = t.slice(1);
+        else while (r.length > 1 && r[0] === 1) r = r.slice(1);
+        return `tile(${e(t)}, reps=${show(r)})`;
+      }
     }
+  }
+
+  /**
+   * Whole numbers in [0, n) of shape t that stay in range at every feed (NaN and infinities
+   * included, where a position error would stop the run): a const, argmax or argmin, a
+   * comparison, or a running count.
+   */
+  positions(t: Shape, n: number, d: number): string {
+    for (;;) {
+      switch (this.int(0, 4)) {
+        case 0: {
+          const name = `k${Object.keys(this.consts).length}`;
+          const entries = (shape: Shape): unknown => (shape.length === 0 ? this.int(0, n - 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
+          this.consts[name] = entries(t);
+          return name;
+        }
+        case 1:
+        case 2: {
+          const m = this.int(1, n);
+          const a = this.int(0, t.length);
+          return this.argExtremum([...t.slice(0, a), m, ...t.slice(a)], a, d);
+        }
+        case 3:
+          if (n >= 2) {
+            const [a, b] = [this.expr(this.pick(narrower(t)), d), this.expr(t, d)];
+            this.guard(`(${a}) - (${b})`);
+            return `(${a} ${this.pick(['>', '>=', '<', '<=', '==', '!='])} ${b})`;
+          }
+          break;
+        default:
+          if (t.length > 0 && t[t.length - 1] <= n) return `(cumsum(ones(shape=${show(t)}), axis=${t.length - 1}${this.chance(50) ? ', reverse=true' : ''}) - 1)`;
+      }
+    }
+  }
+
+  /** argmax or argmin of an expression of shape t along `axis`, its ties guarded. */
+  argExtremum(t: Shape, axis: number, d: number, keep = ''): string {
+    const f = this.pick(['argmax', 'argmin']);
+    const x = this.expr(t, d);
+    this.guard(`(${x}) - ${f.slice(3)}(${x}, axis=${axis}, keepdims=true)`);
+    const at = axis === t.length - 1 && this.chance(40) ? '' : `, axis=${this.chance(30) ? axis - t.length : axis}`;
+    return `${f}(${x}${at}${keep})`;
+  }
+
+  /** argmax, argmin, one_hot, gather and scatter_add, with positions in range. */
+  indexing(s: Shape, d: number): string | undefined {
+    const rank = s.length;
+    switch (this.int(0, 3)) {
+      case 0: {
+        // Along a new axis, or (keepdims) an axis of 1.
+        const ones = s.map((_, a) => a).filter((a) => s[a] === 1);
+        if (ones.length > 0 && this.chance(30)) {
+          const a = this.pick(ones);
+          return this.argExtremum(s.map((n, i) => (i === a ? this.pick([2, 3]) : n)), a, d, ', keepdims=true');
+        }
+        const a = this.int(0, rank);
+        return this.argExtremum([...s.slice(0, a), this.pick([2, 3]), ...s.slice(a)], a, d);
+      }
+      case 1: {
+        if (rank === 0) return undefined;
+        const depth = s[rank - 1];
+        const hot = `one_hot(${this.positions(s.slice(0, -1), depth, d)}, depth=${depth})`;
+        return this.chance(50) ? hot : `(${hot} * ${this.expr(s, d)})`;
+      }
+      case 2: {
+        // s = x.shape[:axis] + i.shape + x.shape[axis+1:], x of rank ≤ 2.
+        const splits: [number, number][] = [];
+        for (let p = 0; p <= rank; p++) for (let q = p; q <= rank; q++) if (p + 1 + rank - q <= 2) splits.push([p, q]);
+        if (splits.length === 0) return undefined;
+        const [p, q] = this.pick(splits);
+        const n = this.pick([2, 3]);
+        const x = [...s.slice(0, p), n, ...s.slice(q)];
+        const axis = p === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? p - x.length : p}`;
+        return `gather(${this.expr(x, d)}, ${this.positions(s.slice(p, q), n, d)}${axis})`;
+      }
+      default: {
+        if (rank === 0) return undefined;
+        const a = this.int(0, rank - 1);
+        const i = this.pick([[], [2], [3]] as Shape[]);
+        const source = [...s.slice(0, a), ...i, ...s.slice(a + 1)];
+        const axis = a === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? a - rank : a}`;
+        return `scatter_add(${this.expr(source, d)}, ${this.positions(i, s[a], d)}${axis}, size=${s[a]})`;
+      }
+    }
+  }
+
+  /**
+   * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I (symmetric positive definite) or, unless
+   * `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant). I is a one_hot of a running count.
+   */
+  matrix(m: number, d: number, spd: boolean): string {
+    const eye = `one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m})`;
+    const shift = this.pick([2, 3]);
+    if (!spd && this.chance(30)) return `(${shift} * ${eye} + 0.3 * tanh(${this.expr([m, m], d)}))`;
+    const k = this.pick([1, 2, 3]);
+    const b = this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d);
+    return `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
+  }
+
+  /** solve, inv, det, logdet and cholesky of well-conditioned matrices (det and logdet sometimes of a stacked batch). */
+  linalg(s: Shape, d: number): string | undefined {
+    const dd = d - 1;
+    const determinant = () => this.pick(['det', 'logdet']);
+    if (s.length === 0) {
+      const m = this.int(1, 3);
+      return `${determinant()}(${this.matrix(m, dd, false)})`;
+    }
+    if (s.length === 1 && s[0] > 1 && this.chance(30)) {
+      const m = this.int(1, 3);
+      const batch = Array.from({ length: s[0] }, () => this.matrix(m, dd, false));
+      return `${determinant()}(stack(${batch.join(', ')}))`;
+    }
+    if (s.length > 2) return undefined;
+    const m = s[0];
+    if (this.chance(40)) return `solve(${this.matrix(m, dd, false)}, ${this.expr(s, d)})`;
+    const a = this.chance(50) ? `inv(${this.matrix(m, dd, false)})` : `cholesky(${this.matrix(m, dd, true)})`;
+    return s.length === 2 && s[1] === m && this.chance(50) ? a : `(${a} @ ${this.expr(s, d)})`;
   }
 
   /** A loss: both operands of one shape. */
@@ -536,6 +709,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const value = b.derived(name, shape, used, yValue.order + 1);
     b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }] });
   }
+  Object.assign(spec.consts, b.consts);
   spec.outputs = Object.keys(spec.nodes);
   const special: Record<string, unknown> = {};
   const large: Record<string, unknown> = {};
