@@ -555,13 +555,16 @@ class Builder {
   rewriteBait(s: Shape, d: number): string {
     const x = this.singular(this.expr(s, d));
     const zeros = s.length === 0 ? '0' : `zeros(shape=${show(s)})`;
-    return this.pick([
+    const bait = this.pick([
       `exp(log(${x}))`, `(sqrt(${x}) * sqrt(${x}))`, `square(sqrt(${x}))`, `sqrt(square(${x}))`,
       `(${x} / ${x})`, `(${x} - ${x})`, `(${x} * 0)`, `(0 / ${x})`, `(${x} ^ 0.5)`, `(${x} ^ -1)`, `(${x} ^ 0)`,
       `(tanh(${x}) / tanh(${x}))`, `(expm1(${x}) - (exp(${x}) - 1))`, `log(exp(${x}))`, `log(1 + ${x})`,
       `log(sigmoid(${x}))`, `log(1 - sigmoid(${x}))`, `log1p(exp(${x}))`, `(${x} + ${zeros})`, `neg(neg(${x}))`,
       ...(s.length === 2 ? [`(${x} @ zeros(shape=${show([s[1], s[1]])}))`] : []),
     ]);
+    // 1 − sigmoid(x) cancels to a few ulps for large x, where differences of the unsimplified form are 0.
+    if (bait.startsWith('log(1 - sigmoid')) this.singular(`((1 - sigmoid(${x})) > 1e-6)`);
+    return bait;
   }
 
   add(v: Value): Value {
