@@ -308,7 +308,7 @@ class Builder {
     const f = this.pick(['sum', 'mean', 'max', 'min', 'logsumexp', 'prod', 'var', 'std']);
     /** Reduces t along `axis` (a keyword text, or '' for all axes) over `count` entries. */
     const from = (t: Shape, axis: string, keep = '') => {
-      const x = this.expr(t, d);
+      const x = f === 'prod' && this.chance(40) ? this.withZeros(t, d) : this.expr(t, d);
       const extent = (g: string) => `${g}(${x}${axis}, keepdims=true)`;
       if (f === 'max' || f === 'min') this.guard(`(${x}) - ${extent(f)}`);
       // std's derivative is infinite where the entries are equal (max − min is then exactly 0).
@@ -442,6 +442,24 @@ class Builder {
     }
   }
 
+  /**
+   * An expression of shape t with up to two entries exactly 0 (prod's derivatives are exact at
+   * every order with up to two zeros): e·mask, plus v − stop_gradient(v) for a node v of shape t,
+   * so that the zero entries still move with the variables v depends on.
+   */
+  withZeros(t: Shape, d: number): string {
+    const name = `k${Object.keys(this.consts).length}`;
+    const zeros = new Set(Array.from({ length: this.int(1, 2) }, () => this.int(0, size(t) - 1)));
+    let at = 0;
+    const entries = (shape: Shape): unknown => (shape.length === 0 ? (zeros.has(at++) ? 0 : 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
+    this.consts[name] = entries(t);
+    const masked = `(${this.expr(t, d)} * ${name})`;
+    const nodes = this.values.filter((v) => v.role === 'node' && same(v.shape, t));
+    if (nodes.length === 0) return masked;
+    const v = this.ref(this.pick(nodes));
+    return `(${masked} + (${v} - stop_gradient(${v})))`;
+  }
+
   /** argmax or argmin of an expression of shape t along `axis`, its ties guarded. */
   argExtremum(t: Shape, axis: number, d: number, keep = ''): string {
     const f = this.pick(['argmax', 'argmin']);
@@ -495,7 +513,8 @@ class Builder {
 
   /**
    * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I (symmetric positive definite) or, unless
-   * `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant). I is a one_hot of a running count.
+   * `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant), possibly negated (a negative
+   * determinant for odd m). I is a one_hot of a running count.
    */
   matrix(m: number, d: number, spd: boolean): string {
     const eye = `one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m})`;
@@ -503,27 +522,33 @@ class Builder {
     if (!spd && this.chance(30)) return `(${shift} * ${eye} + 0.3 * tanh(${this.expr([m, m], d)}))`;
     const k = this.pick([1, 2, 3]);
     const b = this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d);
-    return `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
+    const a = `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
+    return !spd && this.chance(20) ? `neg${a}` : a;
   }
 
-  /** solve, inv, det, logdet and cholesky of well-conditioned matrices (det and logdet sometimes of a stacked batch). */
+  /** `count` matrices stacked into a [count, m, m] batch. */
+  batch(count: number, m: number, d: number, spd: boolean): string {
+    return `stack(${Array.from({ length: count }, () => this.matrix(m, d, spd)).join(', ')})`;
+  }
+
+  /** solve, inv, det, logdet and cholesky of well-conditioned matrices, sometimes of a stacked batch. */
   linalg(s: Shape, d: number): string | undefined {
     const dd = d - 1;
-    const determinant = () => this.pick(['det', 'logdet']);
-    if (s.length === 0) {
-      const m = this.int(1, 3);
-      return `${determinant()}(${this.matrix(m, dd, false)})`;
+    const rank = s.length;
+    if (rank > 2) return undefined;
+    const determinant = this.pick(['det', 'logdet']);
+    if (rank === 0) return `${determinant}(${this.matrix(this.int(1, 3), dd, false)})`;
+    if (this.chance(25)) {
+      // Batches: det or logdet [count], solve [count, m], a sum over inverses or factors [m, m].
+      if (rank === 1) return `${determinant}(${this.batch(s[0], this.int(1, 3), dd, false)})`;
+      if (s[0] !== s[1] || this.chance(50)) return `solve(${this.batch(s[0], s[1], dd, false)}, ${this.expr(s, d)})`;
+      const f = this.pick(['inv', 'cholesky']);
+      return `${this.pick(['sum', 'mean'])}(${f}(${this.batch(2, s[0], dd, f === 'cholesky')}), axis=0)`;
     }
-    if (s.length === 1 && s[0] > 1 && this.chance(30)) {
-      const m = this.int(1, 3);
-      const batch = Array.from({ length: s[0] }, () => this.matrix(m, dd, false));
-      return `${determinant()}(stack(${batch.join(', ')}))`;
-    }
-    if (s.length > 2) return undefined;
     const m = s[0];
     if (this.chance(40)) return `solve(${this.matrix(m, dd, false)}, ${this.expr(s, d)})`;
     const a = this.chance(50) ? `inv(${this.matrix(m, dd, false)})` : `cholesky(${this.matrix(m, dd, true)})`;
-    return s.length === 2 && s[1] === m && this.chance(50) ? a : `(${a} @ ${this.expr(s, d)})`;
+    return rank === 2 && s[1] === m && this.chance(50) ? a : `(${a} @ ${this.expr(s, d)})`;
   }
 
   /** A loss: both operands of one shape. */
