@@ -514,7 +514,8 @@ class Builder {
   /**
    * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I (symmetric positive definite) or, unless
    * `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant), possibly negated (a negative
-   * determinant for odd m). I is a one_hot of a running count.
+   * determinant for odd m); with `spd`, sometimes plus an asymmetric 0.1·tanh(M). I is a one_hot
+   * of a running count.
    */
   matrix(m: number, d: number, spd: boolean): string {
     const eye = `one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m})`;
@@ -523,7 +524,9 @@ class Builder {
     const k = this.pick([1, 2, 3]);
     const b = this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d);
     const a = `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
-    return !spd && this.chance(20) ? `neg${a}` : a;
+    // cholesky reads (A + Aᵀ)/2: an asymmetric part its derivative must ignore.
+    if (spd) return this.chance(30) ? `(${a} + 0.1 * tanh(${this.expr([m, m], d)}))` : a;
+    return this.chance(20) ? `neg${a}` : a;
   }
 
   /** `count` matrices stacked into a [count, m, m] batch. */
