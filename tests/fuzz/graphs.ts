@@ -89,6 +89,8 @@ class Builder {
   index = 0;
   /** Names of the values an expression being built refers to. */
   private used = new Set<string>();
+  /** Depth inside arguments of jumps (see `jump`). */
+  private jumps = 0;
   constructor(private readonly g: Draw) {}
 
   int(min: number, max: number): number {
@@ -117,6 +119,20 @@ class Builder {
     for (const n of used) outer.add(n);
     this.used = outer;
     return { text, used };
+  }
+
+  /**
+   * Builds the argument of a function with jumps (comparisons, step, sign, argmax, floor, ...),
+   * where rewrite bait that changes rounding (expm1(x) − (eˣ − 1) is exactly 0 only simplified)
+   * would decide a side differently in the simplified graph: none is used there.
+   */
+  jump<T>(build: () => T): T {
+    this.jumps++;
+    try {
+      return build();
+    } finally {
+      this.jumps--;
+    }
   }
 
   singular(text: string): string {
@@ -159,7 +175,7 @@ class Builder {
 
   /** A condition of shape c: a comparison, its operands' difference a guard. */
   condition(c: Shape, depth: number): string {
-    const [a, b] = [this.expr(this.pick(narrower(c)), depth - 1), this.expr(c, depth - 1)];
+    const [a, b] = this.jump(() => [this.expr(this.pick(narrower(c)), depth - 1), this.expr(c, depth - 1)]);
     const op = this.pick(['>', '>=', '<', '<=']);
     this.guard(`(${a}) - (${b})`);
     return `(${a} ${op} ${b})`;
@@ -195,6 +211,7 @@ class Builder {
       () => `(${e()} ${this.pick(['*', '+', '-'])} ${this.literal()})`,
       () => this.kink(s, d),
       () => this.kink(s, d),
+      () => this.kink(s, d),
       () => this.where(s, d),
       () => this.where(s, d),
       () => this.where(s, d),
@@ -225,8 +242,9 @@ class Builder {
 
   /** Functions with a kink; the argument's sign (or distance to ±1, or the other operand) is guarded. */
   kink(s: Shape, d: number): string {
-    const x = this.expr(s, d);
-    switch (this.int(0, 11)) {
+    const kind = this.int(0, 11);
+    const x = [2, 3, 8, 9, 11].includes(kind) ? this.jump(() => this.expr(s, d)) : this.expr(s, d);
+    switch (kind) {
       case 0: return `relu(${this.guard(x)})`;
       case 1: return `abs(${this.guard(x)})`;
       case 2: return `(step(${this.guard(x)}) * ${this.expr(s, d)})`;
@@ -248,7 +266,7 @@ class Builder {
         return `clip(${x}${bounds[0] === undefined ? '' : `, lo=${bounds[0]}`}${bounds[1] === undefined ? '' : `, hi=${bounds[1]}`})`;
       }
       default: {
-        const y = this.expr(this.pick(narrower(s)), d);
+        const y = this.jump(() => this.expr(this.pick(narrower(s)), d));
         this.guard(`(${x}) - (${y})`);
         return `((${x} ${this.pick(['>', '<', '==', '!='])} ${y}) * ${this.expr(s, d)})`;
       }
@@ -273,7 +291,7 @@ class Builder {
    */
   where(s: Shape, d: number): string | undefined {
     if (this.chance(25)) {
-      const x = this.expr(s, d);
+      const x = this.jump(() => this.expr(s, d));
       this.guard(x);
       return this.pick([
         `where(${x} > 0, sqrt(${x}), 0)`,
@@ -431,7 +449,7 @@ class Builder {
         }
         case 3:
           if (n >= 2) {
-            const [a, b] = [this.expr(this.pick(narrower(t)), d), this.expr(t, d)];
+            const [a, b] = this.jump(() => [this.expr(this.pick(narrower(t)), d), this.expr(t, d)]);
             this.guard(`(${a}) - (${b})`);
             return `(${a} ${this.pick(['>', '>=', '<', '<=', '==', '!='])} ${b})`;
           }
@@ -463,7 +481,7 @@ class Builder {
   /** argmax or argmin of an expression of shape t along `axis`, its ties guarded. */
   argExtremum(t: Shape, axis: number, d: number, keep = ''): string {
     const f = this.pick(['argmax', 'argmin']);
-    const x = this.expr(t, d);
+    const x = this.jump(() => this.expr(t, d));
     this.guard(`(${x}) - ${f.slice(3)}(${x}, axis=${axis}, keepdims=true)`);
     const at = axis === t.length - 1 && this.chance(40) ? '' : `, axis=${this.chance(30) ? axis - t.length : axis}`;
     return `${f}(${x}${at}${keep})`;
@@ -583,13 +601,15 @@ class Builder {
   rewriteBait(s: Shape, d: number): string {
     const x = this.singular(this.expr(s, d));
     const zeros = s.length === 0 ? '0' : `zeros(shape=${show(s)})`;
-    const bait = this.pick([
-      `exp(log(${x}))`, `(sqrt(${x}) * sqrt(${x}))`, `square(sqrt(${x}))`, `sqrt(square(${x}))`,
-      `(${x} / ${x})`, `(${x} - ${x})`, `(${x} * 0)`, `(0 / ${x})`, `(${x} ^ 0.5)`, `(${x} ^ -1)`, `(${x} ^ 0)`,
-      `(tanh(${x}) / tanh(${x}))`, `(expm1(${x}) - (exp(${x}) - 1))`, `log(exp(${x}))`, `log(1 + ${x})`,
-      `log(sigmoid(${x}))`, `log(1 - sigmoid(${x}))`, `log1p(exp(${x}))`, `(${x} + ${zeros})`, `neg(neg(${x}))`,
-      ...(s.length === 2 ? [`(${x} @ zeros(shape=${show([s[1], s[1]])}))`] : []),
-    ]);
+    const exact = [
+      `(${x} / ${x})`, `(${x} - ${x})`, `(${x} * 0)`, `(0 / ${x})`, `(${x} ^ 0)`, `(tanh(${x}) / tanh(${x}))`,
+      `(${x} + ${zeros})`, `neg(neg(${x}))`, ...(s.length === 2 ? [`(${x} @ zeros(shape=${show([s[1], s[1]])}))`] : []),
+    ];
+    const rounding = [
+      `exp(log(${x}))`, `(sqrt(${x}) * sqrt(${x}))`, `square(sqrt(${x}))`, `sqrt(square(${x}))`, `(${x} ^ 0.5)`, `(${x} ^ -1)`,
+      `(expm1(${x}) - (exp(${x}) - 1))`, `log(exp(${x}))`, `log(1 + ${x})`, `log(sigmoid(${x}))`, `log(1 - sigmoid(${x}))`, `log1p(exp(${x}))`,
+    ];
+    const bait = this.pick(this.jumps > 0 ? exact : [...exact, ...rounding]);
     // 1 − sigmoid(x) cancels to a few ulps for large x, where differences of the unsimplified form are 0.
     if (bait.startsWith('log(1 - sigmoid')) this.singular(`((1 - sigmoid(${x})) > 1e-6)`);
     return bait;
