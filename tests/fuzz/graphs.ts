@@ -4,7 +4,9 @@
  * function, nested to order 3) whose variable may be an input, a param, a const or a named node.
  * Each spec comes with smooth feeds (away from kinks and domain edges) and the facts the oracle
  * needs: the derivative calls and the "guards", the expressions whose signs decide which side of
- * a kink (relu, abs, max, where, ...) each entry is on.
+ * a kink (relu, abs, max, where, floor, clip, argmax, ...) each entry is on. Arguments stay in
+ * their functions' domains (asin of 0.9·tanh(x), acosh of 1 + x², logdet of a well-conditioned
+ * matrix), and positions (gather, scatter_add, one_hot) are whole numbers in range at every feed.
  */
 import * as fc from 'fast-check';
 
@@ -83,7 +85,7 @@ function narrower(s: Shape): Shape[] {
 class Builder {
   readonly values: Value[] = [];
   readonly guards: Guard[] = [];
-  /** Consts of whole-number positions (k0, k1, ...): not values, so never a derivative's variable. */
+  /** Consts the builder adds (k0, k1, ...: positions, masks of zeros): not values, so never a derivative's variable. */
   readonly consts: Record<string, unknown> = {};
   /** The index of the spec node being built. */
   index = 0;
