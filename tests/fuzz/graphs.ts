@@ -532,17 +532,19 @@ class Builder {
   }
 
   /**
-   * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I (symmetric positive definite) or, unless
-   * `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant), possibly negated (a negative
-   * determinant for odd m); with `spd`, sometimes plus an asymmetric 0.1·tanh(M). I is a one_hot
-   * of a running count.
+   * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I with B bounded (symmetric positive
+   * definite) or, unless `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant), possibly negated
+   * (a negative determinant for odd m); with `spd`, sometimes plus an asymmetric 0.1·tanh(M).
+   * I is a one_hot of a running count.
    */
   matrix(m: number, d: number, spd: boolean): string {
     const eye = `one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m})`;
     const shift = this.pick([2, 3]);
     if (!spd && this.chance(30)) return `(${shift} * ${eye} + 0.3 * tanh(${this.expr([m, m], d)}))`;
+    // B is bounded, so A stays well-conditioned at the special feeds too (800, ±∞), where a
+    // condition number of 1e12 would let rounding decide the simplified and generated values.
     const k = this.pick([1, 2, 3]);
-    const b = this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d);
+    const b = `${this.pick(['tanh', 'sin', 'erf', 'atan'])}(${this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d)})`;
     const a = `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
     // cholesky reads (A + Aᵀ)/2: an asymmetric part its derivative must ignore.
     if (spd) return this.chance(30) ? `(${a} + 0.1 * tanh(${this.expr([m, m], d)}))` : a;
