@@ -6,6 +6,7 @@
  * written without `where` is the where-mask (or, when that form is NaN because a branch is NaN
  * where not taken, one whose spec uses `where`). Some need both changes.
  */
+import { compileSpec } from '../../compiler/compile.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import type { Derivative, GraphCase } from './graphs.js';
 import { derivativeVerdict, valuesOf, type Failure } from './oracle.js';
@@ -123,4 +124,19 @@ export function classify(c: GraphCase, failure: Failure): Class {
   if (passes(whereless(c), d, usesWhere)) return 'where-mask';
   if (role !== 'leaf' && passes(variableAsInput(whereless(c), d.x), d, usesWhere)) return 'where-mask with const or node identity';
   return 'other';
+}
+
+export const LOSSES = ['mse', 'bce_with_logits', 'softmax_cross_entropy'];
+/** Operand shapes that broadcast together but differ: every loss must refuse them. */
+export const LOSS_PAIRS: [number[], number[]][] = [[[2, 1], [2]], [[2], [2, 1]], [[3], []], [[2, 3], [3]], [[2, 3], [2, 1]], [[1, 3], [2, 3]]];
+
+/** The error of compiling loss(a, b) for inputs of shapes a and b, or undefined when it compiles. */
+export function lossError(loss: string, a: number[], b: number[]): unknown {
+  const spec = { format: 'symgrad/1', inputs: { a: { shape: a }, b: { shape: b } }, nodes: { l: `${loss}(a, b)` }, outputs: ['l'] };
+  try {
+    compileSpec(JSON.stringify(spec));
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }

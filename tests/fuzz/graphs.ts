@@ -4,7 +4,9 @@
  * function, nested to order 3) whose variable may be an input, a param, a const or a named node.
  * Each spec comes with smooth feeds (away from kinks and domain edges) and the facts the oracle
  * needs: the derivative calls and the "guards", the expressions whose signs decide which side of
- * a kink (relu, abs, max, where, ...) each entry is on.
+ * a kink (relu, abs, max, where, floor, clip, argmax, ...) each entry is on. Arguments stay in
+ * their functions' domains (asin of 0.9·tanh(x), acosh of 1 + x², logdet of a well-conditioned
+ * matrix), and positions (gather, scatter_add, one_hot) are whole numbers in range at every feed.
  */
 import * as fc from 'fast-check';
 
@@ -83,10 +85,14 @@ function narrower(s: Shape): Shape[] {
 class Builder {
   readonly values: Value[] = [];
   readonly guards: Guard[] = [];
+  /** Consts the builder adds (k0, k1, ...: positions, masks of zeros): not values, so never a derivative's variable. */
+  readonly consts: Record<string, unknown> = {};
   /** The index of the spec node being built. */
   index = 0;
   /** Names of the values an expression being built refers to. */
   private used = new Set<string>();
+  /** Depth inside arguments of jumps (see `jump`). */
+  private jumps = 0;
   constructor(private readonly g: Draw) {}
 
   int(min: number, max: number): number {
@@ -115,6 +121,20 @@ class Builder {
     for (const n of used) outer.add(n);
     this.used = outer;
     return { text, used };
+  }
+
+  /**
+   * Builds the argument of a function with jumps (comparisons, step, sign, argmax, floor, ...),
+   * where rewrite bait that changes rounding (expm1(x) − (eˣ − 1) is exactly 0 only simplified)
+   * would decide a side differently in the simplified graph: none is used there.
+   */
+  jump<T>(build: () => T): T {
+    this.jumps++;
+    try {
+      return build();
+    } finally {
+      this.jumps--;
+    }
   }
 
   singular(text: string): string {
@@ -157,7 +177,7 @@ class Builder {
 
   /** A condition of shape c: a comparison, its operands' difference a guard. */
   condition(c: Shape, depth: number): string {
-    const [a, b] = [this.expr(this.pick(narrower(c)), depth - 1), this.expr(c, depth - 1)];
+    const [a, b] = this.jump(() => [this.expr(this.pick(narrower(c)), depth - 1), this.expr(c, depth - 1)]);
     const op = this.pick(['>', '>=', '<', '<=']);
     this.guard(`(${a}) - (${b})`);
     return `(${a} ${op} ${b})`;
@@ -171,7 +191,11 @@ class Builder {
     const rank = s.length;
     const forms: (() => string | undefined)[] = [
       () => `${this.pick(['sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'swish', 'neg', 'square', 'expm1'])}(${e()})`,
+      () => `${this.pick(['atan', 'sinh', 'cosh', 'asinh', 'erf', 'erfc', 'gelu'])}(${e()})`,
       () => `tan(tanh(${e()}))`,
+      () => `${this.pick(['asin', 'acos', 'atanh'])}(${this.pick([0.9, 0.5])} * tanh(${e()}))`,
+      // acosh(1 + x²) is |x|-like at x = 0, where its derivative is 0/0.
+      () => (this.chance(50) ? `acosh(1 + square(${this.singular(e())}))` : `acosh(1 + ${this.positive(s, d)})`),
       () => `exp(${e()})`,
       () => `${this.pick(['log', 'sqrt', 'reciprocal', 'log1p'])}(${this.positive(s, d)})`,
       () => (this.chance(50) ? `(${e()} / ${this.positive(this.pick(narrower(s)), d)})` : `div(${e(this.pick(narrower(s)))}, ${this.positive(s, d)})`),
@@ -189,6 +213,7 @@ class Builder {
       () => `(${e()} ${this.pick(['*', '+', '-'])} ${this.literal()})`,
       () => this.kink(s, d),
       () => this.kink(s, d),
+      () => this.kink(s, d),
       () => this.where(s, d),
       () => this.where(s, d),
       () => this.where(s, d),
@@ -196,6 +221,9 @@ class Builder {
       () => this.matmul(s, d),
       () => this.shapeOp(s, d),
       () => this.shapeOp(s, d),
+      () => this.indexing(s, d),
+      () => this.indexing(s, d),
+      () => this.linalg(s, d),
       () => (rank > 0 ? `${this.pick(['softmax', 'log_softmax'])}(${e()}, axis=${this.int(-rank, rank - 1)})` : undefined),
       () => (rank === 0 ? this.loss(d) : undefined),
       () => (rank === 0 ? this.loss(d) : undefined),
@@ -216,8 +244,9 @@ class Builder {
 
   /** Functions with a kink; the argument's sign (or distance to ±1, or the other operand) is guarded. */
   kink(s: Shape, d: number): string {
-    const x = this.expr(s, d);
-    switch (this.int(0, 8)) {
+    const kind = this.int(0, 11);
+    const x = [2, 3, 8, 9, 11].includes(kind) ? this.jump(() => this.expr(s, d)) : this.expr(s, d);
+    switch (kind) {
       case 0: return `relu(${this.guard(x)})`;
       case 1: return `abs(${this.guard(x)})`;
       case 2: return `(step(${this.guard(x)}) * ${this.expr(s, d)})`;
@@ -229,12 +258,33 @@ class Builder {
         this.guard(`(${x}) - 1`);
         this.guard(`(${x}) + 1`);
         return `hard_tanh(${x})`;
+      case 8: return this.rounding(x, s, d);
+      case 9: return this.rounding(x, s, d);
+      case 10: {
+        // Either bound may be left out; rarely lo > hi (every entry hi, slope 0).
+        const [lo, hi] = [this.pick([-1, -0.5, 0, 0.5]), this.pick([0.5, 1, 2, -1])];
+        const bounds = this.pick([[lo, hi], [lo, undefined], [undefined, hi]]);
+        for (const b of bounds) if (b !== undefined) this.guard(`(${x}) - ${b}`);
+        return `clip(${x}${bounds[0] === undefined ? '' : `, lo=${bounds[0]}`}${bounds[1] === undefined ? '' : `, hi=${bounds[1]}`})`;
+      }
       default: {
-        const y = this.expr(this.pick(narrower(s)), d);
+        const y = this.jump(() => this.expr(this.pick(narrower(s)), d));
         this.guard(`(${x}) - (${y})`);
         return `((${x} ${this.pick(['>', '<', '==', '!='])} ${y}) * ${this.expr(s, d)})`;
       }
     }
+  }
+
+  /**
+   * floor, ceil or round of 2·tanh(x) shifted off the whole numbers (and, for round, off the
+   * halves) that 0 and ±1 give, times an expression: the argument stays in (−2.5, 2.5), so a
+   * stencil crosses few jumps, and the guard sin(π·arg) (cos for round) changes sign at each.
+   */
+  rounding(x: string, s: Shape, d: number): string {
+    const f = this.pick(['floor', 'ceil', 'round']);
+    const arg = `(2 * tanh(${x}) + ${f === 'round' ? 0.3 : 0.5})`;
+    this.guard(`${f === 'round' ? 'cos' : 'sin'}(3.141592653589793 * ${arg})`);
+    return this.chance(50) ? `${f}(${arg})` : `(${f}(${arg}) * ${this.expr(s, d)})`;
   }
 
   /**
@@ -243,7 +293,7 @@ class Builder {
    */
   where(s: Shape, d: number): string | undefined {
     if (this.chance(25)) {
-      const x = this.expr(s, d);
+      const x = this.jump(() => this.expr(s, d));
       this.guard(x);
       return this.pick([
         `where(${x} > 0, sqrt(${x}), 0)`,
@@ -265,18 +315,27 @@ class Builder {
         () => this.matmul(s, d),
         () => this.reduction(s, d),
         () => this.shapeOp(s, d),
+        () => this.indexing(s, d),
+        () => this.linalg(s, d),
         () => (s.length > 0 ? `${this.pick(['softmax', 'log_softmax'])}(${this.expr(s, d)}, axis=${this.int(-s.length, s.length - 1)})` : undefined),
+        () => (s.length > 0 ? `cumsum(${this.expr(s, d)}, axis=${this.int(-s.length, s.length - 1)}${this.chance(40) ? ', reverse=true' : ''})` : undefined),
       ])();
       if (made !== undefined) return made;
     }
   }
 
   reduction(s: Shape, d: number): string {
-    const f = this.pick(['sum', 'mean', 'max', 'min', 'logsumexp']);
+    const f = this.pick(['sum', 'mean', 'max', 'min', 'logsumexp', 'prod', 'var', 'std']);
+    /** Reduces t along `axis` (a keyword text, or '' for all axes) over `count` entries. */
     const from = (t: Shape, axis: string, keep = '') => {
-      const x = this.expr(t, d);
-      if (f === 'max' || f === 'min') this.guard(`(${x}) - ${f}(${x}${axis}, keepdims=true)`);
-      return `${f}(${x}${axis}${keep})`;
+      const x = f === 'prod' && this.chance(40) ? this.withZeros(t, d) : this.expr(t, d);
+      const extent = (g: string) => `${g}(${x}${axis}, keepdims=true)`;
+      if (f === 'max' || f === 'min') this.guard(`(${x}) - ${extent(f)}`);
+      // std's derivative is infinite where the entries are equal (max − min is then exactly 0).
+      if (f === 'std') this.singular(`${extent('max')} - ${extent('min')}`);
+      const count = axis === '' ? size(t) : t.at(Number(axis.slice(', axis='.length)))!;
+      const ddof = (f === 'var' || f === 'std') && count > 1 && this.chance(40) ? ', ddof=1' : '';
+      return `${f}(${x}${axis}${keep}${ddof})`;
     };
     // A source shape with one more axis (or a kept axis of 1) that reduces to s.
     const sources: { t: Shape; axis: string; keep?: string }[] = [];
@@ -316,7 +375,7 @@ class Builder {
   shapeOp(s: Shape, d: number): string | undefined {
     const e = (t: Shape) => this.expr(t, d);
     const rank = s.length;
-    switch (this.int(0, 5)) {
+    switch (this.int(0, 7)) {
       case 0: {
         const t = SHAPES.filter((x) => size(x) === size(s) && !same(x, s));
         return t.length > 0 && rank > 0 ? `reshape(${e(this.pick(t))}, shape=${show(s)})` : undefined;
@@ -344,13 +403,177 @@ class Builder {
         const startText = start.map((b, a) => (this.chance(25) && b > 0 ? b - t[a] : b));
         return `slice(${e(t)}, start=${show(startText)}, stop=${show(stop)})`;
       }
-      default: {
+      case 5: {
         if (rank === 0 || s.every((n) => n === 1)) return undefined;
         const before = s.map((n) => (n > 1 ? this.int(0, 1) : 0));
         const after = s.map((n, a) => (n - before[a] > 1 ? this.int(0, 1) : 0));
         return `pad(${e(s.map((n, a) => n - before[a] - after[a]))}, before=${show(before)}, after=${show(after)})`;
       }
+      case 6: {
+        if (rank === 0) return undefined;
+        const a = this.int(0, rank - 1);
+        const parts = Array.from({ length: s[a] }, () => e(s.filter((_, i) => i !== a)));
+        const axis = a === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? a - rank : a}`;
+        return `stack(${parts.join(', ')}${axis})`;
+      }
+      default: {
+        if (rank === 0) return undefined;
+        // reps divide s; leading 1s of the source's shape, or of reps, may be left out (as NumPy pads them).
+        const reps = s.map((n) => this.pick([1, n]));
+        let t = s.map((n, a) => n / reps[a]);
+        let r = reps;
+        if (this.chance(50)) while (t.length > 0 && t[0] === 1) t = t.slice(1);
+        else while (r.length > 1 && r[0] === 1) r = r.slice(1);
+        return `tile(${e(t)}, reps=${show(r)})`;
+      }
     }
+  }
+
+  /**
+   * Whole numbers in [0, n) of shape t that stay in range at every feed (NaN and infinities
+   * included, where a position error would stop the run): a const, argmax or argmin, a
+   * comparison, or a running count.
+   */
+  positions(t: Shape, n: number, d: number): string {
+    for (;;) {
+      switch (this.int(0, 4)) {
+        case 0: {
+          const name = `k${Object.keys(this.consts).length}`;
+          const entries = (shape: Shape): unknown => (shape.length === 0 ? this.int(0, n - 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
+          this.consts[name] = entries(t);
+          return name;
+        }
+        case 1:
+        case 2: {
+          const m = this.int(1, n);
+          const a = this.int(0, t.length);
+          return this.argExtremum([...t.slice(0, a), m, ...t.slice(a)], a, d);
+        }
+        case 3:
+          if (n >= 2) {
+            const [a, b] = this.jump(() => [this.expr(this.pick(narrower(t)), d), this.expr(t, d)]);
+            this.guard(`(${a}) - (${b})`);
+            return `(${a} ${this.pick(['>', '>=', '<', '<=', '==', '!='])} ${b})`;
+          }
+          break;
+        default:
+          if (t.length > 0 && t[t.length - 1] <= n) return `(cumsum(ones(shape=${show(t)}), axis=${t.length - 1}${this.chance(50) ? ', reverse=true' : ''}) - 1)`;
+      }
+    }
+  }
+
+  /**
+   * An expression of shape t with up to two entries exactly 0 (prod's derivatives are exact at
+   * every order with up to two zeros): e·mask, plus v − stop_gradient(v) for a node v of shape t,
+   * so that the zero entries still move with the variables v depends on.
+   */
+  withZeros(t: Shape, d: number): string {
+    const name = `k${Object.keys(this.consts).length}`;
+    const zeros = new Set(Array.from({ length: this.int(1, 2) }, () => this.int(0, size(t) - 1)));
+    let at = 0;
+    const entries = (shape: Shape): unknown => (shape.length === 0 ? (zeros.has(at++) ? 0 : 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
+    this.consts[name] = entries(t);
+    const masked = `(${this.expr(t, d)} * ${name})`;
+    const nodes = this.values.filter((v) => v.role === 'node' && same(v.shape, t));
+    if (nodes.length === 0) return masked;
+    const v = this.ref(this.pick(nodes));
+    return `(${masked} + (${v} - stop_gradient(${v})))`;
+  }
+
+  /** argmax or argmin of an expression of shape t along `axis`, its ties guarded. */
+  argExtremum(t: Shape, axis: number, d: number, keep = ''): string {
+    const f = this.pick(['argmax', 'argmin']);
+    const x = this.jump(() => this.expr(t, d));
+    this.guard(`(${x}) - ${f.slice(3)}(${x}, axis=${axis}, keepdims=true)`);
+    const at = axis === t.length - 1 && this.chance(40) ? '' : `, axis=${this.chance(30) ? axis - t.length : axis}`;
+    return `${f}(${x}${at}${keep})`;
+  }
+
+  /** argmax, argmin, one_hot, gather and scatter_add, with positions in range. */
+  indexing(s: Shape, d: number): string | undefined {
+    const rank = s.length;
+    switch (this.int(0, 3)) {
+      case 0: {
+        // Along a new axis, or (keepdims) an axis of 1.
+        const ones = s.map((_, a) => a).filter((a) => s[a] === 1);
+        if (ones.length > 0 && this.chance(30)) {
+          const a = this.pick(ones);
+          return this.argExtremum(s.map((n, i) => (i === a ? this.pick([2, 3]) : n)), a, d, ', keepdims=true');
+        }
+        const a = this.int(0, rank);
+        return this.argExtremum([...s.slice(0, a), this.pick([2, 3]), ...s.slice(a)], a, d);
+      }
+      case 1: {
+        if (rank === 0) return undefined;
+        const depth = s[rank - 1];
+        const hot = `one_hot(${this.positions(s.slice(0, -1), depth, d)}, depth=${depth})`;
+        return this.chance(50) ? hot : `(${hot} * ${this.expr(s, d)})`;
+      }
+      case 2: {
+        // s = x.shape[:axis] + i.shape + x.shape[axis+1:], x of rank ≤ 2.
+        const splits: [number, number][] = [];
+        for (let p = 0; p <= rank; p++) for (let q = p; q <= rank; q++) if (p + 1 + rank - q <= 2) splits.push([p, q]);
+        if (splits.length === 0) return undefined;
+        const [p, q] = this.pick(splits);
+        const n = this.pick([2, 3]);
+        const x = [...s.slice(0, p), n, ...s.slice(q)];
+        const axis = p === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? p - x.length : p}`;
+        return `gather(${this.expr(x, d)}, ${this.positions(s.slice(p, q), n, d)}${axis})`;
+      }
+      default: {
+        if (rank === 0) return undefined;
+        const a = this.int(0, rank - 1);
+        const i = this.pick([[], [2], [3]] as Shape[]);
+        const source = [...s.slice(0, a), ...i, ...s.slice(a + 1)];
+        const axis = a === 0 && this.chance(50) ? '' : `, axis=${this.chance(30) ? a - rank : a}`;
+        return `scatter_add(${this.expr(source, d)}, ${this.positions(i, s[a], d)}${axis}, size=${s[a]})`;
+      }
+    }
+  }
+
+  /**
+   * A well-conditioned m×m matrix: B·Bᵀ + 2·I or 3·I with B bounded (symmetric positive
+   * definite) or, unless `spd`, 2·I or 3·I + 0.3·tanh(M) (diagonally dominant), possibly negated
+   * (a negative determinant for odd m); with `spd`, sometimes plus an asymmetric 0.1·tanh(M).
+   * I is a one_hot of a running count.
+   */
+  matrix(m: number, d: number, spd: boolean): string {
+    const eye = `one_hot(cumsum(ones(shape=[${m}]), axis=0) - 1, depth=${m})`;
+    const shift = this.pick([2, 3]);
+    if (!spd && this.chance(30)) return `(${shift} * ${eye} + 0.3 * tanh(${this.expr([m, m], d)}))`;
+    // B is bounded, so A stays well-conditioned at the special feeds too (800, ±∞), where a
+    // condition number of 1e12 would let rounding decide the simplified and generated values.
+    const k = this.pick([1, 2, 3]);
+    const b = `${this.pick(['tanh', 'sin', 'erf', 'atan'])}(${this.chance(30) ? `transpose(${this.expr([k, m], d)})` : this.expr([m, k], d)})`;
+    const a = `(matmul(${b}, transpose(${b})) + ${shift} * ${eye})`;
+    // cholesky reads (A + Aᵀ)/2: an asymmetric part its derivative must ignore.
+    if (spd) return this.chance(30) ? `(${a} + 0.1 * tanh(${this.expr([m, m], d)}))` : a;
+    return this.chance(20) ? `neg${a}` : a;
+  }
+
+  /** `count` matrices stacked into a [count, m, m] batch. */
+  batch(count: number, m: number, d: number, spd: boolean): string {
+    return `stack(${Array.from({ length: count }, () => this.matrix(m, d, spd)).join(', ')})`;
+  }
+
+  /** solve, inv, det, logdet and cholesky of well-conditioned matrices, sometimes of a stacked batch. */
+  linalg(s: Shape, d: number): string | undefined {
+    const dd = d - 1;
+    const rank = s.length;
+    if (rank > 2) return undefined;
+    const determinant = this.pick(['det', 'logdet']);
+    if (rank === 0) return `${determinant}(${this.matrix(this.int(1, 3), dd, false)})`;
+    if (this.chance(25)) {
+      // Batches: det or logdet [count], solve [count, m], a sum over inverses or factors [m, m].
+      if (rank === 1) return `${determinant}(${this.batch(s[0], this.int(1, 3), dd, false)})`;
+      if (s[0] !== s[1] || this.chance(50)) return `solve(${this.batch(s[0], s[1], dd, false)}, ${this.expr(s, d)})`;
+      const f = this.pick(['inv', 'cholesky']);
+      return `${this.pick(['sum', 'mean'])}(${f}(${this.batch(2, s[0], dd, f === 'cholesky')}), axis=0)`;
+    }
+    const m = s[0];
+    if (this.chance(40)) return `solve(${this.matrix(m, dd, false)}, ${this.expr(s, d)})`;
+    const a = this.chance(50) ? `inv(${this.matrix(m, dd, false)})` : `cholesky(${this.matrix(m, dd, true)})`;
+    return rank === 2 && s[1] === m && this.chance(50) ? a : `(${a} @ ${this.expr(s, d)})`;
   }
 
   /** A loss: both operands of one shape. */
@@ -382,13 +605,18 @@ class Builder {
   rewriteBait(s: Shape, d: number): string {
     const x = this.singular(this.expr(s, d));
     const zeros = s.length === 0 ? '0' : `zeros(shape=${show(s)})`;
-    return this.pick([
-      `exp(log(${x}))`, `(sqrt(${x}) * sqrt(${x}))`, `square(sqrt(${x}))`, `sqrt(square(${x}))`,
-      `(${x} / ${x})`, `(${x} - ${x})`, `(${x} * 0)`, `(0 / ${x})`, `(${x} ^ 0.5)`, `(${x} ^ -1)`, `(${x} ^ 0)`,
-      `(tanh(${x}) / tanh(${x}))`, `(expm1(${x}) - (exp(${x}) - 1))`, `log(exp(${x}))`, `log(1 + ${x})`,
-      `log(sigmoid(${x}))`, `log(1 - sigmoid(${x}))`, `log1p(exp(${x}))`, `(${x} + ${zeros})`, `neg(neg(${x}))`,
-      ...(s.length === 2 ? [`(${x} @ zeros(shape=${show([s[1], s[1]])}))`] : []),
-    ]);
+    const exact = [
+      `(${x} / ${x})`, `(${x} - ${x})`, `(${x} * 0)`, `(0 / ${x})`, `(${x} ^ 0)`, `(tanh(${x}) / tanh(${x}))`,
+      `(${x} + ${zeros})`, `neg(neg(${x}))`, ...(s.length === 2 ? [`(${x} @ zeros(shape=${show([s[1], s[1]])}))`] : []),
+    ];
+    const rounding = [
+      `exp(log(${x}))`, `(sqrt(${x}) * sqrt(${x}))`, `square(sqrt(${x}))`, `sqrt(square(${x}))`, `(${x} ^ 0.5)`, `(${x} ^ -1)`,
+      `(expm1(${x}) - (exp(${x}) - 1))`, `log(exp(${x}))`, `log(1 + ${x})`, `log(sigmoid(${x}))`, `log(1 - sigmoid(${x}))`, `log1p(exp(${x}))`,
+    ];
+    const bait = this.pick(this.jumps > 0 ? exact : [...exact, ...rounding]);
+    // 1 − sigmoid(x) cancels to a few ulps for large x, where differences of the unsimplified form are 0.
+    if (bait.startsWith('log(1 - sigmoid')) this.singular(`((1 - sigmoid(${x})) > 1e-6)`);
+    return bait;
   }
 
   add(v: Value): Value {
@@ -536,6 +764,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const value = b.derived(name, shape, used, yValue.order + 1);
     b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }] });
   }
+  Object.assign(spec.consts, b.consts);
   spec.outputs = Object.keys(spec.nodes);
   const special: Record<string, unknown> = {};
   const large: Record<string, unknown> = {};
