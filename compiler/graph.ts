@@ -60,6 +60,8 @@ export class Graph {
     if (def.arity !== 'variadic' && inputs.length !== def.arity) {
       throw new SymgradError('', `${op} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${inputs.length}`);
     }
+    const same = def.identity?.(inputs);
+    if (same && same.graph === this) return same;
     for (const input of inputs) {
       if (input.graph !== this) throw new SymgradError('', `${op}: an argument belongs to another graph`);
     }

@@ -3,6 +3,7 @@ import { grad } from '../compiler/autodiff/grad.js';
 import { apply, constant, scalar } from '../compiler/builder.js';
 import { Graph } from '../compiler/graph.js';
 import { add, cos, mul, sin, sum } from '../compiler/ops/index.js';
+import { loadSpec } from '../compiler/spec/load.js';
 
 describe('hash-consing', () => {
   it('gives the same node for the same op, inputs and attributes, and a new one when any differs', () => {
@@ -60,6 +61,14 @@ describe('the mul builder', () => {
     const x = g.input('x', []);
     expect(mul(x, constant(g, [1, 1], [2])).shape).toEqual([2]);
     expect(mul(x, 1 + 1e-16 * 2).op).toBe('mul');
-    expect(apply('mul', [x, 1]).op).toBe('mul'); // graph.apply itself builds what it is asked
+    // The graph folds x·1 itself, so a spec's `x * 1` and the builder's mul(x, 1) are the same graph.
+    expect(apply('mul', [x, 1])).toBe(x);
+  });
+
+  it('builds for a spec what it builds for the builder: x * 1 and mul(x, 1) are x', () => {
+    const spec = loadSpec(JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [2] } }, nodes: { a: 'x * 1', b: 'mul(1, x)', c: 'x * 1.5' }, outputs: ['a', 'b', 'c'] }));
+    const x = spec.names.get('x');
+    expect([spec.names.get('a'), spec.names.get('b')]).toEqual([x, x]);
+    expect(spec.names.get('c')!.op).toBe('mul');
   });
 });

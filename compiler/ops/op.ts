@@ -72,6 +72,8 @@ export interface OpDef {
   readonly associative?: boolean;
   /** Chooses between inputs 1 and 2 by input 0, entry by entry: the gradient of the branch not taken is exactly 0. */
   readonly selects?: boolean;
+  /** The input the result equals exactly, when there is one (x·1 is x): the graph builds no node then. */
+  identity?(inputs: readonly Node[]): Node | undefined;
 }
 
 /** A builder function that also carries its op definition (the registry reads `.def`). */
@@ -90,6 +92,7 @@ export interface ElementwiseSpec {
   readonly associative?: boolean;
   readonly selects?: boolean;
   readonly internal?: boolean;
+  identity?(inputs: readonly Node[]): Node | undefined;
   /** Attribute defaults (e.g. `alpha`). */
   readonly defaults?: Attrs;
   compute(args: readonly number[], attrs: Attrs): number;
@@ -107,6 +110,7 @@ export function elementwiseDef(spec: ElementwiseSpec): OpDef {
     associative: spec.associative,
     selects: spec.selects,
     internal: spec.internal,
+    identity: spec.identity,
     infer: (inputs, attrs) => ({ shape: broadcastShapes(inputs), attrs: spec.defaults && { ...spec.defaults, ...attrs } }),
     evaluate: (out, inputs, attrs, shape) => evaluateElementwise(out, inputs, shape, (args) => spec.compute(args, attrs)),
     vjp: spec.vjp,

@@ -14,7 +14,7 @@ const rows: readonly Row[] = [
   ['sub-zero', 'x - 0', 'x'],
   ['zero-sub', '-0 - x', '-x'],
   ['mul-zero', 'where(c, 1, 2) * 0', '0'],
-  ['mul-one', 'x * 1', 'x'],
+  ['mul-one', 'x * broadcast_to(1, shape=[3])', 'x', { x: [3] }],
   ['div-one', 'x / 1', 'x'],
   ['zero-div', '0 / where(c, 1, 2)', '0'],
   ['pow-zero', 'x ^ 0', '1'],
