@@ -75,12 +75,13 @@ export function emitModule(program: Program, language: Language): string {
   w.push('  $boundDims.fill(-1);');
   plan.dimNames.forEach((d, k) => w.push(`  ${dimVar(d)} = $dims[${k}]${t('!')};`));
   if (plan.dimNames.length > 0) {
+    w.push(`  const $sizes = $dimNames.map((d, k) => d + '=' + $dims[k]).join(', ');`);
     w.push(`  const $elements = ${body.elements.join(' + ') || '0'};`);
-    w.push(`  if ($elements > $maxElements) throw new RangeError('feeds: the sizes ' + $showDims($dims, $dimNames) + ' need ' + $elements + ' elements of buffers, more than maxElements = ' + $maxElements);`);
+    w.push(`  if ($elements > $maxElements) throw new RangeError('feeds: the sizes ' + $sizes + ' need ' + $elements + ' elements of buffers, more than maxElements = ' + $maxElements);`);
     w.push('  try {');
     pushAll(w, body.allocate.map((l) => `    ${l}`));
     w.push('  } catch ($error) {');
-    w.push(`    throw new RangeError('feeds: cannot allocate buffers for the sizes ' + $showDims($dims, $dimNames) + ': ' + ($error${t(' as Error')}).message);`);
+    w.push(`    throw new RangeError('feeds: cannot allocate buffers for the sizes ' + $sizes + ': ' + ($error${t(' as Error')}).message);`);
     w.push('  }');
   } else {
     pushAll(w, body.allocate.map((l) => `  ${l}`));

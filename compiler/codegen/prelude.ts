@@ -24,11 +24,6 @@ function $showShape(shape${t(': ArrayLike<number>')})${t(': string')} {
   return '[' + Array.from(shape).join(', ') + ']';
 }
 
-/** The bound named dimensions as text, \`N=3, T=10\`. */
-function $showDims(dims${t(': Float64Array')}, dimNames${t(': readonly string[]')})${t(': string')} {
-  return dimNames.map((d, k) => d + '=' + dims[k]).join(', ');
-}
-
 /** A declared shape as text, named dimensions by name. */
 function $expected(declared${t(': readonly number[]')}, dimNames${t(': readonly string[]')})${t(': string')} {
   return '[' + declared.map((d) => (d >= 0 ? String(d) : dimNames[-d - 1])).join(', ') + ']';

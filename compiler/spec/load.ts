@@ -85,7 +85,8 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   }
   const nodeSpecs = objectAt(top.nodes ?? {}, 'nodes');
   const parse = (text: string) => parseExpression(text, { maxLength: limits.maxExpressionLength, maxDepth: limits.maxExpressionDepth });
-  const variables = differentiationVariables(nodeSpecs, parse);
+  const parsed = parseNodes(nodeSpecs, parse);
+  const variables = derivativeTargets([...parsed.values()]);
   /** A const or node that some derivative is taken with respect to becomes a variable of its own. */
   const asVariable = (name: string, node: Node) => (variables.has(name) ? graph.apply('variable', [node], { name }) : node);
 
@@ -111,7 +112,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
     graph.label = name;
     try {
       define(place, name, () => {
-        const expr = parse(text);
+        const expr = parsed.get(name) ?? parse(text);
         const calls: DerivativeCall[] = [];
         const scope = { nodes: names, orders, later, maxOrder: limits.maxDerivativeOrder, functions, globals };
         const built = buildExpression(expr, scope, graph, (call, before) => {
@@ -143,18 +144,21 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   return { name: (top.name as string | undefined) ?? 'graph', graph, names, derivativeNames, derivativeNodes, derivativeOrders, derivativeCalls, outputs };
 }
 
-/** The names that derivative calls in the spec's nodes differentiate with respect to; expressions that do not parse are passed over (building them reports the error). */
-function differentiationVariables(nodeSpecs: JsonObject, parse: (text: string) => Expr): Set<string> {
-  const exprs = Object.values(nodeSpecs).flatMap((text) => {
-    if (typeof text !== 'string') return [];
+/**
+ * Every node's expression, parsed once before any is built (to find the derivatives' variables).
+ * One that does not parse is left out: parsing it again as it is built reports the error in order.
+ */
+function parseNodes(nodeSpecs: JsonObject, parse: (text: string) => Expr): Map<string, Expr> {
+  const parsed = new Map<string, Expr>();
+  for (const [name, text] of Object.entries(nodeSpecs)) {
+    if (typeof text !== 'string') continue;
     try {
-      return [parse(text)];
+      parsed.set(name, parse(text));
     } catch (error) {
       if (!(error instanceof SymgradError)) throw error;
-      return [];
     }
-  });
-  return derivativeTargets(exprs);
+  }
+  return parsed;
 }
 
 function shapeAt(value: JsonValue, place: string, limits: Limits): Dim[] {

@@ -27,8 +27,8 @@ export interface Trace {
 /**
  * The lecture's two tables for a spec: the forward evaluation trace, one row `vk = expression`
  * per node of the spec's forward graph (inputs first, scalar constants written in place), and the
- * reverse adjoint trace of one node y, one row `v̄k = Σ v̄c·∂vc/∂vk` per node. The expressions
- * are each op's own vjp rule applied to a symbol v̄c; the values come from build_grad.
+ * reverse adjoint trace of one node y, one row `v̄k = Σ v̄c·∂vc/∂vk` per node: the contributions
+ * build_grad sums into each adjoint, written with every adjoint named v̄c, and their values.
  */
 export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, of?: string): Trace {
   const forwardNames = [...spec.names.keys()].filter((name) => !spec.derivativeNames.has(name));
@@ -101,10 +101,10 @@ function adjointRows(
   symbols: ReadonlyMap<Node, string>,
   values: readonly Tensor[],
 ): TraceRow[] {
+  const name = (n: Node) => bars.get(n) ?? symbols.get(n);
   const rows: TraceRow[] = [];
   for (let k = forward.length - 1; k >= 0; k--) {
     const v = forward[k];
-    const name = (n: Node) => bars.get(n) ?? symbols.get(n);
     const terms = v === y ? [] : (contributions.get(v) ?? []);
     const expression = v === y ? notation(seed, () => undefined) : terms.map((t) => notation(t, name, (n) => bars.has(n))).join(' + ') || '0';
     const names = [...spec.derivativeCalls]
