@@ -1,4 +1,4 @@
-import { sizeExpr } from '../ops/loops.js';
+import { sizeExpr } from './indexing.js';
 import { staticSize, type Shape } from '../shape.js';
 import { gemmHelper } from './gemm.js';
 import { helpersFor } from './helpers.js';

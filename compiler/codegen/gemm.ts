@@ -1,5 +1,5 @@
 import type { Node } from '../graph.js';
-import { loopNest, strideExprs, type LoopContext } from '../ops/loops.js';
+import { loopNest, strideExprs, type LoopContext } from './indexing.js';
 import type { Shape } from '../shape.js';
 import { broadcastStrideExprs, type Views } from './views.js';
 

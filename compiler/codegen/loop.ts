@@ -1,5 +1,5 @@
 import type { Node } from '../graph.js';
-import { sizeExpr, strideExprs, type LoopContext } from '../ops/loops.js';
+import { sizeExpr, strideExprs, type LoopContext } from './indexing.js';
 import type { Shape } from '../shape.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep, type Schedule } from './schedule.js';
 import { jsNumber } from '../literals.js';

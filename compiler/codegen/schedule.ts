@@ -1,6 +1,6 @@
 import type { Node } from '../graph.js';
 import { sameShape, type Shape } from '../shape.js';
-import { strideExprs } from '../ops/loops.js';
+import { strideExprs } from './indexing.js';
 import { broadcastStrideExprs, isView, Views, type Access } from './views.js';
 
 /** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */

@@ -1,8 +1,9 @@
 import type { Node } from '../graph.js';
-import type { KernelContext } from '../ops/op.js';
-import { sizeExpr } from '../ops/loops.js';
+import { sizeExpr } from './indexing.js';
 import type { Shape } from '../shape.js';
 import { gemmCall, packingSizes } from './gemm.js';
+import type { KernelContext } from './kernels/context.js';
+import { kernelOf } from './kernels/index.js';
 import { emitLoop } from './loop.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
@@ -83,7 +84,8 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
         dim: names.dim,
         local: (hint) => `$${hint}_${++locals}`,
       };
-      lines = node.def.emit.kind === 'kernel' ? node.def.emit.lines(context) : [];
+      const kernel = kernelOf(node);
+      lines = kernel ? kernel.lines(context) : node.def.emit.kind === 'kernel' ? (node.def.emit.lines?.(context) ?? []) : [];
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });

@@ -1,6 +1,6 @@
 import { constantValue } from '../builder.js';
 import type { Node } from '../graph.js';
-import { strideExprs, type LoopContext } from '../ops/loops.js';
+import { strideExprs, type LoopContext } from './indexing.js';
 import type { Shape } from '../shape.js';
 
 /** How a node's values are read: one literal everywhere, or a base buffer through strides (one per axis of the node). */
@@ -21,7 +21,7 @@ export class Views {
   private readonly memo = new Map<Node, Access>();
   readonly copies = new Set<Node>();
 
-  /** For the stride helpers of ops/loops.ts. */
+  /** For the stride helpers of indexing.ts. */
   readonly context: LoopContext;
 
   constructor(dim: (d: Shape[number]) => string) {

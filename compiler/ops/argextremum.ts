@@ -1,14 +1,11 @@
 import type { Node } from '../graph.js';
 import { normalizeAxis, ShapeError } from '../shape.js';
-import { product } from './loops.js';
 import type { OpDef } from './op.js';
-import { around, aroundExprs } from './positions.js';
-import { plus } from './region.js';
+import { around } from './positions.js';
 
 /** argmax and argmin: the position along `axis` (default −1) of the first largest (smallest) entry, as a number; derivative 0. */
 export function argExtremumDef(name: 'argmax' | 'argmin'): OpDef {
   // A NaN beats any number (the first NaN is the answer, as NumPy).
-  const operator = name === 'argmax' ? '>' : '<';
   const better = name === 'argmax' ? (a: number, b: number) => a > b || (a !== a && b === b) : (a: number, b: number) => a < b || (a !== a && b === b);
   return {
     name,
@@ -34,27 +31,7 @@ export function argExtremumDef(name: 'argmax' | 'argmin'): OpDef {
     },
     vjp: () => [null],
     jvp: () => null,
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const { outer, along, inner } = aroundExprs(k, node.inputs[0].shape, node.attrs.axis as number);
-        const [o, t, s, base, best, v, w] = ['o', 't', 's', 'base', 'best', 'v', 'w'].map((h) => k.local(h));
-        return [
-          `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
-          `  for (let ${t} = 0; ${t} < ${inner}; ${t}++) {`,
-          `    const ${base} = ${plus(product(o, product(along, inner)), t)};`,
-          `    let ${best} = 0;`,
-          `    for (let ${s} = 1; ${s} < ${along}; ${s}++) {`,
-          `      const ${v} = ${ins[0]}[${base} + ${product(s, inner)}], ${w} = ${ins[0]}[${base} + ${product(best, inner)}];`,
-          `      if (${v} ${operator} ${w} || (${v} !== ${v} && ${w} === ${w})) ${best} = ${s};`,
-          '    }',
-          `    ${out}[${plus(product(o, inner), t)}] = ${best};`,
-          '  }',
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node: Node, size) => size(node.inputs[0].shape),
   };
 }

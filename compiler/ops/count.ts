@@ -1,7 +1,6 @@
 import { scalar } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxes, staticSize } from '../shape.js';
-import { sizeExpr } from './loops.js';
 import { defineOp } from './op.js';
 
 /**
@@ -17,10 +16,7 @@ export const count = defineOp(
       out[0] = (attrs.axes as number[]).reduce((n, a) => n * x.shape[a], 1);
     },
     vjp: () => [null],
-    emit: {
-      kind: 'kernel',
-      lines: (k) => [`${k.out}[0] = ${sizeExpr(k, (k.node.attrs.axes as number[]).map((a) => k.node.inputs[0].shape[a]))};`],
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
     internal: true,
   },

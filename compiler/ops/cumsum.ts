@@ -1,7 +1,6 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, ShapeError, sizeOf } from '../shape.js';
-import { loopNest, strideExprs } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
 
 export interface CumsumOptions {
@@ -38,26 +37,7 @@ export const cumsum: OpBuilder<(x: Operand, options: CumsumOptions) => Node> = d
     },
     vjp: ({ attrs }, d) => [cumsum(d, { axis: attrs.axis as number, reverse: !attrs.reverse })],
     jvp: ({ attrs }, [t]) => t && cumsum(t, { axis: attrs.axis as number, reverse: attrs.reverse as boolean }),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const axis = node.attrs.axis as number;
-        const strides = strideExprs(k, node.shape);
-        const n = k.dim(node.shape[axis]);
-        const [acc, s, at] = [k.local('acc'), k.local('s'), k.local('at')];
-        const step = node.attrs.reverse ? `${n} - 1 - ${s}` : s;
-        const across = node.shape.map((d, a) => (a === axis ? 1 : d));
-        return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
-          `let ${acc} = 0;`,
-          `for (let ${s} = 0; ${s} < ${n}; ${s}++) {`,
-          `  const ${at} = ${o} + (${step}) * ${strides[axis]};`,
-          `  ${acc} += ${ins[0]}[${at}];`,
-          `  ${out}[${at}] = ${acc};`,
-          '}',
-        ]);
-      },
-    },
+    emit: { kind: 'kernel' },
   },
   (x: Operand, { axis, reverse = false }: CumsumOptions): Node => apply('cumsum', [x], { axis, reverse }),
 );

@@ -5,7 +5,7 @@ import { div } from './div.js';
 import { keptView } from './kept.js';
 import { mul } from './mul.js';
 import type { OpDef } from './op.js';
-import { emitReduce, evaluateReduce, inferReduce, reduceKeywords } from './reduce.js';
+import { evaluateReduce, inferReduce, reduceKeywords } from './reduce.js';
 import { sum } from './sum.js';
 
 /**
@@ -26,7 +26,7 @@ export function extremumDef(name: 'max' | 'min'): OpDef {
     evaluate: (out, inputs, attrs) => evaluateReduce(out, inputs, attrs, reduction.identity, reduction.fold),
     vjp: (node, d) => [mul(keptView(d, node), share(node))],
     jvp: (node, [t]) => t && apply('sum', [mul(t, share(node))], node.attrs),
-    emit: { kind: 'kernel', lines: (k) => emitReduce(k, String(reduction.identity), reduction.combine) },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.inputs[0].shape),
     reduction,
   };

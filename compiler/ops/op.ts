@@ -35,7 +35,7 @@ export type Emission =
   /** A scalar expression over the inputs' scalar expressions; the generator writes the loop. */
   | { readonly kind: 'elementwise'; expr(args: readonly string[], attrs: Attrs): string }
   /** Whole-tensor code, as lines of JavaScript. */
-  | { readonly kind: 'kernel'; lines(k: KernelContext): string[] }
+  | { readonly kind: 'kernel'; lines?(k: KernelContext): string[] }
   /** Leaves: fed or constant, no code of their own. */
   | { readonly kind: 'leaf' };
 

@@ -5,7 +5,7 @@ import { div } from './div.js';
 import { keptView } from './kept.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { emitReduce, evaluateReduce, inferReduce, reduceKeywords } from './reduce.js';
+import { evaluateReduce, inferReduce, reduceKeywords } from './reduce.js';
 import { sub } from './sub.js';
 import { sum, type ReduceOptions } from './sum.js';
 import { where } from './where.js';
@@ -20,7 +20,7 @@ export const prod: OpBuilder<(x: Operand, options?: ReduceOptions) => Node> = de
     evaluate: (out, inputs, attrs) => evaluateReduce(out, inputs, attrs, 1, (acc, v) => acc * v),
     vjp: (node, d) => [mul(keptView(d, node), others(node))],
     jvp: (node, [t]) => t && sum(mul(t, others(node)), { axis: node.attrs.axes as number[], keepdims: node.attrs.keepdims as boolean }),
-    emit: { kind: 'kernel', lines: (k) => emitReduce(k, '1', (acc, v) => `${acc} * ${v}`) },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.inputs[0].shape),
   },
   (x: Operand, options: ReduceOptions = {}): Node => apply('prod', [x], { ...options }),

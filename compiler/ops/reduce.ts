@@ -1,7 +1,7 @@
 import type { Attrs } from '../graph.js';
 import { normalizeAxes, stridesOf, type Shape } from '../shape.js';
-import { forEachIndex, loopNest, offsetOf, strideExprs } from './loops.js';
-import type { Data, KernelContext, KeywordSpec, Tensor } from './op.js';
+import { forEachIndex, offsetOf } from './loops.js';
+import type { Data, KeywordSpec, Tensor } from './op.js';
 
 /** Shared by reductions: `axis` (a number or list; none = all) and `keepdims`. */
 export const reduceKeywords: Record<string, KeywordSpec> = { axis: { kind: 'axes' }, keepdims: { kind: 'boolean' } };
@@ -35,25 +35,4 @@ export function evaluateReduce(
     acc[o] = combine(acc[o], x.data[flat]);
   });
   out.set(acc);
-}
-
-/** Emitted reduction: an accumulator loop; `combine(acc, v)` is an expression. */
-export function emitReduce(k: KernelContext, initial: string, combine: (acc: string, v: string) => string): string[] {
-  const { node, out, ins } = k;
-  const x = node.inputs[0];
-  const axes = node.attrs.axes as number[];
-  const inStrides = strideExprs(k, x.shape);
-  if (axes.length === x.shape.length) {
-    const acc = k.local('acc');
-    return [
-      `let ${acc} = ${initial};`,
-      ...loopNest(k, x.shape, [inStrides], ([i]) => [`${acc} = ${combine(acc, `${ins[0]}[${i}]`)};`]),
-      `${out}[0] = ${acc};`,
-    ];
-  }
-  const outStrides = strideExprs(k, keptShape(x.shape, axes)).map((s, a) => (axes.includes(a) ? '0' : s));
-  return [
-    `${out}.fill(${initial});`,
-    ...loopNest(k, x.shape, [inStrides, outStrides], ([i, o]) => [`${out}[${o}] = ${combine(`${out}[${o}]`, `${ins[0]}[${i}]`)};`]),
-  ];
 }

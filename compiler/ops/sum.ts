@@ -2,7 +2,7 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { broadcast_to } from './broadcast_to.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { emitReduce, evaluateReduce, inferReduce, keptShape, reduceKeywords } from './reduce.js';
+import { evaluateReduce, inferReduce, keptShape, reduceKeywords } from './reduce.js';
 import { reshape } from './reshape.js';
 
 export interface ReduceOptions {
@@ -22,7 +22,7 @@ export const sum: OpBuilder<(x: Operand, options?: ReduceOptions) => Node> = def
     evaluate: (out, inputs, attrs) => evaluateReduce(out, inputs, attrs, reduction.identity, reduction.fold),
     vjp: ({ inputs: [x], attrs }, d) => [broadcast_to(reshape(d, keptShape(x.shape, attrs.axes as number[])), x.shape)],
     jvp: ({ attrs }, [t]) => t && sum(t, { axis: attrs.axes as number[], keepdims: attrs.keepdims as boolean }),
-    emit: { kind: 'kernel', lines: (k) => emitReduce(k, '-0', reduction.combine) },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.inputs[0].shape),
     reduction,
   },

@@ -1,0 +1,21 @@
+import type { Node } from '../../graph.js';
+import type { OpName } from '../../ops/table.js';
+import type { Kernel } from './context.js';
+import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
+
+/** The kernel of every op that is neither a leaf nor elementwise: the one place code generation names ops. */
+const KERNELS: { readonly [op in OpName]?: Kernel } = {
+  sum: reduction,
+  max: reduction,
+  min: reduction,
+  prod,
+  count,
+  argmax: argExtremum('>'),
+  argmin: argExtremum('<'),
+  cumsum,
+};
+
+/** The kernel of a node's op, if it has one. */
+export function kernelOf(node: Node): Kernel | undefined {
+  return KERNELS[node.op];
+}

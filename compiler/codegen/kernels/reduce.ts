@@ -1,0 +1,85 @@
+import { jsNumber } from '../../literals.js';
+import { keptShape } from '../../ops/reduce.js';
+import { aroundExprs, loopNest, plus, product, sizeExpr, strideExprs } from '../indexing.js';
+import type { Kernel, KernelContext } from './context.js';
+
+/** An accumulator loop over the input; `combine(acc, v)` is an expression. */
+function reduce(k: KernelContext, initial: string, combine: (acc: string, v: string) => string): string[] {
+  const { node, out, ins } = k;
+  const x = node.inputs[0];
+  const axes = node.attrs.axes as number[];
+  const inStrides = strideExprs(k, x.shape);
+  if (axes.length === x.shape.length) {
+    const acc = k.local('acc');
+    return [
+      `let ${acc} = ${initial};`,
+      ...loopNest(k, x.shape, [inStrides], ([i]) => [`${acc} = ${combine(acc, `${ins[0]}[${i}]`)};`]),
+      `${out}[0] = ${acc};`,
+    ];
+  }
+  const outStrides = strideExprs(k, keptShape(x.shape, axes)).map((s, a) => (axes.includes(a) ? '0' : s));
+  return [
+    `${out}.fill(${initial});`,
+    ...loopNest(k, x.shape, [inStrides, outStrides], ([i, o]) => [`${out}[${o}] = ${combine(`${out}[${o}]`, `${ins[0]}[${i}]`)};`]),
+  ];
+}
+
+/** sum, max, min: the op's reduction trait (its identity and how a value joins the accumulator). */
+export const reduction: Kernel = {
+  lines: (k) => {
+    const { identity, combine } = k.node.def.reduction!;
+    return reduce(k, jsNumber(identity), combine);
+  },
+};
+
+export const prod: Kernel = { lines: (k) => reduce(k, '1', (acc, v) => `${acc} * ${v}`) };
+
+/** The number of elements along the axes (named dimensions are bound at run time). */
+export const count: Kernel = {
+  lines: (k) => [`${k.out}[0] = ${sizeExpr(k, (k.node.attrs.axes as number[]).map((a) => k.node.inputs[0].shape[a]))};`],
+};
+
+/** argmax and argmin: the first best entry along the axis; a NaN beats any number (the first NaN is the answer). */
+export function argExtremum(operator: '>' | '<'): Kernel {
+  return {
+    lines: (k) => {
+      const { node, out, ins } = k;
+      const { outer, along, inner } = aroundExprs(k, node.inputs[0].shape, node.attrs.axis as number);
+      const [o, t, s, base, best, v, w] = ['o', 't', 's', 'base', 'best', 'v', 'w'].map((h) => k.local(h));
+      return [
+        `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
+        `  for (let ${t} = 0; ${t} < ${inner}; ${t}++) {`,
+        `    const ${base} = ${plus(product(o, product(along, inner)), t)};`,
+        `    let ${best} = 0;`,
+        `    for (let ${s} = 1; ${s} < ${along}; ${s}++) {`,
+        `      const ${v} = ${ins[0]}[${base} + ${product(s, inner)}], ${w} = ${ins[0]}[${base} + ${product(best, inner)}];`,
+        `      if (${v} ${operator} ${w} || (${v} !== ${v} && ${w} === ${w})) ${best} = ${s};`,
+        '    }',
+        `    ${out}[${plus(product(o, inner), t)}] = ${best};`,
+        '  }',
+        '}',
+      ];
+    },
+  };
+}
+
+/** Running sums along the axis, from the end when `reverse`. */
+export const cumsum: Kernel = {
+  lines: (k) => {
+    const { node, out, ins } = k;
+    const axis = node.attrs.axis as number;
+    const strides = strideExprs(k, node.shape);
+    const n = k.dim(node.shape[axis]);
+    const [acc, s, at] = [k.local('acc'), k.local('s'), k.local('at')];
+    const step = node.attrs.reverse ? `${n} - 1 - ${s}` : s;
+    const across = node.shape.map((d, a) => (a === axis ? 1 : d));
+    return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
+      `let ${acc} = 0;`,
+      `for (let ${s} = 0; ${s} < ${n}; ${s}++) {`,
+      `  const ${at} = ${o} + (${step}) * ${strides[axis]};`,
+      `  ${acc} += ${ins[0]}[${at}];`,
+      `  ${out}[${at}] = ${acc};`,
+      '}',
+    ]);
+  },
+};
