@@ -1,9 +1,7 @@
 import { zerosLike } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, ShapeError, showShape, sizeOf } from '../shape.js';
-import { loopNest, product, strideExprs } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { plus } from './region.js';
 import { slice } from './slice.js';
 
 /** Join tensors along `axis` (default 0); the others must agree. The vjp slices the gradient apart. */
@@ -48,20 +46,7 @@ export const concat: OpBuilder<(xs: readonly Node[], axis?: number) => Node> = d
       });
     },
     jvp: ({ inputs, attrs }, tangents) => concat(tangents.map((t, i) => t ?? zerosLike(inputs[i].graph, inputs[i].shape)), attrs.axis as number),
-    emit: {
-      kind: 'kernel',
-      // One loop nest per input, writing its block at its offset along the axis.
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const axis = node.attrs.axis as number;
-        const outStrides = strideExprs(k, node.shape);
-        const begins = starts(node.inputs, axis);
-        return node.inputs.flatMap((x, j) => {
-          const base = begins[j] === 0 ? '0' : product(String(begins[j]), outStrides[axis]);
-          return loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${ins[j]}[${i}];`]);
-        });
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
     movement: 'copy',
   },
@@ -72,6 +57,6 @@ export const concat: OpBuilder<(xs: readonly Node[], axis?: number) => Node> = d
 );
 
 /** Where each input begins along the axis (sizes along it are static when there are several). */
-function starts(inputs: readonly Node[], axis: number): number[] {
+export function starts(inputs: readonly Node[], axis: number): number[] {
   return inputs.map((_, i) => inputs.slice(0, i).reduce((n, x) => n + (x.shape[axis] as number), 0));
 }

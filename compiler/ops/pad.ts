@@ -1,9 +1,8 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { ShapeError, stridesOf } from '../shape.js';
-import { forEachIndex, loopNest, offsetOf, strideExprs } from './loops.js';
+import { forEachIndex, offsetOf } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { cornerOffset, plus } from './region.js';
 import { slice } from './slice.js';
 
 /** Zeros added `before` and `after` each axis (non-negative counts); slice is its vjp. */
@@ -39,19 +38,7 @@ export const pad: OpBuilder<(x: Operand, before: readonly number[], after: reado
       return [slice(d, before, x.shape.map((dim, a) => (typeof dim === 'number' ? before[a] + dim : dim)))];
     },
     jvp: ({ attrs }, [t]) => t && pad(t, attrs.before as number[], attrs.after as number[]),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const outStrides = strideExprs(k, node.shape);
-        const base = cornerOffset(outStrides, node.attrs.before as number[]);
-        const x = node.inputs[0];
-        return [
-          `${out}.fill(0);`,
-          ...loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${ins[0]}[${i}];`]),
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
     movement: 'copy',
   },

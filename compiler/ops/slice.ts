@@ -1,10 +1,9 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { ShapeError, stridesOf, type Dim, type Shape } from '../shape.js';
-import { forEachIndex, loopNest, offsetOf, strideExprs } from './loops.js';
+import { forEachIndex, offsetOf } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { pad } from './pad.js';
-import { cornerOffset, plus } from './region.js';
 
 /**
  * The box start ≤ index < stop, one entry per axis; negative entries count from the end, and
@@ -38,15 +37,7 @@ export const slice: OpBuilder<(x: Operand, start: readonly number[], stop: Shape
       return [pad(d, attrs.start as number[], x.shape.map((dim, a) => (typeof dim === 'number' ? dim - (stop[a] as number) : 0)))];
     },
     jvp: ({ attrs }, [t]) => t && slice(t, attrs.start as number[], attrs.stop as Shape),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const xStrides = strideExprs(k, node.inputs[0].shape);
-        const base = cornerOffset(xStrides, node.attrs.start as number[]);
-        return loopNest(k, node.shape, [strideExprs(k, node.shape), xStrides], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${plus(base, i)}];`]);
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
     movement: 'copy',
   },

@@ -1,7 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { ShapeError, stridesOf } from '../shape.js';
-import { forEachIndex, loopNest, offsetOf, strideExprs } from './loops.js';
+import { forEachIndex, offsetOf } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
 
 /** Permute axes: output axis a is input axis perm[a] (default: reversed). */
@@ -29,15 +29,7 @@ export const transpose: OpBuilder<(x: Operand, perm?: number[]) => Node> = defin
     },
     vjp: ({ attrs }, d) => [transpose(d, inversePermutation(attrs.perm as number[]))],
     jvp: ({ attrs }, [t]) => t && transpose(t, attrs.perm as number[]),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const inStrides = strideExprs(k, node.inputs[0].shape);
-        const permuted = (node.attrs.perm as number[]).map((p) => inStrides[p]);
-        return loopNest(k, node.shape, [strideExprs(k, node.shape), permuted], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${i}];`]);
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
     movement: 'view',
   },

@@ -1,6 +1,7 @@
 import type { Node } from '../../graph.js';
 import type { OpName } from '../../ops/table.js';
 import type { Kernel } from './context.js';
+import { broadcast_to, concat, copy, last, pad, slice, transpose } from './movement.js';
 import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
 
 /** The kernel of every op that is neither a leaf nor elementwise: the one place code generation names ops. */
@@ -13,6 +14,13 @@ const KERNELS: { readonly [op in OpName]?: Kernel } = {
   argmax: argExtremum('>'),
   argmin: argExtremum('<'),
   cumsum,
+  reshape: copy,
+  broadcast_to,
+  transpose,
+  slice,
+  pad,
+  concat,
+  custom_vjp: last,
 };
 
 /** The kernel of a node's op, if it has one. */
