@@ -1,10 +1,8 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, ShapeError } from '../shape.js';
-import { product } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { around, aroundExprs, position, positionCheck } from './positions.js';
-import { plus } from './region.js';
+import { around, position } from './positions.js';
 import { scatter_add } from './scatter_add.js';
 
 /**
@@ -34,26 +32,7 @@ export const gather: OpBuilder<(x: Operand, i: Operand, axis?: number) => Node> 
     },
     vjp: ({ inputs: [x, i], attrs }, d) => [scatter_add(d, i, attrs.axis as number, x.shape[attrs.axis as number]), null],
     jvp: ({ inputs: [, i], attrs }, [t]) => t && gather(t, i, attrs.axis as number),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const [x, i] = node.inputs;
-        const { outer, along, inner } = aroundExprs(k, x.shape, node.attrs.axis as number);
-        const m = aroundExprs(k, i.shape, 0, i.shape.length).along;
-        const [o, j, p, from, to, t] = ['o', 'j', 'p', 'from', 'to', 't'].map((h) => k.local(h));
-        return [
-          `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
-          `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
-          `    const ${p} = ${ins[1]}[${j}];`,
-          `    ${positionCheck(k, p, along)}`,
-          `    const ${from} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${to} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
-          `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] = ${ins[0]}[${from} + ${t}];`,
-          '  }',
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
   },
   (x: Operand, i: Operand, axis = 0): Node => apply('gather', [x, i], { axis }),

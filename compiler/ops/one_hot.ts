@@ -1,9 +1,8 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { ShapeError } from '../shape.js';
-import { sizeExpr } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { position, positionCheck } from './positions.js';
+import { position } from './positions.js';
 
 /** Rows of `depth` zeros with a 1 at each whole-number label of i: shape i.shape + [depth]; derivative 0. */
 export const one_hot: OpBuilder<(i: Operand, depth: number) => Node> = defineOp(
@@ -23,22 +22,7 @@ export const one_hot: OpBuilder<(i: Operand, depth: number) => Node> = defineOp(
     },
     vjp: () => [null],
     jvp: () => null,
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const depth = String(node.attrs.depth);
-        const [e, p] = [k.local('e'), k.local('p')];
-        return [
-          `${out}.fill(0);`,
-          `for (let ${e} = 0; ${e} < ${sizeExpr(k, node.inputs[0].shape)}; ${e}++) {`,
-          `  const ${p} = ${ins[0]}[${e}];`,
-          `  ${positionCheck(k, p, depth)}`,
-          `  ${out}[${e} * ${depth} + ${p}] = 1;`,
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: () => 0,
   },
   (i: Operand, depth: number): Node => apply('one_hot', [i], { depth }),

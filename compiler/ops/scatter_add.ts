@@ -2,10 +2,8 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxis, sameShape, ShapeError, showShape, type Dim } from '../shape.js';
 import { gather } from './gather.js';
-import { product } from './loops.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { around, aroundExprs, position, positionCheck } from './positions.js';
-import { plus } from './region.js';
+import { around, position } from './positions.js';
 
 /**
  * The transpose of gather: zeros of length `size` along `axis`, with each slice of d added at its
@@ -41,27 +39,7 @@ export const scatter_add: OpBuilder<(d: Operand, i: Operand, axis: number, size:
     },
     vjp: ({ inputs: [, i], attrs }, g) => [gather(g, i, attrs.axis as number), null],
     jvp: ({ inputs: [, i], attrs }, [t]) => t && scatter_add(t, i, attrs.axis as number, attrs.size as Dim),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const i = node.inputs[1];
-        const { outer, along, inner } = aroundExprs(k, node.shape, node.attrs.axis as number);
-        const m = aroundExprs(k, i.shape, 0, i.shape.length).along;
-        const [o, j, p, from, to, t] = ['o', 'j', 'p', 'from', 'to', 't'].map((h) => k.local(h));
-        return [
-          `${out}.fill(0);`,
-          `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
-          `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
-          `    const ${p} = ${ins[1]}[${j}];`,
-          `    ${positionCheck(k, p, along)}`,
-          `    const ${to} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${from} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
-          `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] += ${ins[0]}[${from} + ${t}];`,
-          '  }',
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.inputs[0].shape),
   },
   (d: Operand, i: Operand, axis: number, size: Dim): Node => apply('scatter_add', [d, i], { axis, size }),

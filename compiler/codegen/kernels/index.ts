@@ -2,6 +2,7 @@ import type { Node } from '../../graph.js';
 import type { OpName } from '../../ops/table.js';
 import type { Kernel } from './context.js';
 import { broadcast_to, concat, copy, last, pad, slice, transpose } from './movement.js';
+import { gather, one_hot, scatter_add } from './positions.js';
 import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
 
 /** The kernel of every op that is neither a leaf nor elementwise: the one place code generation names ops. */
@@ -21,6 +22,9 @@ const KERNELS: { readonly [op in OpName]?: Kernel } = {
   pad,
   concat,
   custom_vjp: last,
+  gather,
+  scatter_add,
+  one_hot,
 };
 
 /** The kernel of a node's op, if it has one. */
