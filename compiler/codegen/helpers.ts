@@ -1,5 +1,5 @@
 import { erfHelpers } from '../ops/cody.js';
-import { linalgHelpers } from '../ops/linalg.js';
+import { linalgHelpers } from './kernels/linalg.js';
 
 /**
  * Module-level functions that op expressions may call (named `$…`, which spec names cannot be).

@@ -6,7 +6,7 @@ import { broadcast_to } from './broadcast_to.js';
 import { equal, greater } from './comparisons.js';
 import { cumsum } from './cumsum.js';
 import { inv } from './inv.js';
-import { batchExprs, cholesky as factor, squareMatrix, swapLast } from './linalg.js';
+import { cholesky as factor, squareMatrix, swapLast } from './linalg.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
@@ -43,21 +43,7 @@ export const cholesky: OpBuilder<(a: Operand) => Node> = defineOp(
       const li = inv(l);
       return matmul(l, phi(matmul(matmul(li, symmetric(t)), swapLast(li))));
     },
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const { batch, n } = batchExprs(k, node.inputs[0]);
-        const [b, e] = [k.local('b'), k.local('e')];
-        return [
-          `$laScratch(${n} * ${n}, ${n});`,
-          `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
-          `  $cholesky(${ins[0]}, ${b} * ${n} * ${n}, ${n}, $la);`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${b} * ${n} * ${n} + ${e}] = $la[${e}];`,
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => Math.round((size(node.shape) * size([node.shape.at(-1)!])) / 3),
   },
   (a: Operand): Node => apply('cholesky', [a]),

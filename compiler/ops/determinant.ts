@@ -1,5 +1,5 @@
 import { sizeOf } from '../shape.js';
-import { batchExprs, lu, squareMatrix } from './linalg.js';
+import { lu, squareMatrix } from './linalg.js';
 import type { OpDef } from './op.js';
 
 /**
@@ -24,25 +24,7 @@ export function determinantDef(name: 'det' | 'logdet'): Omit<OpDef, 'vjp' | 'jvp
         out[b] = acc;
       }
     },
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const { batch, n } = batchExprs(k, node.inputs[0]);
-        const [b, e, i, sign, acc] = ['b', 'e', 'i', 'sign', 'acc'].map((h) => k.local(h));
-        const step = logarithm ? `${acc} + Math.log(Math.abs($la[${i} * ${n} + ${i}]))` : `${acc} * $la[${i} * ${n} + ${i}]`;
-        return [
-          `$laScratch(${n} * ${n}, ${n});`,
-          `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${b} * ${n} * ${n} + ${e}];`,
-          logarithm ? `  $lu($la, ${n}, $laPiv);` : `  const ${sign} = $lu($la, ${n}, $laPiv);`,
-          `  let ${acc} = ${logarithm ? '0' : sign};`,
-          `  for (let ${i} = 0; ${i} < ${n}; ${i}++) ${acc} = ${step};`,
-          `  ${out}[${b}] = ${acc};`,
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.shape) * Math.round((2 / 3) * size([node.inputs[0].shape.at(-1)!]) ** 3),
   };
 }

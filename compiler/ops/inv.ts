@@ -1,7 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { sizeOf } from '../shape.js';
-import { batchExprs, lu, luSolve, squareMatrix, swapLast } from './linalg.js';
+import { lu, luSolve, squareMatrix, swapLast } from './linalg.js';
 import { matmul } from './matmul.js';
 import { neg } from './neg.js';
 import { defineOp, type OpBuilder } from './op.js';
@@ -29,24 +29,7 @@ export const inv: OpBuilder<(a: Operand) => Node> = defineOp(
     },
     vjp: (y, d) => [neg(matmul(matmul(swapLast(y), d), swapLast(y)))],
     jvp: (y, [t]) => t && neg(matmul(matmul(y, t), y)),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const { batch, n } = batchExprs(k, node.inputs[0]);
-        const [b, o, e] = [k.local('b'), k.local('o'), k.local('e')];
-        return [
-          `$laScratch(2 * ${n} * ${n}, ${n});`,
-          `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
-          `  const ${o} = ${b} * ${n} * ${n};`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${o} + ${e}];`,
-          `  $lu($la, ${n}, $laPiv);`,
-          `  $luSolve($la, ${n}, $laPiv, null, 0, ${n}, $la, ${n} * ${n});`,
-          `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${o} + ${e}] = $la[${n} * ${n} + ${e}];`,
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => 2 * size(node.shape) * size([node.shape.at(-1)!]),
   },
   (a: Operand): Node => apply('inv', [a]),

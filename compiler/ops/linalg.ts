@@ -1,7 +1,6 @@
 import type { Node } from '../graph.js';
 import { ShapeError, showShape, type Dim, type Shape } from '../shape.js';
-import { sizeExpr } from './loops.js';
-import type { Data, KernelContext } from './op.js';
+import type { Data } from './op.js';
 import { reshape } from './reshape.js';
 import { transpose } from './transpose.js';
 
@@ -12,8 +11,8 @@ import { transpose } from './transpose.js';
  * 400×400 25 ms in Node 20).
  * A singular matrix gives the IEEE result of dividing by its zero pivot (non-finite entries;
  * det 0, logdet −∞); a matrix that is not positive definite gives NaN in its Cholesky factor.
- * The reference functions here and the helpers emitted into generated code (linalgHelpers)
- * perform the same operations in the same order.
+ * The reference functions here and the helpers emitted into generated code (linalgHelpers in
+ * codegen/kernels/linalg.ts) perform the same operations in the same order.
  */
 
 /** LU of the n×n matrix in a[0..n²), in place, unit lower factor below the diagonal; piv gets the row order. Returns the permutation's sign. */
@@ -74,91 +73,11 @@ export function cholesky(a: Data, ao: number, n: number, l: Float64Array): void 
   }
 }
 
-/** The same routines for generated modules, with a module-level scratch ($la, $laPiv) grown on demand. */
-export function linalgHelpers(ts: boolean): string {
-  const t = (annotation: string) => (ts ? annotation : '');
-  const n = t(': number');
-  const arr = t(': Float64Array');
-  return `/** Scratch of the linear algebra kernels (module-level: kernels never overlap), grown on demand. */
-let $la = new Float64Array(0);
-let $laPiv = new Int32Array(0);
-
-function $laScratch(size${n}, n${n})${t(': void')} {
-  if ($la.length < size) $la = new Float64Array(size);
-  if ($laPiv.length < n) $laPiv = new Int32Array(n);
-}
-
-/** LU with partial pivoting of the n×n matrix in a[0..n²), in place; piv gets the row order. Returns the permutation's sign. */
-function $lu(a${arr}, n${n}, piv${t(': Int32Array')})${n} {
-  let sign = 1;
-  for (let i = 0; i < n; i++) piv[i] = i;
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    let best = Math.abs(a[c * n + c]);
-    for (let r = c + 1; r < n; r++) {
-      const v = Math.abs(a[r * n + c]);
-      if (v > best) { best = v; p = r; }
-    }
-    if (p !== c) {
-      for (let k = 0; k < n; k++) { const swap = a[c * n + k]; a[c * n + k] = a[p * n + k]; a[p * n + k] = swap; }
-      const swap = piv[c]; piv[c] = piv[p]; piv[p] = swap;
-      sign = -sign;
-    }
-    const d = a[c * n + c];
-    for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / d;
-      a[r * n + c] = f;
-      for (let k = c + 1; k < n; k++) a[r * n + k] -= f * a[c * n + k];
-    }
-  }
-  return sign;
-}
-
-/** x[xo..] (n×k) = A⁻¹·b for A factored by $lu; b (n×k at b[bo..]) or, when null, the identity. */
-function $luSolve(a${arr}, n${n}, piv${t(': Int32Array')}, b${t(': ArrayLike<number> | null')}, bo${n}, k${n}, x${arr}, xo${n})${t(': void')} {
-  // Row by row, all k columns at once: the inner loops run along contiguous rows of x.
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < k; j++) x[xo + i * k + j] = b === null ? (piv[i] === j ? 1 : 0) : b[bo + piv[i] * k + j];
-    for (let m = 0; m < i; m++) {
-      const f = a[i * n + m];
-      for (let j = 0; j < k; j++) x[xo + i * k + j] -= f * x[xo + m * k + j];
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let m = i + 1; m < n; m++) {
-      const f = a[i * n + m];
-      for (let j = 0; j < k; j++) x[xo + i * k + j] -= f * x[xo + m * k + j];
-    }
-    const d = a[i * n + i];
-    for (let j = 0; j < k; j++) x[xo + i * k + j] /= d;
-  }
-}
-
-/** The lower Cholesky factor of (A + Aᵀ)/2 (A n×n at a[ao..]) into l[0..n²), zeros above the diagonal. */
-function $cholesky(a${t(': ArrayLike<number>')}, ao${n}, n${n}, l${arr})${t(': void')} {
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = (a[ao + i * n + j] + a[ao + j * n + i]) / 2;
-      for (let m = 0; m < j; m++) s -= l[i * n + m] * l[j * n + m];
-      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j];
-    }
-    for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
-  }
-}
-`;
-}
-
 /** The batch axes and matrix size of a square-matrix operand [..., n, n], or a ShapeError. */
 export function squareMatrix(shape: Shape): { batch: Shape; n: Dim } {
   const [rows, columns] = shape.slice(-2);
   if (shape.length < 2 || rows !== columns) throw new ShapeError(`needs square matrices [..., n, n], got ${showShape(shape)}`);
   return { batch: shape.slice(0, -2), n: rows };
-}
-
-/** What a kernel over a batch of n×n matrices needs: the batch count and n as expressions. */
-export function batchExprs(k: KernelContext, a: Node): { batch: string; n: string } {
-  const { batch, n } = squareMatrix(a.shape);
-  return { batch: sizeExpr(k, batch), n: k.dim(n) };
 }
 
 /** Swap the last two axes (a batch of matrices transposed). */

@@ -1,8 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { sameShape, ShapeError, showShape, sizeOf, type Shape } from '../shape.js';
-import { asColumn, batchExprs, fromColumn, lu, luSolve, squareMatrix, swapLast } from './linalg.js';
-import { product } from './loops.js';
+import { asColumn, fromColumn, lu, luSolve, squareMatrix, swapLast } from './linalg.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
@@ -49,26 +48,7 @@ export const solve: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
       const rhs = moved ? (tb ? sub(tb, moved) : neg(moved)) : tb;
       return rhs && solve(a, rhs);
     },
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const { batch, n } = batchExprs(k, node.inputs[0]);
-        const cols = k.dim(columns(node.inputs[0].shape, node.inputs[1].shape));
-        const [s, o, e] = [k.local('s'), k.local('o'), k.local('e')];
-        const [square, rhs] = [product(n, n), product(n, cols)];
-        return [
-          `$laScratch(${square} + ${rhs}, ${n});`,
-          `for (let ${s} = 0; ${s} < ${batch}; ${s}++) {`,
-          `  const ${o} = ${product(s, rhs)};`,
-          `  for (let ${e} = 0; ${e} < ${square}; ${e}++) $la[${e}] = ${ins[0]}[${product(s, square)} + ${e}];`,
-          `  $lu($la, ${n}, $laPiv);`,
-          `  $luSolve($la, ${n}, $laPiv, ${ins[1]}, ${o}, ${cols}, $la, ${square});`,
-          `  for (let ${e} = 0; ${e} < ${rhs}; ${e}++) ${out}[${o} + ${e}] = $la[${square} + ${e}];`,
-          '}',
-        ];
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => {
       const n = size([node.inputs[0].shape.at(-1)!]);
       return size(node.inputs[0].shape.slice(0, -2)) * Math.round((2 / 3) * n * n * n) + 2 * size(node.shape) * n;
@@ -78,6 +58,6 @@ export const solve: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
 );
 
 /** The number of right-hand sides: 1 for a batch of vectors, else b's last axis. */
-function columns(a: Shape, b: Shape): Shape[number] {
+export function columns(a: Shape, b: Shape): Shape[number] {
   return b.length < a.length ? 1 : b.at(-1)!;
 }

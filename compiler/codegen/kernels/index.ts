@@ -1,6 +1,7 @@
 import type { Node } from '../../graph.js';
 import type { OpName } from '../../ops/table.js';
 import type { Kernel } from './context.js';
+import { cholesky, determinant, inv, solve } from './linalg.js';
 import { broadcast_to, concat, copy, last, pad, slice, transpose } from './movement.js';
 import { gather, one_hot, scatter_add } from './positions.js';
 import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
@@ -25,6 +26,11 @@ const KERNELS: { readonly [op in OpName]?: Kernel } = {
   gather,
   scatter_add,
   one_hot,
+  solve,
+  inv,
+  det: determinant(false),
+  logdet: determinant(true),
+  cholesky,
 };
 
 /** The kernel of a node's op, if it has one. */
