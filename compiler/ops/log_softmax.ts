@@ -5,7 +5,7 @@ import { exp } from './exp.js';
 import { forEachIndex } from './loops.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
-import { emitShifted, evaluateShifted } from './shifted.js';
+import { evaluateShifted } from './shifted.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
@@ -35,14 +35,7 @@ export const log_softmax: OpBuilder<(x: Operand, options?: { axis?: number | num
     },
     vjp: (y, d) => [sub(d, mul(exp(y), along(y, d)))],
     jvp: (y, [t]) => t && sub(t, along(y, mul(t, exp(y)))),
-    emit: {
-      kind: 'kernel',
-      lines: (k) =>
-        emitShifted(k, (m, s, _, inner) => [
-          `${s} = Math.log(${s});`,
-          ...inner((at) => `${k.out}[${at}] = ${k.ins[0]}[${at}] - ${m} - ${s};`),
-        ]),
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => 2 * size(node.shape),
   },
   (x: Operand, { axis = -1 }: { axis?: number | number[] } = {}): Node => apply('log_softmax', [x], { axis }),

@@ -6,7 +6,7 @@ import { log_softmax } from './log_softmax.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { inferReduce, reduceKeywords } from './reduce.js';
-import { emitShifted, evaluateShifted } from './shifted.js';
+import { evaluateShifted } from './shifted.js';
 import type { ReduceOptions } from './sum.js';
 
 /**
@@ -26,10 +26,7 @@ export const logsumexp: OpBuilder<(x: Operand, options?: ReduceOptions) => Node>
     },
     vjp: (node, d) => [mul(keptView(d, node), weights(node))],
     jvp: (node, [t]) => t && apply('sum', [mul(t, weights(node))], node.attrs),
-    emit: {
-      kind: 'kernel',
-      lines: (k) => emitShifted(k, (m, s, slot) => [`${k.out}[${slot}] = Math.abs(${m}) === Infinity ? ${m} : ${m} + Math.log(${s});`]),
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => size(node.inputs[0].shape),
   },
   (x: Operand, options: ReduceOptions = {}): Node => apply('logsumexp', [x], { ...options }),

@@ -4,6 +4,7 @@ import type { Kernel } from './context.js';
 import { cholesky, determinant, inv, solve } from './linalg.js';
 import { broadcast_to, concat, copy, last, pad, slice, transpose } from './movement.js';
 import { gather, one_hot, scatter_add } from './positions.js';
+import { log_softmax, logsumexp } from './shifted.js';
 import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
 
 /** The kernel of every op that is neither a leaf nor elementwise: the one place code generation names ops. */
@@ -31,6 +32,8 @@ const KERNELS: { readonly [op in OpName]?: Kernel } = {
   det: determinant(false),
   logdet: determinant(true),
   cholesky,
+  logsumexp,
+  log_softmax,
 };
 
 /** The kernel of a node's op, if it has one. */
