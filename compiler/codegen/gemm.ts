@@ -1,7 +1,7 @@
 import type { Node } from '../graph.js';
-import { loopNest, strideExprs, type LoopContext } from './indexing.js';
+import { broadcastStrideExprs, loopNest, strideExprs, type LoopContext } from './indexing.js';
 import type { Shape } from '../shape.js';
-import { broadcastStrideExprs, type Views } from './views.js';
+import type { Views } from './views.js';
 
 /**
  * Block sizes of the packed gemm: a KC×NC block of B and an MC×KC block of A, in 2×3 register

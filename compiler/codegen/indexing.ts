@@ -72,3 +72,9 @@ export function loopNest(
   const close = index.map((_, a) => `${'  '.repeat(index.length - 1 - a)}}`);
   return [...open, ...body(offsets).map((line) => '  '.repeat(index.length) + line), ...close];
 }
+
+/** Strides of `from` (with strides `strides`) read as if broadcast to `to`: '0' on new and stretched axes. */
+export function broadcastStrideExprs(strides: readonly string[], from: Shape, to: Shape): string[] {
+  const lead = to.length - from.length;
+  return to.map((d, a) => (a < lead || (from[a - lead] === 1 && d !== 1) ? '0' : strides[a - lead]));
+}

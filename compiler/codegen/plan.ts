@@ -49,9 +49,9 @@ export interface ModulePlan {
   memory(dims: Readonly<Record<string, number>>): { workspace: number; intermediates: number };
 }
 
-/** Graphs whose tensors all have at most this many elements (and matmuls this much work) are expanded into scalars. */
+/** Graphs whose tensors all have at most this many elements (and nodes this many flops: a matmul of 4,096 multiply-adds) are expanded into scalars. */
 const SCALAR_MAX_ELEMENTS = 256;
-const SCALAR_MAX_MATMUL = 4096;
+const SCALAR_MAX_FLOPS = 8192;
 /**
  * Expanded programs up to this many operations are straight-line code; longer ones run as a tape,
  * which is as fast once V8 has optimized both, but is a fraction of the source and is optimized
@@ -137,11 +137,10 @@ export function flatOffsets(program: Program): Map<Node, number[]> {
 
 /** Small static tensors only: expanding them into scalars removes every loop and index computation. */
 function scalarCandidate(order: readonly Node[]): boolean {
+  const count = (shape: Shape) => elementCount(shape) ?? Infinity;
   return order.every((n) => {
     const size = elementCount(n.shape);
-    if (size === undefined || size > SCALAR_MAX_ELEMENTS) return false;
-    if (n.op !== 'matmul') return true;
-    return size * (staticSize(n.inputs[0].shape.slice(-1)) ?? Infinity) <= SCALAR_MAX_MATMUL;
+    return size !== undefined && size <= SCALAR_MAX_ELEMENTS && (n.def.flops?.(n, count) ?? size) <= SCALAR_MAX_FLOPS;
   });
 }
 

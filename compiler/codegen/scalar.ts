@@ -1,6 +1,7 @@
 import type { DType, Node } from '../graph.js';
 import { broadcastStrides } from '../ops/op.js';
-import { stridesOf, staticSize, type Shape } from '../shape.js';
+import { staticSize, type Shape } from '../shape.js';
+import { kernelOf } from './kernels/index.js';
 
 /** A scalar operation of the expanded program: an elementwise op with its attributes, or a step of a reduction or dot product. */
 export interface ScalarOp {
@@ -106,34 +107,11 @@ export function expandScalars(order: readonly Node[], outputs: readonly Node[], 
       const out = new Float64Array(size);
       node.def.evaluate(out, node.inputs.map((x, i) => ({ shape: x.shape as number[], data: ids[i] })), node.attrs, shape);
       refs = Array.from(out, (id) => (id === 0 ? literal(0) : flatIns[id - 1]));
-    } else if (node.op === 'sum' || node.op === 'max' || node.op === 'min') {
-      const op = node.op === 'sum' ? add : extremum(node.op);
-      const x = node.inputs[0].shape as number[];
-      const axes = node.attrs.axes as number[];
-      const kept = stridesOf(x.map((d, a) => (axes.includes(a) ? 1 : d))).map((s, a) => (axes.includes(a) ? 0 : s));
-      const chains: (number | undefined)[] = new Array(size).fill(undefined);
-      mapIndices(x, (index, flat) => {
-        const o = dot(index, kept);
-        const prev = chains[o];
-        chains[o] = prev === undefined ? ins[0][flat] : apply(op, [prev, ins[0][flat]], node, o);
-        return 0;
-      });
-      refs = chains.map((r) => r ?? literal(node.op === 'sum' ? -0 : node.op === 'max' ? -Infinity : Infinity));
-    } else if (node.op === 'matmul' && node.inputs.every((x) => x.shape.length <= 2)) {
-      const [a, b] = node.inputs.map((x) => x.shape as number[]);
-      const [m, k] = a.length === 2 ? a : [1, a[0]];
-      const n = b.length === 2 ? b[1] : 1;
-      refs = [];
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          let acc = k === 0 ? literal(0) : apply(mul, [ins[0][i * k], ins[1][j]], node, i * n + j);
-          for (let p = 1; p < k; p++) acc = apply(muladd, [acc, ins[0][i * k + p], ins[1][p * n + j]], node, i * n + j);
-          refs.push(acc);
-        }
-      }
-    } else if (node.op === 'count') {
-      refs = [literal(evaluateOne(node, [], dtype))];
-    } else return undefined;
+    } else {
+      const expanded = kernelOf(node).scalars?.({ node, ins, literal, apply: (op, args, index) => apply(op, args, node, index), round, add, mul, muladd, extremum });
+      if (!expanded) return undefined;
+      refs = expanded;
+    }
     first[node.id] = refs[0];
     if (size !== 1) elements[node.id] = refs;
     if (values.length > limit) return undefined;
@@ -171,7 +149,7 @@ function identityArgument(key: string, known: readonly (number | undefined)[]): 
 function evaluateOne(node: Node, args: readonly number[], dtype: DType): number {
   const out = dtype === 'float32' ? new Float32Array(1) : new Float64Array(1);
   const inputs = args.map((v) => ({ shape: [], data: Float64Array.of(v) }));
-  node.def.evaluate(out, node.op === 'count' ? node.inputs.map((x) => ({ shape: x.shape as number[], data: new Float64Array(0) })) : inputs, node.attrs, []);
+  node.def.evaluate(out, inputs, node.attrs, []);
   return out[0];
 }
 

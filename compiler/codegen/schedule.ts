@@ -1,10 +1,8 @@
 import type { Node } from '../graph.js';
 import { sameShape, type Shape } from '../shape.js';
-import { strideExprs } from './indexing.js';
-import { broadcastStrideExprs, isView, Views, type Access } from './views.js';
-
-/** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
-export const GEMM_MIN_WORK = 32_768;
+import { broadcastStrideExprs, strideExprs } from './indexing.js';
+import { kernelOf } from './kernels/index.js';
+import { isView, Views, type Access } from './views.js';
 
 /**
  * One fused loop over `shape`: elementwise members (`map`), copies of views (`copy`), small
@@ -116,8 +114,8 @@ export function stepKind(node: Node, views: Views): MemberKind | 'gemm' | 'kerne
   if (node.def.emit.kind === 'leaf' || isView(node)) return undefined;
   if (node.def.emit.kind === 'elementwise') return 'map';
   if (node.def.reduction) return 'reduce';
-  if (node.op === 'matmul') return matmulKind(node);
-  return 'kernel';
+  const kernel = kernelOf(node);
+  return kernel.step ? kernel.step(node) : 'kernel';
 }
 
 /** The kind of a node that is a member of a loop. */
@@ -125,17 +123,6 @@ export function memberKind(node: Node, views: Views): MemberKind {
   const kind = stepKind(node, views);
   if (kind === undefined || kind === 'gemm' || kind === 'kernel') throw new Error(`${node} is not a loop member`);
   return kind;
-}
-
-/** A gemm (one per matrix of a batch) when the matrices are big enough; else dot products in a loop, or the op's own kernel when batched. */
-function matmulKind(node: Node): 'gemm' | 'dot' | 'kernel' {
-  const [a, b] = node.inputs;
-  const batched = a.shape.length > 2 || b.shape.length > 2;
-  if (a.shape.length < 2 || b.shape.length < 2) return batched ? 'kernel' : 'dot';
-  const size = (d: Shape[number]) => (typeof d === 'number' ? d : 1024);
-  const [m, k, n] = [...a.shape.slice(-2), b.shape.at(-1)!].map(size);
-  if (m >= 4 && n >= 4 && m * n * k >= GEMM_MIN_WORK) return 'gemm';
-  return batched ? 'kernel' : 'dot';
 }
 
 export function loopShape(node: Node, kind: MemberKind): Shape {

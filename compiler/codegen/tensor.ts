@@ -84,8 +84,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
         dim: names.dim,
         local: (hint) => `$${hint}_${++locals}`,
       };
-      const kernel = kernelOf(node);
-      lines = kernel ? kernel.lines(context) : node.def.emit.kind === 'kernel' ? (node.def.emit.lines?.(context) ?? []) : [];
+      lines = kernelOf(node).lines(context);
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });

@@ -1,6 +1,7 @@
 import { constantValue } from '../builder.js';
 import type { Node } from '../graph.js';
 import { strideExprs, type LoopContext } from './indexing.js';
+import { kernelOf } from './kernels/index.js';
 import type { Shape } from '../shape.js';
 
 /** How a node's values are read: one literal everywhere, or a base buffer through strides (one per axis of the node). */
@@ -47,11 +48,9 @@ export class Views {
     const x = node.inputs[0];
     const inner = this.of(x);
     if (inner.kind === 'literal') return inner;
-    if (node.op === 'reshape') {
-      return { kind: 'strided', base: this.contiguous(x), strides: strideExprs(this.context, node.shape) };
-    }
-    if (node.op === 'transpose') return { kind: 'strided', base: inner.base, strides: (node.attrs.perm as number[]).map((p) => inner.strides[p]) };
-    return { kind: 'strided', base: inner.base, strides: broadcastStrideExprs(inner.strides, x.shape, node.shape) };
+    const strides = kernelOf(node).view!(node, inner.strides);
+    if (strides === null) return { kind: 'strided', base: this.contiguous(x), strides: strideExprs(this.context, node.shape) };
+    return { kind: 'strided', base: inner.base, strides };
   }
 
   /** A node whose buffer holds x's values contiguously: x's base when the view is an alias, else x itself (copied). */
@@ -72,10 +71,4 @@ export class Views {
   private own(node: Node): Access {
     return { kind: 'strided', base: node, strides: strideExprs(this.context, node.shape) };
   }
-}
-
-/** Strides of `from` (with strides `strides`) read as if broadcast to `to`: '0' on new and stretched axes. */
-export function broadcastStrideExprs(strides: readonly string[], from: Shape, to: Shape): string[] {
-  const lead = to.length - from.length;
-  return to.map((d, a) => (a < lead || (from[a - lead] === 1 && d !== 1) ? '0' : strides[a - lead]));
 }

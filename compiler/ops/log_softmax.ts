@@ -2,7 +2,7 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { normalizeAxes } from '../shape.js';
 import { exp } from './exp.js';
-import { forEachIndex } from './loops.js';
+import { forEachIndex } from './indices.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { evaluateShifted } from './shifted.js';

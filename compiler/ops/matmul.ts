@@ -2,9 +2,8 @@ import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { broadcastShapes, sameShape, ShapeError, showShape, type Shape } from '../shape.js';
 import { add } from './add.js';
-import { forEachIndex, loopNest, offsetOf, strideExprs } from './loops.js';
-import { broadcastStrides, defineOp, type KernelContext, type OpBuilder } from './op.js';
-import { plus } from './region.js';
+import { forEachIndex, offsetOf } from './indices.js';
+import { broadcastStrides, defineOp, type OpBuilder } from './op.js';
 import { reshape } from './reshape.js';
 import { transpose } from './transpose.js';
 
@@ -51,34 +50,14 @@ export const matmul: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
       const terms = [ta && matmul(ta, b), tb && matmul(a, tb)].filter((t): t is Node => t !== null);
       return terms.length === 2 ? add(terms[0], terms[1]) : (terms[0] ?? null);
     },
-    emit: {
-      kind: 'kernel',
-      lines: (k) => {
-        const { node, out, ins } = k;
-        const [a, b] = node.inputs;
-        const [m, kk] = asMatrix(a.shape, 'left').map((d) => k.dim(d));
-        const n = k.dim(asMatrix(b.shape, 'right')[1]);
-        const batch = node.shape.slice(0, batchRank(node.shape, a.shape, b.shape));
-        const strides = [batchStrides(k, node.shape, batch.length, batch), ...[a, b].map((x) => batchStrides(k, x.shape, batchOf(x.shape).length, batch))];
-        const [i, j, p, acc] = [k.local('i'), k.local('j'), k.local('p'), k.local('acc')];
-        return loopNest(k, batch, strides, ([oo, ao, bo]) => [
-          `for (let ${i} = 0; ${i} < ${m}; ${i}++) {`,
-          `  for (let ${j} = 0; ${j} < ${n}; ${j}++) {`,
-          `    let ${acc} = 0;`,
-          `    for (let ${p} = 0; ${p} < ${kk}; ${p}++) ${acc} += ${ins[0]}[${plus(ao, `${i} * ${kk} + ${p}`)}] * ${ins[1]}[${plus(bo, `${p} * ${n} + ${j}`)}];`,
-          `    ${out}[${plus(oo, `${i} * ${n} + ${j}`)}] = ${acc};`,
-          '  }',
-          '}',
-        ]);
-      },
-    },
+    emit: { kind: 'kernel' },
     flops: (node, size) => 2 * size(node.shape) * size([node.inputs[0].shape.at(-1)!]),
   },
   (a: Operand, b: Operand): Node => apply('matmul', [a, b]),
 );
 
 /** The matrix dims of an operand: a vector is a row on the left, a column on the right. */
-function asMatrix(shape: Shape, side: 'left' | 'right'): Shape {
+export function asMatrix(shape: Shape, side: 'left' | 'right'): Shape {
   if (shape.length >= 2) return shape.slice(-2);
   return side === 'left' ? [1, shape[0]] : [shape[0], 1];
 }
@@ -87,12 +66,12 @@ function matrixShape(x: Node, side: 'left' | 'right'): Shape {
   return [...batchOf(x.shape), ...asMatrix(x.shape, side)];
 }
 
-function batchOf(shape: Shape): Shape {
+export function batchOf(shape: Shape): Shape {
   return shape.slice(0, Math.max(0, shape.length - 2));
 }
 
 /** How many leading axes of the result are batch axes. */
-function batchRank(result: Shape, a: Shape, b: Shape): number {
+export function batchRank(result: Shape, a: Shape, b: Shape): number {
   return result.length - (a.length >= 2 ? 1 : 0) - (b.length >= 2 ? 1 : 0);
 }
 
@@ -109,12 +88,4 @@ function swapLast(x: Node): Node {
   const perm = x.shape.map((_, a) => a);
   perm.splice(-2, 2, perm.length - 1, perm.length - 2);
   return transpose(x, perm);
-}
-
-/** Strides of a tensor's matrices along the result's batch axes ('0' where it is broadcast); its own batch axes lead. */
-function batchStrides(k: KernelContext, shape: Shape, ownRank: number, batch: Shape): string[] {
-  const own = shape.slice(0, ownRank);
-  const strides = strideExprs(k, shape);
-  const offset = batch.length - own.length;
-  return batch.map((d, t) => (t < offset || own[t - offset] !== d ? '0' : strides[t - offset]));
 }

@@ -18,29 +18,16 @@ export interface KeywordSpec {
   readonly required?: boolean;
 }
 
-/** Everything the code generator knows about one node when it asks its op for code. */
-export interface KernelContext {
-  readonly node: Node;
-  /** Buffer holding the result (a typed array variable). */
-  readonly out: string;
-  /** Buffers of the inputs, in order. */
-  readonly ins: readonly string[];
-  /** A JS expression for a dimension (a number, or the variable bound to a named dim). */
-  dim(d: Shape[number]): string;
-  /** A fresh loop-variable name that cannot clash with spec names. */
-  local(hint: string): string;
-}
-
 export type Emission =
   /** A scalar expression over the inputs' scalar expressions; the generator writes the loop. */
   | { readonly kind: 'elementwise'; expr(args: readonly string[], attrs: Attrs): string }
-  /** Whole-tensor code, as lines of JavaScript. */
-  | { readonly kind: 'kernel'; lines?(k: KernelContext): string[] }
+  /** Whole-tensor code: its kernel is in codegen/kernels/. */
+  | { readonly kind: 'kernel' }
   /** Leaves: fed or constant, no code of their own. */
   | { readonly kind: 'leaf' };
 
 /**
- * One op: its shape rule, reference evaluation, derivative rules and code emission.
+ * One op: its shape rule, reference evaluation, derivative rules, scalar expression and traits.
  * `vjp` and `jvp` build graph (never numbers), so every derivative can be differentiated again.
  */
 export interface OpDef {

@@ -1,6 +1,6 @@
 import type { Attrs } from '../graph.js';
 import { normalizeAxes, stridesOf, type Shape } from '../shape.js';
-import { forEachIndex, offsetOf } from './loops.js';
+import { forEachIndex, offsetOf } from './indices.js';
 import type { Data, KeywordSpec, Tensor } from './op.js';
 
 /** Shared by reductions: `axis` (a number or list; none = all) and `keepdims`. */

@@ -1,6 +1,6 @@
 import { stridesOf } from '../shape.js';
 import { keptShape } from './reduce.js';
-import { forEachIndex, offsetOf } from './loops.js';
+import { forEachIndex, offsetOf } from './indices.js';
 import type { Tensor } from './op.js';
 
 /**

@@ -1,7 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
 import { ShapeError, stridesOf, type Dim, type Shape } from '../shape.js';
-import { forEachIndex, offsetOf } from './loops.js';
+import { forEachIndex, offsetOf } from './indices.js';
 import { defineOp, type OpBuilder } from './op.js';
 import { pad } from './pad.js';
 

@@ -1,9 +1,9 @@
 import { starts } from '../../ops/concat.js';
-import { cornerOffset, loopNest, plus, product, strideExprs } from '../indexing.js';
+import { broadcastStrideExprs, cornerOffset, loopNest, plus, product, strideExprs } from '../indexing.js';
 import type { Kernel } from './context.js';
 
-/** A copy of the input (reshape keeps the row-major order). */
-export const copy: Kernel = { lines: (k) => [`${k.out}.set(${k.ins[0]});`] };
+/** The same row-major order: a copy, or read in place from a contiguous input. */
+export const reshape: Kernel = { lines: (k) => [`${k.out}.set(${k.ins[0]});`], view: () => null };
 
 /** custom_vjp passes on its last input, the body's value. */
 export const last: Kernel = { lines: (k) => [`${k.out}.set(${k.ins[k.ins.length - 1]});`] };
@@ -16,6 +16,7 @@ export const broadcast_to: Kernel = {
     const inStrides = node.shape.map((d, a) => (a < offset || x.shape[a - offset] !== d ? '0' : strideExprs(k, x.shape)[a - offset]));
     return loopNest(k, node.shape, [strideExprs(k, node.shape), inStrides], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${i}];`]);
   },
+  view: (node, strides) => broadcastStrideExprs(strides, node.inputs[0].shape, node.shape),
 };
 
 export const transpose: Kernel = {
@@ -25,6 +26,7 @@ export const transpose: Kernel = {
     const permuted = (node.attrs.perm as number[]).map((p) => inStrides[p]);
     return loopNest(k, node.shape, [strideExprs(k, node.shape), permuted], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${i}];`]);
   },
+  view: (node, strides) => (node.attrs.perm as number[]).map((p) => strides[p]),
 };
 
 export const slice: Kernel = {

@@ -1,7 +1,10 @@
 import { jsNumber } from '../../literals.js';
+import { forEachIndex, offsetOf } from '../../ops/indices.js';
 import { keptShape } from '../../ops/reduce.js';
+import { sizeOf, stridesOf } from '../../shape.js';
+import type { ScalarOp } from '../scalar.js';
 import { aroundExprs, loopNest, plus, product, sizeExpr, strideExprs } from '../indexing.js';
-import type { Kernel, KernelContext } from './context.js';
+import type { Kernel, KernelContext, ScalarExpansion } from './context.js';
 
 /** An accumulator loop over the input; `combine(acc, v)` is an expression. */
 function reduce(k: KernelContext, initial: string, combine: (acc: string, v: string) => string): string[] {
@@ -24,19 +27,39 @@ function reduce(k: KernelContext, initial: string, combine: (acc: string, v: str
   ];
 }
 
-/** sum, max, min: the op's reduction trait (its identity and how a value joins the accumulator). */
-export const reduction: Kernel = {
-  lines: (k) => {
-    const { identity, combine } = k.node.def.reduction!;
-    return reduce(k, jsNumber(identity), combine);
-  },
-};
+/**
+ * sum, max, min: the op's reduction trait (its identity and how a value joins the accumulator);
+ * as scalars, one chain of `step` per output element.
+ */
+export function reduction(step: (s: ScalarExpansion) => ScalarOp): Kernel {
+  return {
+    lines: (k) => {
+      const { identity, combine } = k.node.def.reduction!;
+      return reduce(k, jsNumber(identity), combine);
+    },
+    scalars: (s) => {
+      const { node } = s;
+      const op = step(s);
+      const x = node.inputs[0].shape as number[];
+      const axes = node.attrs.axes as number[];
+      const kept = stridesOf(keptShape(x, axes) as number[]).map((stride, a) => (axes.includes(a) ? 0 : stride));
+      const chains: (number | undefined)[] = new Array(sizeOf(node.shape as number[])).fill(undefined);
+      forEachIndex(x, (index, flat) => {
+        const o = offsetOf(index, kept);
+        const prev = chains[o];
+        chains[o] = prev === undefined ? s.ins[0][flat] : s.apply(op, [prev, s.ins[0][flat]], o);
+      });
+      return chains.map((r) => r ?? s.literal(node.def.reduction!.identity));
+    },
+  };
+}
 
 export const prod: Kernel = { lines: (k) => reduce(k, '1', (acc, v) => `${acc} * ${v}`) };
 
 /** The number of elements along the axes (named dimensions are bound at run time). */
 export const count: Kernel = {
   lines: (k) => [`${k.out}[0] = ${sizeExpr(k, (k.node.attrs.axes as number[]).map((a) => k.node.inputs[0].shape[a]))};`],
+  scalars: (s) => [s.literal(s.round((s.node.attrs.axes as number[]).reduce((n, a) => n * (s.node.inputs[0].shape[a] as number), 1)))],
 };
 
 /** argmax and argmin: the first best entry along the axis; a NaN beats any number (the first NaN is the answer). */
