@@ -123,7 +123,7 @@ export function emitModule(program: Program, language: Language): string {
       w.push(`  ${body.compute}();`);
       for (const [node, at] of offsets) {
         const data = body.data(node).value;
-        for (const k of at) w.push(staticSize(node.shape) === 1 ? `  $flat[${k}] = ${data}[0];` : `  $flat.set(${data}, ${k});`);
+        for (const k of at) w.push(staticSize(node.shape) === 1 ? `  $flat[${k}] = ${data}[0]${t('!')};` : `  $flat.set(${data}, ${k});`);
       }
     }
     w.push('  return $flat;', '}', '');

@@ -56,6 +56,7 @@ export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b
   const t = (annotation: string) => (ts ? annotation : '');
   const n = t(': number');
   const arr = t(`: ${storage}`);
+  const u = t('!');
   return `const $packA = new Float64Array(${packing.a});
 const $packB = new Float64Array(${packing.b});
 
@@ -70,7 +71,7 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
       for (let jr = 0, o = 0; jr < nc; jr += 3) {
         const j1 = Math.min(1, nc - jr - 1) * bcs, j2 = Math.min(2, nc - jr - 1) * bcs;
         for (let p = 0, x = bo + pc * brs + (jc + jr) * bcs; p < kc; p++, x += brs, o += 3) {
-          $packB[o] = B[x]; $packB[o + 1] = B[x + j1]; $packB[o + 2] = B[x + j2];
+          $packB[o] = B[x]${u}; $packB[o + 1] = B[x + j1]${u}; $packB[o + 2] = B[x + j2]${u};
         }
       }
       for (let ic = 0; ic < m; ic += ${MC}) {
@@ -78,7 +79,7 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
         for (let ir = 0, o = 0; ir < mc; ir += 2) {
           const i1 = Math.min(1, mc - ir - 1) * ars;
           for (let p = 0, x = ao + (ic + ir) * ars + pc * acs; p < kc; p++, x += acs, o += 2) {
-            $packA[o] = A[x]; $packA[o + 1] = A[x + i1];
+            $packA[o] = A[x]${u}; $packA[o + 1] = A[x + i1]${u};
           }
         }
         for (let jr = 0; jr < nc; jr += 3) {
@@ -95,19 +96,19 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
 function $tile(kc${n}, ai${n}, bi${n}, C${arr}, co${n}, ldc${n}, rows${n}, columns${n})${t(': void')} {
   let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0;
   for (const end = (bi + kc * 3) | 0; bi < end; bi = (bi + 3) | 0, ai = (ai + 2) | 0) {
-    const a0 = $packA[ai], a1 = $packA[(ai + 1) | 0];
-    const b0 = $packB[bi], b1 = $packB[(bi + 1) | 0], b2 = $packB[(bi + 2) | 0];
+    const a0 = $packA[ai]${u}, a1 = $packA[(ai + 1) | 0]${u};
+    const b0 = $packB[bi]${u}, b1 = $packB[(bi + 1) | 0]${u}, b2 = $packB[(bi + 2) | 0]${u};
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
   }
-  C[co] += c00;
-  if (columns > 1) C[co + 1] += c01;
-  if (columns > 2) C[co + 2] += c02;
+  C[co]${u} += c00;
+  if (columns > 1) C[co + 1]${u} += c01;
+  if (columns > 2) C[co + 2]${u} += c02;
   if (rows < 2) return;
   co += ldc;
-  C[co] += c10;
-  if (columns > 1) C[co + 1] += c11;
-  if (columns > 2) C[co + 2] += c12;
+  C[co]${u} += c10;
+  if (columns > 1) C[co + 1]${u} += c11;
+  if (columns > 2) C[co + 2]${u} += c12;
 }
 `;
 }

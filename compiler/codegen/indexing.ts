@@ -8,6 +8,14 @@ export interface LoopContext {
   local(hint: string): string;
 }
 
+/**
+ * An element read, `a[i]`; in TypeScript `a[i]!`, since an indexed read is possibly undefined under
+ * noUncheckedIndexedAccess (writes need no assertion; a compound assignment reads: `a[i]! += x`).
+ */
+export function elementReader(ts: boolean): (array: string, index: string) => string {
+  return ts ? (array, index) => `${array}[${index}]!` : (array, index) => `${array}[${index}]`;
+}
+
 /** Row-major stride expressions of a (possibly symbolic) shape, e.g. ['(N * 3)', '3', '1']. */
 export function strideExprs(k: LoopContext, shape: Shape): string[] {
   const strides: string[] = [];

@@ -11,6 +11,8 @@ export interface FusedLoopContext extends LoopContext {
   buffer(node: Node): string;
   /** A JS literal for a constant, in the module's dtype. */
   literal(value: number): string;
+  /** An element read (`a[i]`, or `a[i]!` in TypeScript). */
+  at(array: string, index: string): string;
 }
 
 /** The value of a member inside its loop: a `const` named after the node with a trailing `$`. */
@@ -48,7 +50,7 @@ export function emitLoop(step: LoopStep, c: FusedLoopContext): string[] {
       perBuffer.set(buffer, count + 1);
       name = count === 0 ? localName(buffer) : `${localName(buffer)}$${count}`;
       loads.set(key, name);
-      (index === '0' ? before : body).push(`const ${name} = ${key};`);
+      (index === '0' ? before : body).push(`const ${name} = ${c.at(buffer, index)};`);
     }
     return name;
   };
@@ -68,9 +70,9 @@ export function emitLoop(step: LoopStep, c: FusedLoopContext): string[] {
         body.push(`${value} = ${combine(value, arg(reads[0]))};`);
         if (schedule.stored.has(node)) after.push(`${out}[0] = ${value};`);
       } else {
-        const target = `${out}[${offset(own.map((_, a) => (axes.includes(a) ? '0' : reducedStride(shape, axes, a, c))))}]`;
+        const slot = offset(own.map((_, a) => (axes.includes(a) ? '0' : reducedStride(shape, axes, a, c))));
         before.push(`${out}.fill(${initial});`);
-        body.push(`${target} = ${combine(target, arg(reads[0]))};`);
+        body.push(`${out}[${slot}] = ${combine(c.at(out, slot), arg(reads[0]))};`);
       }
       continue;
     }
@@ -132,7 +134,7 @@ function dot(node: Node, value: string, loops: readonly (string | undefined)[], 
   const at = (base: string, p: string, stride: string) => [base, p === '0' || stride === '0' ? '' : stride === '1' ? p : `${p} * ${stride}`].filter((t) => t && t !== '0').join(' + ') || '0';
   const rowA = at('', i, A.rows);
   const colB = at('', j, B.cols);
-  const term = (p: string) => `${A.name}[${at(rowA, p, A.cols)}] * ${B.name}[${at(colB, p, B.rows)}]`;
+  const term = (p: string) => `${c.at(A.name, at(rowA, p, A.cols))} * ${c.at(B.name, at(colB, p, B.rows))}`;
   if (typeof k === 'number' && k <= 8) {
     const terms = Array.from({ length: k }, (_, p) => term(String(p)));
     return [`const ${value} = ${terms.join(' + ') || '0'};`];

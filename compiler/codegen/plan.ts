@@ -4,6 +4,7 @@ import { liveNodes } from '../nodes.js';
 import { staticSize, type Shape } from '../shape.js';
 import { splitIntoFunctions } from './chunks.js';
 import { packingSizes } from './gemm.js';
+import { elementReader } from './indexing.js';
 import { jsOperand } from '../literals.js';
 import { variableNames, type Program } from './program.js';
 import { elementCount, expandScalars } from './scalar.js';
@@ -103,7 +104,8 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   }
   const plan = planTensor(order, outputs, dim);
   outputs[0]?.graph.checkTime();
-  const tensor = emitTensor(plan, { buffer, literal, dim, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
+  const at = elementReader(language === 'ts');
+  const tensor = emitTensor(plan, { buffer, literal, dim, at, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
   const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);
   const body: Body = {

@@ -156,8 +156,8 @@ export function emitTape(program: ScalarProgram, names: ScalarNames): { module: 
     '  for (let pc = 0, end = tape.length; pc < end; ) {',
     '    switch (tape[pc]) {',
     ...[...opcodes].map(([key, { code: c, arity }]) => {
-      const loads = Array.from({ length: arity }, (_, k) => `const a${k} = v[tape[pc + ${k + 2}]];`).join(' ');
-      return `      case ${c}: { ${loads} v[tape[pc + 1]] = ${exprs.get(key)}; pc += ${arity + 2}; break; }`;
+      const loads = Array.from({ length: arity }, (_, k) => `const a${k} = v[tape[pc + ${k + 2}]${t('!')}]${t('!')};`).join(' ');
+      return `      case ${c}: { ${loads} v[tape[pc + 1]${t('!')}] = ${exprs.get(key)}; pc += ${arity + 2}; break; }`;
     }),
     "      default: throw new Error('bad opcode ' + tape[pc]);",
     '    }',
@@ -171,7 +171,7 @@ export function emitTape(program: ScalarProgram, names: ScalarNames): { module: 
     if (node.def.leaf === 'fed') continue;
     refs.forEach((r, e) => {
       const v = values[r];
-      body.push(`${names.buffer(node)}[${e}] = ${v.kind === 'literal' ? names.literal(v.value) : `$v[${slotOf[r]}]`};`);
+      body.push(`${names.buffer(node)}[${e}] = ${v.kind === 'literal' ? names.literal(v.value) : `$v[${slotOf[r]}]${t('!')}`};`);
     });
   }
   const state = [`const $v = new Float64Array(${slots});`, '$v.set($tapeLiterals);'];

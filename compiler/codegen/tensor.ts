@@ -37,6 +37,8 @@ export interface TensorNames {
   buffer(node: Node): string;
   literal(value: number): string;
   dim(d: Shape[number]): string;
+  /** An element read (`a[i]`, or `a[i]!` in TypeScript). */
+  at(array: string, index: string): string;
   /** The spec node a node comes from, for comments. */
   label(node: Node): string;
 }
@@ -82,6 +84,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
         out: names.buffer(node),
         ins: node.inputs.map((x) => names.buffer(s.views.contiguous(x))),
         dim: names.dim,
+        at: names.at,
         local: (hint) => `$${hint}_${++locals}`,
       };
       lines = kernelOf(node).lines(context);

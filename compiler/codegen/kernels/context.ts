@@ -9,6 +9,8 @@ export interface KernelContext extends LoopContext {
   readonly out: string;
   /** Buffers of the inputs, in order, each holding its values contiguously. */
   readonly ins: readonly string[];
+  /** An element read (`a[i]`, or `a[i]!` in TypeScript). */
+  at(array: string, index: string): string;
 }
 
 /** What expanding a node into scalar operations needs (values are indices into the expanded program). */

@@ -27,10 +27,10 @@ export const solve: Kernel = {
       `$laScratch(${square} + ${rhs}, ${n});`,
       `for (let ${s} = 0; ${s} < ${batch}; ${s}++) {`,
       `  const ${o} = ${product(s, rhs)};`,
-      `  for (let ${e} = 0; ${e} < ${square}; ${e}++) $la[${e}] = ${ins[0]}[${product(s, square)} + ${e}];`,
+      `  for (let ${e} = 0; ${e} < ${square}; ${e}++) $la[${e}] = ${k.at(ins[0], `${product(s, square)} + ${e}`)};`,
       `  $lu($la, ${n}, $laPiv);`,
       `  $luSolve($la, ${n}, $laPiv, ${ins[1]}, ${o}, ${cols}, $la, ${square});`,
-      `  for (let ${e} = 0; ${e} < ${rhs}; ${e}++) ${out}[${o} + ${e}] = $la[${square} + ${e}];`,
+      `  for (let ${e} = 0; ${e} < ${rhs}; ${e}++) ${out}[${o} + ${e}] = ${k.at('$la', `${square} + ${e}`)};`,
       '}',
     ];
   },
@@ -45,10 +45,10 @@ export const inv: Kernel = {
       `$laScratch(2 * ${n} * ${n}, ${n});`,
       `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
       `  const ${o} = ${b} * ${n} * ${n};`,
-      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${o} + ${e}];`,
+      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${k.at(ins[0], `${o} + ${e}`)};`,
       `  $lu($la, ${n}, $laPiv);`,
       `  $luSolve($la, ${n}, $laPiv, null, 0, ${n}, $la, ${n} * ${n});`,
-      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${o} + ${e}] = $la[${n} * ${n} + ${e}];`,
+      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${o} + ${e}] = ${k.at('$la', `${n} * ${n} + ${e}`)};`,
       '}',
     ];
   },
@@ -61,11 +61,12 @@ export function determinant(logarithm: boolean): Kernel {
       const { node, out, ins } = k;
       const { batch, n } = batchExprs(k, node.inputs[0]);
       const [b, e, i, sign, acc] = ['b', 'e', 'i', 'sign', 'acc'].map((h) => k.local(h));
-      const step = logarithm ? `${acc} + Math.log(Math.abs($la[${i} * ${n} + ${i}]))` : `${acc} * $la[${i} * ${n} + ${i}]`;
+      const pivot = k.at('$la', `${i} * ${n} + ${i}`);
+      const step = logarithm ? `${acc} + Math.log(Math.abs(${pivot}))` : `${acc} * ${pivot}`;
       return [
         `$laScratch(${n} * ${n}, ${n});`,
         `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
-        `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${ins[0]}[${b} * ${n} * ${n} + ${e}];`,
+        `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) $la[${e}] = ${k.at(ins[0], `${b} * ${n} * ${n} + ${e}`)};`,
         logarithm ? `  $lu($la, ${n}, $laPiv);` : `  const ${sign} = $lu($la, ${n}, $laPiv);`,
         `  let ${acc} = ${logarithm ? '0' : sign};`,
         `  for (let ${i} = 0; ${i} < ${n}; ${i}++) ${acc} = ${step};`,
@@ -85,7 +86,7 @@ export const cholesky: Kernel = {
       `$laScratch(${n} * ${n}, ${n});`,
       `for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`,
       `  $cholesky(${ins[0]}, ${b} * ${n} * ${n}, ${n}, $la);`,
-      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${b} * ${n} * ${n} + ${e}] = $la[${e}];`,
+      `  for (let ${e} = 0; ${e} < ${n} * ${n}; ${e}++) ${out}[${b} * ${n} * ${n} + ${e}] = ${k.at('$la', e)};`,
       '}',
     ];
   },
@@ -96,6 +97,7 @@ export function linalgHelpers(ts: boolean): string {
   const t = (annotation: string) => (ts ? annotation : '');
   const n = t(': number');
   const arr = t(': Float64Array');
+  const u = t('!');
   return `/** Scratch of the linear algebra kernels (module-level: kernels never overlap), grown on demand. */
 let $la = new Float64Array(0);
 let $laPiv = new Int32Array(0);
@@ -111,21 +113,21 @@ function $lu(a${arr}, n${n}, piv${t(': Int32Array')})${n} {
   for (let i = 0; i < n; i++) piv[i] = i;
   for (let c = 0; c < n; c++) {
     let p = c;
-    let best = Math.abs(a[c * n + c]);
+    let best = Math.abs(a[c * n + c]${u});
     for (let r = c + 1; r < n; r++) {
-      const v = Math.abs(a[r * n + c]);
+      const v = Math.abs(a[r * n + c]${u});
       if (v > best) { best = v; p = r; }
     }
     if (p !== c) {
-      for (let k = 0; k < n; k++) { const swap = a[c * n + k]; a[c * n + k] = a[p * n + k]; a[p * n + k] = swap; }
-      const swap = piv[c]; piv[c] = piv[p]; piv[p] = swap;
+      for (let k = 0; k < n; k++) { const swap = a[c * n + k]${u}; a[c * n + k] = a[p * n + k]${u}; a[p * n + k] = swap; }
+      const swap = piv[c]${u}; piv[c] = piv[p]${u}; piv[p] = swap;
       sign = -sign;
     }
-    const d = a[c * n + c];
+    const d = a[c * n + c]${u};
     for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / d;
+      const f = a[r * n + c]${u} / d;
       a[r * n + c] = f;
-      for (let k = c + 1; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      for (let k = c + 1; k < n; k++) a[r * n + k]${u} -= f * a[c * n + k]${u};
     }
   }
   return sign;
@@ -135,19 +137,19 @@ function $lu(a${arr}, n${n}, piv${t(': Int32Array')})${n} {
 function $luSolve(a${arr}, n${n}, piv${t(': Int32Array')}, b${t(': ArrayLike<number> | null')}, bo${n}, k${n}, x${arr}, xo${n})${t(': void')} {
   // Row by row, all k columns at once: the inner loops run along contiguous rows of x.
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < k; j++) x[xo + i * k + j] = b === null ? (piv[i] === j ? 1 : 0) : b[bo + piv[i] * k + j];
+    for (let j = 0; j < k; j++) x[xo + i * k + j] = b === null ? (piv[i] === j ? 1 : 0) : b[bo + piv[i]${u} * k + j]${u};
     for (let m = 0; m < i; m++) {
-      const f = a[i * n + m];
-      for (let j = 0; j < k; j++) x[xo + i * k + j] -= f * x[xo + m * k + j];
+      const f = a[i * n + m]${u};
+      for (let j = 0; j < k; j++) x[xo + i * k + j]${u} -= f * x[xo + m * k + j]${u};
     }
   }
   for (let i = n - 1; i >= 0; i--) {
     for (let m = i + 1; m < n; m++) {
-      const f = a[i * n + m];
-      for (let j = 0; j < k; j++) x[xo + i * k + j] -= f * x[xo + m * k + j];
+      const f = a[i * n + m]${u};
+      for (let j = 0; j < k; j++) x[xo + i * k + j]${u} -= f * x[xo + m * k + j]${u};
     }
-    const d = a[i * n + i];
-    for (let j = 0; j < k; j++) x[xo + i * k + j] /= d;
+    const d = a[i * n + i]${u};
+    for (let j = 0; j < k; j++) x[xo + i * k + j]${u} /= d;
   }
 }
 
@@ -155,9 +157,9 @@ function $luSolve(a${arr}, n${n}, piv${t(': Int32Array')}, b${t(': ArrayLike<num
 function $cholesky(a${t(': ArrayLike<number>')}, ao${n}, n${n}, l${arr})${t(': void')} {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = (a[ao + i * n + j] + a[ao + j * n + i]) / 2;
-      for (let m = 0; m < j; m++) s -= l[i * n + m] * l[j * n + m];
-      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j];
+      let s = (a[ao + i * n + j]${u} + a[ao + j * n + i]${u}) / 2;
+      for (let m = 0; m < j; m++) s -= l[i * n + m]${u} * l[j * n + m]${u};
+      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j]${u};
     }
     for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
   }

@@ -24,7 +24,7 @@ export const matmul: Kernel = {
       `for (let ${i} = 0; ${i} < ${m}; ${i}++) {`,
       `  for (let ${j} = 0; ${j} < ${n}; ${j}++) {`,
       `    let ${acc} = 0;`,
-      `    for (let ${p} = 0; ${p} < ${kk}; ${p}++) ${acc} += ${ins[0]}[${plus(ao, `${i} * ${kk} + ${p}`)}] * ${ins[1]}[${plus(bo, `${p} * ${n} + ${j}`)}];`,
+      `    for (let ${p} = 0; ${p} < ${kk}; ${p}++) ${acc} += ${k.at(ins[0], plus(ao, `${i} * ${kk} + ${p}`))} * ${k.at(ins[1], plus(bo, `${p} * ${n} + ${j}`))};`,
       `    ${out}[${plus(oo, `${i} * ${n} + ${j}`)}] = ${acc};`,
       '  }',
       '}',

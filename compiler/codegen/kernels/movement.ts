@@ -14,7 +14,7 @@ export const broadcast_to: Kernel = {
     const x = node.inputs[0];
     const offset = node.shape.length - x.shape.length;
     const inStrides = node.shape.map((d, a) => (a < offset || x.shape[a - offset] !== d ? '0' : strideExprs(k, x.shape)[a - offset]));
-    return loopNest(k, node.shape, [strideExprs(k, node.shape), inStrides], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${i}];`]);
+    return loopNest(k, node.shape, [strideExprs(k, node.shape), inStrides], ([o, i]) => [`${out}[${o}] = ${k.at(ins[0], i)};`]);
   },
   view: (node, strides) => broadcastStrideExprs(strides, node.inputs[0].shape, node.shape),
 };
@@ -24,7 +24,7 @@ export const transpose: Kernel = {
     const { node, out, ins } = k;
     const inStrides = strideExprs(k, node.inputs[0].shape);
     const permuted = (node.attrs.perm as number[]).map((p) => inStrides[p]);
-    return loopNest(k, node.shape, [strideExprs(k, node.shape), permuted], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${i}];`]);
+    return loopNest(k, node.shape, [strideExprs(k, node.shape), permuted], ([o, i]) => [`${out}[${o}] = ${k.at(ins[0], i)};`]);
   },
   view: (node, strides) => (node.attrs.perm as number[]).map((p) => strides[p]),
 };
@@ -34,7 +34,7 @@ export const slice: Kernel = {
     const { node, out, ins } = k;
     const xStrides = strideExprs(k, node.inputs[0].shape);
     const base = cornerOffset(xStrides, node.attrs.start as number[]);
-    return loopNest(k, node.shape, [strideExprs(k, node.shape), xStrides], ([o, i]) => [`${out}[${o}] = ${ins[0]}[${plus(base, i)}];`]);
+    return loopNest(k, node.shape, [strideExprs(k, node.shape), xStrides], ([o, i]) => [`${out}[${o}] = ${k.at(ins[0], plus(base, i))};`]);
   },
 };
 
@@ -46,7 +46,7 @@ export const pad: Kernel = {
     const x = node.inputs[0];
     return [
       `${out}.fill(0);`,
-      ...loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${ins[0]}[${i}];`]),
+      ...loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${k.at(ins[0], i)};`]),
     ];
   },
 };
@@ -60,7 +60,7 @@ export const concat: Kernel = {
     const begins = starts(node.inputs, axis);
     return node.inputs.flatMap((x, j) => {
       const base = begins[j] === 0 ? '0' : product(String(begins[j]), outStrides[axis]);
-      return loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${ins[j]}[${i}];`]);
+      return loopNest(k, x.shape, [strideExprs(k, x.shape), outStrides], ([i, o]) => [`${out}[${plus(base, o)}] = ${k.at(ins[j], i)};`]);
     });
   },
 };

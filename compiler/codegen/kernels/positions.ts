@@ -22,10 +22,10 @@ export const gather: Kernel = {
     return [
       `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
       `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
-      `    const ${p} = ${ins[1]}[${j}];`,
+      `    const ${p} = ${k.at(ins[1], j)};`,
       `    ${positionCheck(k, p, along)}`,
       `    const ${from} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${to} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
-      `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] = ${ins[0]}[${from} + ${t}];`,
+      `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] = ${k.at(ins[0], `${from} + ${t}`)};`,
       '  }',
       '}',
     ];
@@ -43,10 +43,10 @@ export const scatter_add: Kernel = {
       `${out}.fill(0);`,
       `for (let ${o} = 0; ${o} < ${outer}; ${o}++) {`,
       `  for (let ${j} = 0; ${j} < ${m}; ${j}++) {`,
-      `    const ${p} = ${ins[1]}[${j}];`,
+      `    const ${p} = ${k.at(ins[1], j)};`,
       `    ${positionCheck(k, p, along)}`,
       `    const ${to} = ${product(`(${plus(product(o, along), p)})`, inner)}, ${from} = ${product(`(${plus(product(o, m), j)})`, inner)};`,
-      `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${out}[${to} + ${t}] += ${ins[0]}[${from} + ${t}];`,
+      `    for (let ${t} = 0; ${t} < ${inner}; ${t}++) ${k.at(out, `${to} + ${t}`)} += ${k.at(ins[0], `${from} + ${t}`)};`,
       '  }',
       '}',
     ];
@@ -61,7 +61,7 @@ export const one_hot: Kernel = {
     return [
       `${out}.fill(0);`,
       `for (let ${e} = 0; ${e} < ${sizeExpr(k, node.inputs[0].shape)}; ${e}++) {`,
-      `  const ${p} = ${ins[0]}[${e}];`,
+      `  const ${p} = ${k.at(ins[0], e)};`,
       `  ${positionCheck(k, p, depth)}`,
       `  ${out}[${e} * ${depth} + ${p}] = 1;`,
       '}',

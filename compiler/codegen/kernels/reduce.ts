@@ -16,14 +16,14 @@ function reduce(k: KernelContext, initial: string, combine: (acc: string, v: str
     const acc = k.local('acc');
     return [
       `let ${acc} = ${initial};`,
-      ...loopNest(k, x.shape, [inStrides], ([i]) => [`${acc} = ${combine(acc, `${ins[0]}[${i}]`)};`]),
+      ...loopNest(k, x.shape, [inStrides], ([i]) => [`${acc} = ${combine(acc, k.at(ins[0], i))};`]),
       `${out}[0] = ${acc};`,
     ];
   }
   const outStrides = strideExprs(k, keptShape(x.shape, axes)).map((s, a) => (axes.includes(a) ? '0' : s));
   return [
     `${out}.fill(${initial});`,
-    ...loopNest(k, x.shape, [inStrides, outStrides], ([i, o]) => [`${out}[${o}] = ${combine(`${out}[${o}]`, `${ins[0]}[${i}]`)};`]),
+    ...loopNest(k, x.shape, [inStrides, outStrides], ([i, o]) => [`${out}[${o}] = ${combine(k.at(out, o), k.at(ins[0], i))};`]),
   ];
 }
 
@@ -75,7 +75,7 @@ export function argExtremum(operator: '>' | '<'): Kernel {
         `    const ${base} = ${plus(product(o, product(along, inner)), t)};`,
         `    let ${best} = 0;`,
         `    for (let ${s} = 1; ${s} < ${along}; ${s}++) {`,
-        `      const ${v} = ${ins[0]}[${base} + ${product(s, inner)}], ${w} = ${ins[0]}[${base} + ${product(best, inner)}];`,
+        `      const ${v} = ${k.at(ins[0], `${base} + ${product(s, inner)}`)}, ${w} = ${k.at(ins[0], `${base} + ${product(best, inner)}`)};`,
         `      if (${v} ${operator} ${w} || (${v} !== ${v} && ${w} === ${w})) ${best} = ${s};`,
         '    }',
         `    ${out}[${plus(product(o, inner), t)}] = ${best};`,
@@ -93,15 +93,15 @@ export const cumsum: Kernel = {
     const axis = node.attrs.axis as number;
     const strides = strideExprs(k, node.shape);
     const n = k.dim(node.shape[axis]);
-    const [acc, s, at] = [k.local('acc'), k.local('s'), k.local('at')];
+    const [acc, s, index] = [k.local('acc'), k.local('s'), k.local('at')];
     const step = node.attrs.reverse ? `${n} - 1 - ${s}` : s;
     const across = node.shape.map((d, a) => (a === axis ? 1 : d));
     return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
       `let ${acc} = 0;`,
       `for (let ${s} = 0; ${s} < ${n}; ${s}++) {`,
-      `  const ${at} = ${o} + (${step}) * ${strides[axis]};`,
-      `  ${acc} += ${ins[0]}[${at}];`,
-      `  ${out}[${at}] = ${acc};`,
+      `  const ${index} = ${o} + (${step}) * ${strides[axis]};`,
+      `  ${acc} += ${k.at(ins[0], index)};`,
+      `  ${out}[${index}] = ${acc};`,
       '}',
     ]);
   },

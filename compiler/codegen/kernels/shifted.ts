@@ -23,9 +23,9 @@ function shifted(
       loopNest(k, axes.map((a) => x.shape[a]), [axes.map((a) => xStrides[a])], ([r]) => [body(plus(base, r))]);
     return [
       `let ${m} = -Infinity;`,
-      ...inner((at) => `${m} = Math.max(${m}, ${ins[0]}[${at}]);`),
+      ...inner((at) => `${m} = Math.max(${m}, ${k.at(ins[0], at)});`),
       `let ${s} = 0;`,
-      ...inner((at) => `${s} += Math.exp(${ins[0]}[${at}] - ${m});`),
+      ...inner((at) => `${s} += Math.exp(${k.at(ins[0], at)} - ${m});`),
       ...finish(m, s, slot, inner),
     ];
   });
@@ -39,5 +39,5 @@ export const logsumexp: Kernel = {
 /** x − m − log s at every entry of the slot. */
 export const log_softmax: Kernel = {
   lines: (k) =>
-    shifted(k, (m, s, _, inner) => [`${s} = Math.log(${s});`, ...inner((at) => `${k.out}[${at}] = ${k.ins[0]}[${at}] - ${m} - ${s};`)]),
+    shifted(k, (m, s, _, inner) => [`${s} = Math.log(${s});`, ...inner((at) => `${k.out}[${at}] = ${k.at(k.ins[0], at)} - ${m} - ${s};`)]),
 };
