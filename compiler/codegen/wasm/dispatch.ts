@@ -1,0 +1,128 @@
+import { base64 } from './encode.js';
+import { gemmModule, TILE_ROWS, tileColumns } from './kernel.js';
+
+/** Blocks of the WebAssembly gemm: MC×KC of A and KC×NC of B packed into its memory per call of `block`. */
+export const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
+
+/**
+ * The module-level code that runs `$gemm` in WebAssembly: the kernel's bytes (base64), its
+ * instantiation on first use (synchronous; `$wasmReady` compiles asynchronously for
+ * `createKernelAsync`), and a `$gemm` that packs blocks of A and B into the kernel's memory as
+ * the JS gemm packs them into its arrays, calls `block`, and copies each block of C out. Where
+ * WebAssembly, its SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`.
+ */
+export function wasmGemm(dtype: 'float32' | 'float64', ts: boolean): string {
+  const t = (annotation: string) => (ts ? annotation : '');
+  const n = t(': number');
+  const storage = dtype === 'float32' ? 'Float32Array' : 'Float64Array';
+  const arr = t(`: ${storage}`);
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const { MC, KC, NC } = WASM_BLOCKS;
+  const [MR, NR] = [TILE_ROWS, tileColumns(dtype)];
+  const round = (x: string, tile: number) => `Math.ceil(${x} / ${tile}) * ${tile}`;
+  // Lanes past the last row or column repeat it (reads stay in bounds); their sums are never copied out.
+  const lanes = (count: number, v: string, left: string, stride: string) =>
+    Array.from({ length: count - 1 }, (_, i) => `${v}${i + 1} = Math.min(${i + 1}, ${left}) * ${stride}`).join(', ');
+  const copies = (count: number, from: string, v: string) =>
+    Array.from({ length: count }, (_, i) => `H[o${i ? ` + ${i}` : ''}] = ${from}[y${i ? ` + ${v}${i}` : ''}];`).join(' ');
+  const pack = (tile: number) => `/** Packs rows × kc of X (X[x + r * rs + p * cs]) into memory from o, as panels of ${tile} rows, p-major. */
+function $wasmPack${tile}(X${arr}, x${n}, rs${n}, cs${n}, rows${n}, kc${n}, o${n})${t(': void')} {
+  const H = $heap;
+  for (let r = 0; r < rows; r += ${tile}, x += ${tile} * rs) {
+    const ${lanes(tile, 's', 'rows - r - 1', 'rs')};
+    for (let p = 0, y = x; p < kc; p++, y += cs, o += ${tile}) {
+      ${copies(tile, 'X', 's')}
+    }
+  }
+}
+`;
+  const types = ts
+    ? `type $WasmGemm = { readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; block(mc: number, nc: number, kc: number, a: number, b: number, c: number, ldc: number): void };
+type $WasmApi = {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: $WasmGemm };
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ readonly instance: { readonly exports: $WasmGemm } }>;
+};
+`
+    : '';
+  const global = ts ? '(globalThis as unknown as { readonly WebAssembly?: $WasmApi; atob(text: string): string })' : 'globalThis';
+  return `${types}/** The WebAssembly gemm kernel symgrad wrote (base64): undefined until first used, null where it cannot run. */
+const $wasmCode = '${base64(gemmModule(dtype))}';
+let $wasm${t(': $WasmGemm | null | undefined')} = undefined;
+/** The kernel's memory as ${storage}s, renewed when the memory grows. */
+let $heap = new ${storage}(0);
+
+function $wasmBytes()${t(': Uint8Array')} {
+  const text = ${global}.atob($wasmCode);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates the kernel synchronously (small enough for a browser's main thread too); null where WebAssembly or its SIMD is missing. */
+function $wasmStart()${t(': $WasmGemm | null')} {
+  $wasm = null;
+  try {
+    const api = ${global}.WebAssembly;
+    const bytes = $wasmBytes();
+    if (api && api.validate(bytes)) $wasm = new api.Instance(new api.Module(bytes), {}).exports;
+  } catch {
+    $wasm = null;
+  }
+  return $wasm;
+}
+
+/** Compiles and instantiates the kernel asynchronously, unless a gemm has already started it. */
+async function $wasmReady()${t(': Promise<void>')} {
+  let exports${t(': $WasmGemm | null')} = null;
+  try {
+    const api = ${global}.WebAssembly;
+    const bytes = $wasmBytes();
+    if ($wasm === undefined && api && api.validate(bytes)) exports = (await api.instantiate(bytes, {})).instance.exports;
+  } catch {
+    exports = null;
+  }
+  if ($wasm === undefined) $wasm = exports;
+}
+
+${[...new Set([MR, NR])].map(pack).join('\n')}
+/** C[x..] (rows × columns, rows n apart) = (or +=) the C block in memory from y (rows ldc apart). */
+function $wasmUnpack(C${arr}, x${n}, n${n}, y${n}, ldc${n}, rows${n}, columns${n}, add${t(': boolean')})${t(': void')} {
+  const H = $heap;
+  for (let i = 0; i < rows; i++, x += n, y += ldc) {
+    if (add) for (let j = 0; j < columns; j++) C[x + j] += H[y + j];
+    else for (let j = 0; j < columns; j++) C[x + j] = H[y + j];
+  }
+}
+
+/** C[co..] (m×n, contiguous) = A·B as $gemmJs computes it, in WebAssembly when it runs here. */
+function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {
+  const wasm = $wasm === undefined ? $wasmStart() : $wasm;
+  if (wasm === null) return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
+  // Element offsets of the packed blocks of B and C in memory (A's is 0).
+  const b0 = Math.min(${MC}, ${round('m', MR)}) * Math.min(${KC}, k);
+  const c0 = b0 + Math.min(${KC}, k) * Math.min(${NC}, ${round('n', NR)});
+  const size = (c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)})) * ${bytes};
+  const memory = wasm.memory;
+  if (memory.buffer.byteLength < size) memory.grow(Math.ceil((size - memory.buffer.byteLength) / 65536));
+  if ($heap.buffer !== memory.buffer) $heap = new ${storage}(memory.buffer);
+  for (let jc = 0; jc < n; jc += ${NC}) {
+    const nc = Math.min(${NC}, n - jc);
+    const ncp = ${round('nc', NR)};
+    for (let pc = 0; pc < k; pc += ${KC}) {
+      const kc = Math.min(${KC}, k - pc);
+      // B's panels are its columns: packed as the rows of Bᵀ.
+      $wasmPack${NR}(B, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, b0);
+      for (let ic = 0; ic < m; ic += ${MC}) {
+        const mc = Math.min(${MC}, m - ic);
+        $wasmPack${MR}(A, ao + ic * ars + pc * acs, ars, acs, mc, kc, 0);
+        wasm.block(${round('mc', MR)}, ncp, kc, 0, b0 * ${bytes}, c0 * ${bytes}, ncp * ${bytes});
+        // The first block of k sets C, later ones add to it (as $gemmJs sums them).
+        $wasmUnpack(C, co + ic * n + jc, n, c0, ncp, mc, nc, pc > 0);
+      }
+    }
+  }
+}
+`;
+}

@@ -1,0 +1,83 @@
+import { encodeModule, type ValueType } from './encode.js';
+import { lanes, op } from './instructions.js';
+
+/** Rows of the register tile; its columns are two vectors (4 float64 or 8 float32). */
+export const TILE_ROWS = 4;
+
+export function tileColumns(dtype: 'float32' | 'float64'): number {
+  return 2 * lanes(dtype).count;
+}
+
+// Locals of `block`, after its seven i32 params mc, nc, kc, a, b, c, ldc.
+const [MC, NC, KC, A, B, C, LDC] = [0, 1, 2, 3, 4, 5, 6];
+const [JR, IR, PA, PB, END, CROW, CP, BPANEL, APANEL, CCOL, ASTEP, BSTEP] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+const ACC = 19; // 2 × TILE_ROWS accumulators, then the two vectors of B and the splat of A
+const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TILE_ROWS + 2];
+
+/**
+ * The WebAssembly module of the gemm's inner part, exporting its memory and
+ * `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in memory at byte addresses.
+ * A (mc×kc) is packed as panels of TILE_ROWS rows, each p-major (TILE_ROWS values per step of
+ * k); B (kc×nc) as panels of two vectors' columns, each p-major; C is row-major with rows `ldc`
+ * bytes apart. mc and nc are whole tiles, kc ≥ 1. Per step of k a tile loads two vectors of B,
+ * splats TILE_ROWS values of A, and does 2·TILE_ROWS vector multiply-adds into accumulators
+ * that stay in registers; each lane sums its products in order of p, as the JS gemm does.
+ */
+export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
+  const v = lanes(dtype);
+  const rows = TILE_ROWS;
+  const columnBytes = 2 * 16;
+  const get = op.localGet;
+  const set = op.localSet;
+  const addTo = (local: number, bytes: number) => [...get(local), ...op.i32Const(bytes), ...op.i32Add, ...set(local)];
+  const addLocal = (local: number, step: number) => [...get(local), ...get(step), ...op.i32Add, ...set(local)];
+  const multiplyAdds: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    multiplyAdds.push(...get(PA), ...v.loadSplat(r * v.bytes), ...set(AV));
+    for (const [k, bv] of [B0, B1].entries()) multiplyAdds.push(...get(ACC + 2 * r + k), ...get(AV), ...get(bv), ...v.mul, ...v.add, ...set(ACC + 2 * r + k));
+  }
+  const stores: number[] = [...get(CROW), ...set(CP)];
+  for (let r = 0; r < rows; r++) {
+    stores.push(...get(CP), ...get(ACC + 2 * r), ...op.v128Store(0), ...get(CP), ...get(ACC + 2 * r + 1), ...op.v128Store(16));
+    stores.push(...addLocal(CP, LDC));
+  }
+  const body = [
+    ...get(KC), ...op.i32Const(rows * v.bytes), ...op.i32Mul, ...set(ASTEP),
+    ...get(KC), ...op.i32Const(columnBytes), ...op.i32Mul, ...set(BSTEP),
+    ...get(B), ...set(BPANEL),
+    ...get(C), ...set(CCOL),
+    ...op.loop, // over panels of B (tile columns)
+    ...get(A), ...set(APANEL),
+    ...get(CCOL), ...set(CROW),
+    ...op.i32Const(0), ...set(IR),
+    ...op.loop, // over panels of A (tile rows)
+    ...Array.from({ length: 2 * rows }, (_, k) => [...v.zero, ...set(ACC + k)]).flat(),
+    ...get(APANEL), ...set(PA),
+    ...get(BPANEL), ...set(PB),
+    ...get(BPANEL), ...get(BSTEP), ...op.i32Add, ...set(END),
+    ...op.loop, // over k
+    ...get(PB), ...op.v128Load(0), ...set(B0),
+    ...get(PB), ...op.v128Load(16), ...set(B1),
+    ...multiplyAdds,
+    ...addTo(PA, rows * v.bytes),
+    ...addTo(PB, columnBytes),
+    ...get(PB), ...get(END), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...stores,
+    ...get(CP), ...set(CROW),
+    ...addLocal(APANEL, ASTEP),
+    ...addTo(IR, rows),
+    ...get(IR), ...get(MC), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...addLocal(BPANEL, BSTEP),
+    ...addTo(CCOL, columnBytes),
+    ...addTo(JR, 2 * v.count),
+    ...get(JR), ...get(NC), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+  ];
+  const i32: ValueType[] = Array(JR + 12 - 7).fill('i32');
+  return encodeModule({
+    functions: [{ export: 'block', params: Array(7).fill('i32'), results: [], locals: [...i32.slice(0, ACC - 7), ...Array(2 * rows + 3).fill('v128')], body }],
+    memory: { pages: 0, export: 'memory' },
+  });
+}
