@@ -75,9 +75,8 @@ export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
     ...get(JR), ...get(NC), ...op.i32LtU, ...op.brIf(0),
     ...op.end,
   ];
-  const i32: ValueType[] = Array(JR + 12 - 7).fill('i32');
   return encodeModule({
-    functions: [{ export: 'block', params: Array(7).fill('i32'), results: [], locals: [...i32.slice(0, ACC - 7), ...Array(2 * rows + 3).fill('v128')], body }],
+    functions: [{ export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body }],
     memory: { pages: 0, export: 'memory' },
   });
 }
