@@ -133,6 +133,18 @@ describe('the WebAssembly gemm in modules', () => {
       expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
     });
 
+    it('for a call whose blocks the memory cannot grow to, and uses WebAssembly again once it can', async () => {
+      const [js, wasm] = await expected();
+      const { module } = await compile(outputs, 'wasm');
+      vi.spyOn(realWasm.Memory.prototype, 'grow').mockImplementation(() => {
+        throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      });
+      const kernel = module.createKernel();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
+      vi.restoreAllMocks();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(wasm);
+    });
+
     it('but createKernelAsync() compiles the WebAssembly asynchronously, and kernels then use it', async () => {
       const [, wasm] = await expected();
       const { module } = await compile(outputs, 'wasm');

@@ -9,7 +9,8 @@ export const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
  * instantiation on first use (synchronous; `$wasmReady` compiles asynchronously for
  * `createKernelAsync`), and a `$gemm` that packs blocks of A and B into the kernel's memory as
  * the JS gemm packs them into its arrays, calls `block`, and copies each block of C out. Where
- * WebAssembly, its SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`.
+ * WebAssembly, its SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`; so is
+ * a call for which the memory cannot grow.
  */
 export function wasmGemm(dtype: 'float32' | 'float64', ts: boolean): string {
   const t = (annotation: string) => (ts ? annotation : '');
@@ -105,7 +106,13 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
   const c0 = b0 + Math.min(${KC}, k) * Math.min(${NC}, ${round('n', NR)});
   const size = (c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)})) * ${bytes};
   const memory = wasm.memory;
-  if (memory.buffer.byteLength < size) memory.grow(Math.ceil((size - memory.buffer.byteLength) / 65536));
+  if (memory.buffer.byteLength < size) {
+    try {
+      memory.grow(Math.ceil((size - memory.buffer.byteLength) / 65536));
+    } catch {
+      return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
+    }
+  }
   if ($heap.buffer !== memory.buffer) $heap = new ${storage}(memory.buffer);
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);
