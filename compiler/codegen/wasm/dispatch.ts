@@ -88,10 +88,21 @@ async function $wasmReady()${t(': Promise<void>')} {
 }
 
 ${[...new Set([MR, NR])].map(pack).join('\n')}
-/** C[x..] (rows × columns, rows n apart) = (or +=) the C block in memory from y (rows ldc apart). */
-function $wasmUnpack(C${arr}, x${n}, n${n}, y${n}, ldc${n}, rows${n}, columns${n}, add${t(': boolean')})${t(': void')} {
+/** Views of the memory by start and length, kept so that copying blocks of C out through them allocates nothing from run to run. */
+const $views${t(`: ${storage}[]`)} = [];
+
+function $view(start${n}, length${n})${t(`: ${storage}`)} {
+  for (let i = 0; i < $views.length; i++) if ($views[i].byteOffset === start * ${bytes} && $views[i].length === length) return $views[i];
+  if ($views.length === 16) $views.shift();
+  $views.push(new ${storage}($heap.buffer, start * ${bytes}, length));
+  return $views[$views.length - 1];
+}
+
+/** C[x..] (rows × columns, rows n apart) = (or +=) the C block in memory from y (rows \`columns\` apart). */
+function $wasmUnpack(C${arr}, x${n}, n${n}, y${n}, rows${n}, columns${n}, add${t(': boolean')})${t(': void')} {
+  if (!add && columns === n) return C.set($view(y, rows * columns), x);
   const H = $heap;
-  for (let i = 0; i < rows; i++, x += n, y += ldc) {
+  for (let i = 0; i < rows; i++, x += n, y += columns) {
     if (add) for (let j = 0; j < columns; j++) C[x + j] += H[y + j];
     else for (let j = 0; j < columns; j++) C[x + j] = H[y + j];
   }
@@ -104,7 +115,7 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
   // Element offsets of the packed blocks of B and C in memory (A's is 0).
   const b0 = Math.min(${MC}, ${round('m', MR)}) * Math.min(${KC}, k);
   const c0 = b0 + Math.min(${KC}, k) * Math.min(${NC}, ${round('n', NR)});
-  const size = (c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)})) * ${bytes};
+  const size = (c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)}) + ${NR}) * ${bytes};
   const memory = wasm.memory;
   if (memory.buffer.byteLength < size) {
     try {
@@ -113,10 +124,12 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
       return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
     }
   }
-  if ($heap.buffer !== memory.buffer) $heap = new ${storage}(memory.buffer);
+  if ($heap.buffer !== memory.buffer) {
+    $heap = new ${storage}(memory.buffer);
+    $views.length = 0;
+  }
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);
-    const ncp = ${round('nc', NR)};
     for (let pc = 0; pc < k; pc += ${KC}) {
       const kc = Math.min(${KC}, k - pc);
       // B's panels are its columns: packed as the rows of Bᵀ.
@@ -124,9 +137,10 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
       for (let ic = 0; ic < m; ic += ${MC}) {
         const mc = Math.min(${MC}, m - ic);
         $wasmPack${MR}(A, ao + ic * ars + pc * acs, ars, acs, mc, kc, 0);
-        wasm.block(${round('mc', MR)}, ncp, kc, 0, b0 * ${bytes}, c0 * ${bytes}, ncp * ${bytes});
+        // C's block is written with rows nc apart, as they are in C when nc = n.
+        wasm.block(${round('mc', MR)}, ${round('nc', NR)}, kc, 0, b0 * ${bytes}, c0 * ${bytes}, nc * ${bytes});
         // The first block of k sets C, later ones add to it (as $gemmJs sums them).
-        $wasmUnpack(C, co + ic * n + jc, n, c0, ncp, mc, nc, pc > 0);
+        $wasmUnpack(C, co + ic * n + jc, n, c0, mc, nc, pc > 0);
       }
     }
   }

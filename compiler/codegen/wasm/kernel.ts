@@ -19,7 +19,10 @@ const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TI
  * `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in memory at byte addresses.
  * A (mc×kc) is packed as panels of TILE_ROWS rows, each p-major (TILE_ROWS values per step of
  * k); B (kc×nc) as panels of two vectors' columns, each p-major; C is row-major with rows `ldc`
- * bytes apart. mc and nc are whole tiles, kc ≥ 1. Per step of k a tile loads two vectors of B,
+ * bytes apart. mc and nc are whole tiles, kc ≥ 1. Tiles run from the last columns to the first,
+ * so with `ldc` = the bytes of fewer than nc columns (C's own row length) the columns past a row's
+ * end land in the next row and are overwritten by the right values later; C then needs room for
+ * mc rows of `ldc` bytes and a tile's columns more. Per step of k a tile loads two vectors of B,
  * splats TILE_ROWS values of A, and does 2·TILE_ROWS vector multiply-adds into accumulators
  * that stay in registers; each lane sums its products in order of p, as the JS gemm does.
  */
@@ -44,9 +47,14 @@ export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
   const body = [
     ...get(KC), ...op.i32Const(rows * v.bytes), ...op.i32Mul, ...set(ASTEP),
     ...get(KC), ...op.i32Const(columnBytes), ...op.i32Mul, ...set(BSTEP),
-    ...get(B), ...set(BPANEL),
-    ...get(C), ...set(CCOL),
+    // Panels of B from the last: their columns past nc spill into the next row of C, whose first columns come later.
+    ...get(B), ...get(NC), ...get(KC), ...op.i32Mul, ...op.i32Const(v.bytes), ...op.i32Mul, ...op.i32Add, ...set(BPANEL),
+    ...get(C), ...get(NC), ...op.i32Const(v.bytes), ...op.i32Mul, ...op.i32Add, ...set(CCOL),
+    ...get(NC), ...set(JR),
     ...op.loop, // over panels of B (tile columns)
+    ...get(BPANEL), ...get(BSTEP), ...op.i32Sub, ...set(BPANEL),
+    ...addTo(CCOL, -columnBytes),
+    ...addTo(JR, -2 * v.count),
     ...get(A), ...set(APANEL),
     ...get(CCOL), ...set(CROW),
     ...op.i32Const(0), ...set(IR),
@@ -69,10 +77,7 @@ export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
     ...addTo(IR, rows),
     ...get(IR), ...get(MC), ...op.i32LtU, ...op.brIf(0),
     ...op.end,
-    ...addLocal(BPANEL, BSTEP),
-    ...addTo(CCOL, columnBytes),
-    ...addTo(JR, 2 * v.count),
-    ...get(JR), ...get(NC), ...op.i32LtU, ...op.brIf(0),
+    ...get(JR), ...op.brIf(0),
     ...op.end,
   ];
   return encodeModule({
