@@ -67,6 +67,20 @@ describe('encoded modules validate and compute', () => {
     expect(big()).toBe(-123456789);
   });
 
+  it('if/else, select and the logic of comparisons', () => {
+    const { pick, clamp } = instantiate([
+      // a == 2 && b >= -1 ? 10 : 20
+      fn('pick', ['i32', 'i32'], ['i32'], [
+        op.localGet(0), op.i32Const(2), op.i32Eq, op.localGet(1), op.i32Const(-1), op.i32GeS, op.i32And,
+        op.if, op.i32Const(10), op.localSet(2), op.else, op.i32Const(20), op.localSet(2), op.end, op.localGet(2),
+      ], ['i32']),
+      // min(a, b) by select
+      fn('clamp', ['i32', 'i32'], ['i32'], [op.localGet(0), op.localGet(1), op.localGet(0), op.localGet(1), op.i32LtS, op.select]),
+    ]) as Record<string, (a: number, b: number) => number>;
+    expect([pick(2, -1), pick(2, -2), pick(3, 5)]).toEqual([10, 20, 20]);
+    expect([clamp(3, 7), clamp(7, 3), clamp(-4, 2)]).toEqual([3, 3, -4]);
+  });
+
   it('a loop with block, br_if and locals: the sum of 1..n', () => {
     const body = [
       op.block,
@@ -174,6 +188,22 @@ describe('encoded modules validate and compute', () => {
 });
 
 describe.each(['float64', 'float32'] as const)('the gemm block kernel (%s)', (dtype) => {
+  it.each([['rows next to each other (a vector at a time)', 1, 7], ['strided rows', 9, 1]])('packs %s as the JS gemm does, the last panel repeating its last row', (_, rs, cs) => {
+    const { memory, ...exports } = new wasm.Instance(new wasm.Module(gemmModule(dtype)), {}).exports as { memory: Memory } & Record<string, (...a: number[]) => void>;
+    memory.grow(1);
+    const heap = new (dtype === 'float32' ? Float32Array : Float64Array)(memory.buffer);
+    const size = dtype === 'float32' ? 4 : 8;
+    const [rows, kc] = [11, 5];
+    heap.set(Array.from({ length: 100 }, (_, i) => i + 1));
+    for (const tile of new Set([TILE_ROWS, tileColumns(dtype)])) {
+      const o = 200;
+      exports[`pack${tile}`](0, rs * size, cs * size, rows, kc, o * size);
+      const expected: number[] = [];
+      for (let r = 0; r < rows; r += tile) for (let p = 0; p < kc; p++) for (let t = 0; t < tile; t++) expected.push(heap[Math.min(r + t, rows - 1) * rs + p * cs]);
+      expect(Array.from(heap.subarray(o, o + expected.length)), `pack${tile}`).toEqual(expected);
+    }
+  });
+
   it('validates and computes C = A·B of packed panels exactly (small integers)', () => {
     const bytes = gemmModule(dtype);
     expect(wasm.validate(bytes)).toBe(true);

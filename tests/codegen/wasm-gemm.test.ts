@@ -101,7 +101,8 @@ describe('the WebAssembly gemm in modules', () => {
     const first = Array.from(kernel.run(feeds).y.data);
     expect(grow).toHaveBeenCalledTimes(1);
     const pages = grow.mock.calls[0][0];
-    // The largest call packs 128×512 of A, 512×512 of B and a 128×512 block of C: 2.5 MB, against 18 MB of operands.
+    // Blocks of at most 128×512 of A, 512×512 of B and 128×512 of C, and whole copies of operands of at
+    // most 2¹⁹ elements (a, b, c here; the product a·b, 2.2 million, is packed from JS): 1.1 MB against 19 MB of operands.
     expect(pages * 65536).toBeLessThan(3 * 2 ** 20);
     for (let i = 0; i < 50; i++) kernel.run(feeds);
     expect(Array.from(module.createKernel().run(feeds).y.data)).toEqual(first);

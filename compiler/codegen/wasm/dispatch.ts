@@ -4,11 +4,15 @@ import { gemmModule, TILE_ROWS, tileColumns } from './kernel.js';
 /** Blocks of the WebAssembly gemm: MC×KC of A and KC×NC of B packed into its memory per call of `block`. */
 export const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
 
+/** Operands of at most this many elements are copied into the memory whole (one memcpy) and packed there. */
+const RAW_MAX = 2 ** 19;
+
 /**
  * The module-level code that runs `$gemm` in WebAssembly: the kernel's bytes (base64), its
  * instantiation on first use (synchronous; `$wasmReady` compiles asynchronously for
  * `createKernelAsync`), and a `$gemm` that packs blocks of A and B into the kernel's memory as
- * the JS gemm packs them into its arrays, calls `block`, and copies each block of C out. Where
+ * the JS gemm packs them into its arrays (from whole copies of A and B in the memory, or from JS
+ * when they are large), calls `block`, and copies each block of C out. Where
  * WebAssembly, its SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`; so is
  * a call for which the memory cannot grow.
  */
@@ -38,7 +42,7 @@ function $wasmPack${tile}(X${arr}, x${n}, rs${n}, cs${n}, rows${n}, kc${n}, o${n
 }
 `;
   const types = ts
-    ? `type $WasmGemm = { readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; block(mc: number, nc: number, kc: number, a: number, b: number, c: number, ldc: number): void };
+    ? `type $WasmGemm = { readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; block(mc: number, nc: number, kc: number, a: number, b: number, c: number, ldc: number): void;${[...new Set([MR, NR])].map((tile) => ` pack${tile}(x: number, rs: number, cs: number, rows: number, kc: number, o: number): void;`).join('')} };
 type $WasmApi = {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
@@ -112,10 +116,15 @@ function $wasmUnpack(C${arr}, x${n}, n${n}, y${n}, rows${n}, columns${n}, add${t
 function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {
   const wasm = $wasm === undefined ? $wasmStart() : $wasm;
   if (wasm === null) return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
-  // Element offsets of the packed blocks of B and C in memory (A's is 0).
+  // Element offsets of the packed blocks of B and C in memory (A's is 0), and of the copies of A and B
+  // (-1: none; an array much larger than its matrix, or large, is packed from JS instead).
   const b0 = Math.min(${MC}, ${round('m', MR)}) * Math.min(${KC}, k);
   const c0 = b0 + Math.min(${KC}, k) * Math.min(${NC}, ${round('n', NR)});
-  const size = (c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)}) + ${NR}) * ${bytes};
+  const a1 = c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)}) + ${NR};
+  const copyA = A.length <= Math.min(2 * m * k, ${RAW_MAX});
+  const b1 = copyA ? a1 + A.length : a1;
+  const copyB = B.length <= Math.min(2 * k * n, ${RAW_MAX});
+  const size = (copyB ? b1 + B.length : b1) * ${bytes};
   const memory = wasm.memory;
   if (memory.buffer.byteLength < size) {
     try {
@@ -128,15 +137,19 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
     $heap = new ${storage}(memory.buffer);
     $views.length = 0;
   }
+  if (copyA) $heap.set(A, a1);
+  if (copyB) $heap.set(B, b1);
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);
     for (let pc = 0; pc < k; pc += ${KC}) {
       const kc = Math.min(${KC}, k - pc);
       // B's panels are its columns: packed as the rows of Bᵀ.
-      $wasmPack${NR}(B, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, b0);
+      if (copyB) wasm.pack${NR}((b1 + bo + pc * brs + jc * bcs) * ${bytes}, bcs * ${bytes}, brs * ${bytes}, nc, kc, b0 * ${bytes});
+      else $wasmPack${NR}(B, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, b0);
       for (let ic = 0; ic < m; ic += ${MC}) {
         const mc = Math.min(${MC}, m - ic);
-        $wasmPack${MR}(A, ao + ic * ars + pc * acs, ars, acs, mc, kc, 0);
+        if (copyA) wasm.pack${MR}((a1 + ao + ic * ars + pc * acs) * ${bytes}, ars * ${bytes}, acs * ${bytes}, mc, kc, 0);
+        else $wasmPack${MR}(A, ao + ic * ars + pc * acs, ars, acs, mc, kc, 0);
         // C's block is written with rows nc apart, as they are in C when nc = n.
         wasm.block(${round('mc', MR)}, ${round('nc', NR)}, kc, 0, b0 * ${bytes}, c0 * ${bytes}, nc * ${bytes});
         // The first block of k sets C, later ones add to it (as $gemmJs sums them).

@@ -21,16 +21,24 @@ export const op = {
   // Control: block and loop take no values and give none (block type 0x40).
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
+  /** Runs what follows when the i32 on top is nonzero, else what follows `else`. */
+  if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...unsigned(depth)],
   brIf: (depth: number) => [0x0d, ...unsigned(depth)],
+  /** The first of two values when the i32 on top is nonzero, else the second. */
+  select: [0x1b],
   localGet: (index: number) => [0x20, ...unsigned(index)],
   localSet: (index: number) => [0x21, ...unsigned(index)],
 
   i32Const: (value: number) => [0x41, ...signed(value)],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
   i32LtS: [0x48],
   i32LtU: [0x49],
+  i32GeS: [0x4e],
+  i32And: [0x71],
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
@@ -79,6 +87,9 @@ export interface Lanes {
   /** Lanes per 128-bit vector. */
   readonly count: number;
   readonly loadSplat: (offset?: number) => number[];
+  /** Scalar load and store of one lane's type. */
+  readonly load: (offset?: number) => number[];
+  readonly store: (offset?: number) => number[];
   readonly zero: number[];
   readonly add: number[];
   readonly mul: number[];
@@ -86,6 +97,6 @@ export interface Lanes {
 
 export function lanes(dtype: 'float32' | 'float64'): Lanes {
   return dtype === 'float32'
-    ? { bytes: 4, count: 4, loadSplat: op.v128Load32Splat, zero: op.f32x4Const([0, 0, 0, 0]), add: op.f32x4Add, mul: op.f32x4Mul }
-    : { bytes: 8, count: 2, loadSplat: op.v128Load64Splat, zero: op.f64x2Const([0, 0]), add: op.f64x2Add, mul: op.f64x2Mul };
+    ? { bytes: 4, count: 4, loadSplat: op.v128Load32Splat, load: op.f32Load, store: op.f32Store, zero: op.f32x4Const([0, 0, 0, 0]), add: op.f32x4Add, mul: op.f32x4Mul }
+    : { bytes: 8, count: 2, loadSplat: op.v128Load64Splat, load: op.f64Load, store: op.f64Store, zero: op.f64x2Const([0, 0]), add: op.f64x2Add, mul: op.f64x2Mul };
 }

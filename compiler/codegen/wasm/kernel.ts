@@ -1,4 +1,4 @@
-import { encodeModule, type ValueType } from './encode.js';
+import { encodeModule, type ValueType, type WasmFunction } from './encode.js';
 import { lanes, op } from './instructions.js';
 
 /** Rows of the register tile; its columns are two vectors (4 float64 or 8 float32). */
@@ -15,8 +15,9 @@ const ACC = 19; // 2 × TILE_ROWS accumulators, then the two vectors of B and th
 const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TILE_ROWS + 2];
 
 /**
- * The WebAssembly module of the gemm's inner part, exporting its memory and
- * `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in memory at byte addresses.
+ * The WebAssembly module of the gemm's inner part, exporting its memory, the packing functions of
+ * `packFunction` and `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in memory
+ * at byte addresses.
  * A (mc×kc) is packed as panels of TILE_ROWS rows, each p-major (TILE_ROWS values per step of
  * k); B (kc×nc) as panels of two vectors' columns, each p-major; C is row-major with rows `ldc`
  * bytes apart. mc and nc are whole tiles, kc ≥ 1. Tiles run from the last columns to the first,
@@ -80,8 +81,53 @@ export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
     ...get(JR), ...op.brIf(0),
     ...op.end,
   ];
-  return encodeModule({
-    functions: [{ export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body }],
-    memory: { pages: 0, export: 'memory' },
-  });
+  const block: WasmFunction = { export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body };
+  const tiles = [...new Set([rows, tileColumns(dtype)])];
+  return encodeModule({ functions: [block, ...tiles.map((tile) => packFunction(dtype, tile))], memory: { pages: 0, export: 'memory' } });
+}
+
+/**
+ * `pack<tile>(x, rs, cs, rows, kc, o)`: packs rows × kc of a matrix in memory (element (r, p) at
+ * byte x + r·rs + p·cs) from byte o on, as panels of `tile` rows, each p-major: what the JS gemm
+ * does for its arrays. Lanes past the last row repeat it.
+ */
+function packFunction(dtype: 'float32' | 'float64', tile: number): WasmFunction {
+  const v = lanes(dtype);
+  const [X, RS, CS, ROWS, KC, O, R, Y, END, LEFT, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const get = op.localGet;
+  const set = op.localSet;
+  const offsets: number[] = [];
+  // S + t - 1 = min(t, rows - r - 1) · rs
+  for (let t = 1; t < tile; t++) offsets.push(...op.i32Const(t), ...get(LEFT), ...op.i32Const(t), ...get(LEFT), ...op.i32LtS, ...op.select, ...get(RS), ...op.i32Mul, ...set(S + t - 1));
+  const copies: number[] = [];
+  for (let t = 0; t < tile; t++) copies.push(...get(O), ...get(Y), ...(t > 0 ? [...get(S + t - 1), ...op.i32Add] : []), ...v.load(), ...v.store(t * v.bytes));
+  const vectors: number[] = [];
+  for (let b = 0; b < tile * v.bytes; b += 16) vectors.push(...get(O), ...get(Y), ...op.v128Load(b), ...op.v128Store(b));
+  const overK = (step: number[]) => [
+    ...op.loop,
+    ...step,
+    ...get(O), ...op.i32Const(tile * v.bytes), ...op.i32Add, ...set(O),
+    ...get(Y), ...get(CS), ...op.i32Add, ...set(Y),
+    ...get(O), ...get(END), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+  ];
+  const body = [
+    ...op.loop, // over panels
+    ...get(ROWS), ...get(R), ...op.i32Sub, ...op.i32Const(1), ...op.i32Sub, ...set(LEFT),
+    ...offsets,
+    ...get(X), ...set(Y),
+    ...get(O), ...get(KC), ...op.i32Const(tile * v.bytes), ...op.i32Mul, ...op.i32Add, ...set(END),
+    // A whole panel of rows next to each other (rs = one element) is copied a vector at a time.
+    ...get(RS), ...op.i32Const(v.bytes), ...op.i32Eq, ...get(LEFT), ...op.i32Const(tile - 1), ...op.i32GeS, ...op.i32And,
+    ...op.if,
+    ...overK(vectors),
+    ...op.else,
+    ...overK(copies),
+    ...op.end,
+    ...get(X), ...get(RS), ...op.i32Const(tile), ...op.i32Mul, ...op.i32Add, ...set(X),
+    ...get(R), ...op.i32Const(tile), ...op.i32Add, ...set(R),
+    ...get(R), ...get(ROWS), ...op.i32LtS, ...op.brIf(0),
+    ...op.end,
+  ];
+  return { export: `pack${tile}`, params: Array<ValueType>(6).fill('i32'), results: [], locals: Array<ValueType>(S + tile - 1 - 6).fill('i32'), body };
 }
