@@ -2,7 +2,7 @@ import { base64 } from './encode.js';
 import { gemmModule, TILE_ROWS, tileColumns } from './kernel.js';
 
 /** Blocks of the WebAssembly gemm: MC×KC of A and KC×NC of B packed into its memory per call of `block`. */
-export const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
+const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
 
 /** Operands of at most this many elements are copied into the memory whole (one memcpy) and packed there. */
 const RAW_MAX = 2 ** 19;
@@ -12,9 +12,9 @@ const RAW_MAX = 2 ** 19;
  * instantiation on first use (synchronous; `$wasmReady` compiles asynchronously for
  * `createKernelAsync`), and a `$gemm` that packs blocks of A and B into the kernel's memory as
  * the JS gemm packs them into its arrays (from whole copies of A and B in the memory, or from JS
- * when they are large), calls `block`, and copies each block of C out. Where
- * WebAssembly, its SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`; so is
- * a call for which the memory cannot grow.
+ * when they are large), calls `block`, and copies each block of C out. Where WebAssembly, its
+ * SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`; so is a call for
+ * which the memory cannot grow.
  */
 export function wasmGemm(dtype: 'float32' | 'float64', ts: boolean): string {
   const t = (annotation: string) => (ts ? annotation : '');
