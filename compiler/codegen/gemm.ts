@@ -58,7 +58,7 @@ export function gemmCall(node: Node, views: Views, names: LoopContext & { buffer
  * their kind or loading their length and data pointer at every step; gemms never overlap, so one
  * pair serves every kernel instance.
  */
-export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, target: Target = 'js'): string {
+export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, target: Target): string {
   const js = jsGemm(storage, ts, packing, target === 'wasm' ? '$gemmJs' : '$gemm');
   return target === 'wasm' ? `${js}\n${wasmGemm(storage === 'Float32Array' ? 'float32' : 'float64', ts)}` : js;
 }
