@@ -2,9 +2,9 @@
 import { compileSpec, emitModule, programFromGraph } from '../dist/compiler/index.js';
 import { loadModuleSource, seededRandom } from '../dist/runtime/index.js';
 
-/** Compile a spec given as an object and load the module, as `symgrad compile` would write it. */
-export async function compileSpecObject(spec) {
-  return loadModuleSource(compileSpec(JSON.stringify(spec)).source);
+/** Compile a spec given as an object and load the module, as `symgrad compile` would write it (`target`: 'wasm', the default, or 'js'). */
+export async function compileSpecObject(spec, target = 'wasm') {
+  return loadModuleSource(compileSpec(JSON.stringify(spec), { target }).source);
 }
 
 /** Compile named outputs of a graph built in code. */

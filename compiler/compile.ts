@@ -1,4 +1,5 @@
 import { emitModule, type Language } from './codegen/emit.js';
+import type { Target } from './codegen/gemm.js';
 import { gradients } from './derivatives.js';
 import { suggest, SymgradError } from './errors.js';
 import type { JsonValue } from './spec/json.js';
@@ -13,6 +14,8 @@ import type { Node } from './graph.js';
 
 export interface CompileOptions {
   readonly language?: Language;
+  /** Where matrix products run: 'wasm' (default: WebAssembly SIMD, JS where it is missing) or 'js' (JS only). */
+  readonly target?: Target;
   readonly limits?: Partial<Limits>;
   /** Run the simplifier before emitting (default true). */
   readonly simplify?: boolean;
@@ -43,14 +46,15 @@ export function compileLoaded(spec: LoadedSpec, options: Omit<CompileOptions, 'l
   const outputs = spec.outputs.map((o) => o.node);
   const emitted = options.simplify === false ? outputs : simplify(outputs, { explain: options.explain });
   const program = programFromSpec(spec, emitted);
-  return { spec, program, source: emitModule(program, options.language ?? 'js'), declarations: moduleDeclarations(program) };
+  const source = emitModule(program, options.language ?? 'js', options.target);
+  return { spec, program, source, declarations: moduleDeclarations(program, source.includes('\nexport async function createKernelAsync(')) };
 }
 
 /**
  * A trainer module for the scalar spec node `loss`: it outputs the loss and its gradient with
  * respect to every param (one backward pass), named by `gradName(loss, param)`.
  */
-export function compileTrainer(spec: LoadedSpec, loss: string, gradName: (loss: string, param: string) => string, language: Language = 'js'): string {
+export function compileTrainer(spec: LoadedSpec, loss: string, gradName: (loss: string, param: string) => string, language: Language = 'js', target?: Target): string {
   const node = spec.names.get(loss);
   if (!node) throw new SymgradError('loss', `unknown name '${loss}'${suggest(loss, spec.names.keys())}`);
   if (node.shape.length !== 0) throw new SymgradError('loss', `'${loss}' has shape [${node.shape.join(', ')}]; the loss must be a scalar`);
@@ -68,7 +72,7 @@ export function compileTrainer(spec: LoadedSpec, loss: string, gradName: (loss: 
   const outputs: Record<string, Node> = { [loss]: simpleLoss };
   params.forEach((p, k) => (outputs[gradName(loss, p.attrs.name as string)] = simpleGrads[k]));
   const program = programFromGraph(graph, outputs, spec.name);
-  return emitModule({ ...program, names: new Map([...spec.names, ...program.names]) }, language);
+  return emitModule({ ...program, names: new Map([...spec.names, ...program.names]) }, language, target);
 }
 
 /** Make given values the params' initial values: an object of param name to a value of its declared shape. */

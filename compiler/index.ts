@@ -18,6 +18,7 @@ export type { DerivativeCall } from './spec/build.js';
 export { DEFAULT_LIMITS, type Limits } from './spec/limits.js';
 export { bakeParams, compileLoaded, compileSpec, compileTrainer, type CompileOptions, type Compiled } from './compile.js';
 export { emitModule, type Language } from './codegen/emit.js';
+export type { Target } from './codegen/gemm.js';
 export { memoryPlan, type MemoryPlan } from './codegen/plan.js';
 export { programFromGraph, programFromSpec, type Program } from './codegen/program.js';
 // What the commands show: checks, traces and drawings.

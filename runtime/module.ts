@@ -23,6 +23,8 @@ export interface CompiledModule {
   readonly initialParams: { readonly [name: string]: Float64Array | Float32Array };
   /** `maxElements` bounds the buffer elements a run may allocate for the sizes its feeds bind (default 1e8). */
   createKernel(options?: { readonly maxElements?: number }): Kernel;
+  /** Only in modules with a WebAssembly gemm: compiles it asynchronously first (for a browser's main thread). */
+  readonly createKernelAsync?: (options?: { readonly maxElements?: number }) => Promise<Kernel>;
   run(feeds: Feeds): { readonly [name: string]: Output };
   /** Only when every input and param is a scalar: numbers in signature order in, every output flat in one reused array out. */
   readonly createScalarKernel?: () => (...values: number[]) => Float64Array | Float32Array;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bakeParams, compileLoaded, loadSpec, type Node, parseJson, SymgradError } from '../../compiler/index.js';
+import { bakeParams, compileLoaded, loadSpec, type Node, parseJson, SymgradError, type Target } from '../../compiler/index.js';
 import { readText, writeOutput, type Io } from '../io.js';
 import { limitOptions, limitsFrom } from '../limits.js';
 import { forFile } from '../report.js';
@@ -14,12 +14,14 @@ export function registerCompile(program: Command, io: Io): void {
     .requiredOption('-o, --out <file>', 'output module, ending in .ts or .js; - writes JavaScript to stdout')
     .option('--explain-rewrites', 'list every rewrite the simplifier makes, in order, on stderr')
     .option('--no-simplify', 'emit the graph as expanded, without rewrites')
+    .option('--target <target>', "where matrix products run: wasm (WebAssembly SIMD, plain JS where it is missing) or js", 'wasm')
     .option('--params <file>', "bake these values in as the params' initial values (a JSON object of name to value, as train --save writes)")
     .addHelpText('after', `\nExample:\n  $ symgrad compile ${sample('seed-function.graph.json')} -o seed.js\n  $ node -e "import('./seed.js').then(m => console.log(m.run({ x1: 2, x2: 5 }).y))"`);
-  limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean; params?: string }) => {
+  limitOptions(command).action(async (specFile: string, options: { out: string; explainRewrites?: boolean; simplify: boolean; params?: string; target: string }) => {
     const language = options.out === '-' ? 'js' : options.out.endsWith('.ts') ? 'ts' : options.out.endsWith('.js') || options.out.endsWith('.mjs') ? 'js' : undefined;
     const spec = await forFile(io, specFile, () => {
       if (!language) throw new SymgradError('--out', `${options.out} must end in .ts or .js`);
+      if (options.target !== 'js' && options.target !== 'wasm') throw new SymgradError('--target', `expected js or wasm, got '${options.target}'`);
       return loadSpec(readText(specFile), limitsFrom(command.opts()));
     });
     const paramsFile = options.params;
@@ -27,7 +29,7 @@ export function registerCompile(program: Command, io: Io): void {
     const { source, declarations } = await forFile(io, specFile, () => {
       const explain = options.explainRewrites ? (rule: string, before: Node, after: Node) => io.err(`${rule}: ${before} -> ${after}${before.label ? ` (in ${before.label})` : ''}\n`) : undefined;
       requireOutputs(spec);
-      return compileLoaded(spec, { language, simplify: options.simplify, explain });
+      return compileLoaded(spec, { language, target: options.target as Target, simplify: options.simplify, explain });
     });
     if (options.out === '-') {
       io.out(source);

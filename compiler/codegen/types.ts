@@ -25,7 +25,7 @@ export function moduleTypes(program: Program): string[] {
 }
 
 /** The `.d.ts` written beside a `.js` module: the same types and exports as its `.ts` form. */
-export function moduleDeclarations(program: Program): string {
+export function moduleDeclarations(program: Program, withAsync = false): string {
   const storage = program.dtype === 'float32' ? 'Float32Array' : 'Float64Array';
   const leaf = (s: Shape) => `readonly [${s.map((d) => (typeof d === 'number' ? String(d) : jsString(d))).join(', ')}]`;
   const entries = (items: readonly { name: string; shape: Shape }[]) =>
@@ -45,6 +45,10 @@ export function moduleDeclarations(program: Program): string {
     '/** A kernel instance owns its buffers; `maxElements` bounds the elements of the buffers a run may allocate. */',
     `export declare function createKernel(options?: { readonly maxElements?: number }): { run(feeds: Inputs): Outputs };`,
   ];
+  if (withAsync) {
+    lines.push('/** createKernel() once the WebAssembly gemm is compiled asynchronously: for a browser\'s main thread. */');
+    lines.push('export declare function createKernelAsync(options?: { readonly maxElements?: number }): Promise<{ run(feeds: Inputs): Outputs }>;');
+  }
   if (hasScalarCall(program)) {
     lines.push('/** The per-point entry: numbers in (inputs, then params, in signature order), every output flat in one reused array. */');
     lines.push(`export declare function createScalarKernel(): (${leaves.map((l) => `${l.name}: number`).join(', ')}) => ${storage};`);

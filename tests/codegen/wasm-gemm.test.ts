@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emitModule } from '../../compiler/codegen/emit.js';
+import type { Target } from '../../compiler/codegen/gemm.js';
+import { programFromGraph } from '../../compiler/codegen/program.js';
+import { compileSpec } from '../../compiler/compile.js';
+import { Graph, type Node } from '../../compiler/graph.js';
+import { abs, matmul, sum, transpose } from '../../compiler/ops/index.js';
+import { grad } from '../../compiler/autodiff/index.js';
+import type { Tensor } from '../../compiler/ops/op.js';
+import { loadModuleSource, type CompiledModule, type Kernel } from '../../runtime/module.js';
+import { seededRandom, uniformArray } from '../support/random.js';
+import { cli } from '../cli/run.js';
+import { expectAgreement, randomFeeds } from './support.js';
+
+type Memory = { grow(pages: number): number };
+type WasmApi = { validate(bytes: Uint8Array): boolean; Instance: new (...args: never[]) => object; Memory: { prototype: Memory } };
+const global = globalThis as unknown as { WebAssembly: WasmApi | undefined };
+const realWasm = global.WebAssembly!;
+afterEach(() => {
+  global.WebAssembly = realWasm;
+  vi.restoreAllMocks();
+});
+
+let modules = 0;
+/** Compiles outputs for a target under a fresh module name, so each load is a module of its own (own WebAssembly state). */
+async function compile(outputs: Record<string, Node>, target: Target): Promise<{ module: CompiledModule & { createKernelAsync?(): Promise<Kernel> }; source: string }> {
+  const graph = Object.values(outputs)[0].graph;
+  const source = emitModule(programFromGraph(graph, outputs, `wasm_test_${++modules}`), 'js', target);
+  return { module: await loadModuleSource(source), source };
+}
+
+const run = (module: CompiledModule, feeds: Record<string, Tensor>) => Object.fromEntries(Object.entries(module.createKernel().run(feeds)).map(([k, v]) => [k, Array.from(v.data)]));
+
+const forms: [string, (a: Node, b: Node) => Node, (m: number, k: number, n: number) => [number[], number[]]][] = [
+  ['AB', (a, b) => matmul(a, b), (m, k, n) => [[m, k], [k, n]]],
+  ['AᵀB', (a, b) => matmul(transpose(a), b), (m, k, n) => [[k, m], [k, n]]],
+  ['ABᵀ', (a, b) => matmul(a, transpose(b)), (m, k, n) => [[m, k], [n, k]]],
+];
+// (m, k, n): k = 1 and 3, tile and block edges of every dimension (MC 128, KC 512, NC 512; tiles 4 × 4 or 4 × 8), several blocks of k.
+const sizes: [number, number, number][] = [[200, 1, 200], [128, 3, 130], [5, 3, 2200], [17, 513, 17], [513, 17, 5], [130, 1030, 70], [513, 513, 513]];
+
+describe.each(['float64', 'float32'] as const)('WebAssembly and JS gemms agree (%s)', (dtype) => {
+  const cases = forms.flatMap(([form, product, shapes]) => sizes.map(([m, k, n]) => [`${form} ${m}×${k}·${k}×${n}`, product, shapes(m, k, n), k] as const));
+  it.each(cases)('%s', async (_, product, [as, bs], k) => {
+    const g = new Graph(dtype);
+    const outputs = { y: product(g.input('a', as), g.input('b', bs)) };
+    const feeds = randomFeeds(outputs, {}, 3, [-1, 1]);
+    const [wasm, js] = [await compile(outputs, 'wasm'), await compile(outputs, 'js')];
+    expect(wasm.source).toContain('$gemm(');
+    expect(wasm.source).toContain('WebAssembly');
+    expect(js.source).not.toContain('WebAssembly');
+    const [w, j] = [run(wasm.module, feeds).y, run(js.module, feeds).y];
+    expect(w.length).toBe(j.length);
+    if (dtype === 'float64') {
+      for (let i = 0; i < j.length; i++) if (!(Math.abs(w[i] - j[i]) <= 1e-12 * Math.max(1, Math.abs(j[i])))) expect.fail(`y[${i}]: wasm ${w[i]}, js ${j[i]}`);
+    } else {
+      // A float32 sum of k products is within (k + 1)·2⁻²⁴·Σ|a·b| of the exact one; JS sums in float64 and rounds once.
+      const bound = run(js.module, Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { shape: t.shape, data: t.data.map(Math.abs) }]))).y;
+      for (let i = 0; i < j.length; i++) {
+        if (!(Math.abs(w[i] - j[i]) <= (k + 2) * 2 ** -24 * bound[i])) expect.fail(`y[${i}]: wasm ${w[i]}, js ${j[i]}, bound ${bound[i]}`);
+      }
+    }
+  });
+});
+
+describe('the WebAssembly gemm in modules', () => {
+  it('runs batched products and their gradients, broadcast batch axes (stride 0) included, as the JS gemm and the interpreter do', async () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const g = new Graph(dtype);
+      const a = g.input('a', [2, 3, 37, 29]);
+      const b = g.input('b', [3, 44, 29]);
+      const x = g.input('x', ['N', 37, 29]);
+      const w = g.input('w', [29, 44]);
+      const y = matmul(a, transpose(b, [0, 2, 1]));
+      const outputs = { y, da: grad(sum(y), a), db: grad(sum(y), b), z: matmul(x, w), dw: grad(sum(abs(matmul(x, w))), w) };
+      const feeds = randomFeeds(outputs, { N: 3 });
+      const [wasm, js] = [await compile(outputs, 'wasm'), await compile(outputs, 'js')];
+      expect(wasm.source).toContain('$gemm(37, 44, 29, x, $i0 * 1073, 29, 1, w, 0, 44, 1, ');
+      expectAgreement(wasm.module, outputs, feeds);
+      const [rw, rj] = [run(wasm.module, feeds), run(js.module, feeds)];
+      for (const name of Object.keys(outputs)) {
+        rj[name].forEach((v, i) => {
+          if (!(Math.abs(rw[name][i] - v) <= (dtype === 'float64' ? 1e-12 : 1e-5) * Math.max(1, Math.abs(v)))) expect.fail(`${dtype} ${name}[${i}]: wasm ${rw[name][i]}, js ${v}`);
+        });
+      }
+    }
+  });
+
+  it('grows its memory once, to the blocks it packs (not the whole operands), and never again over many runs', async () => {
+    const grow = vi.spyOn(realWasm.Memory.prototype, 'grow');
+    const g = new Graph();
+    const [a, b, c] = [g.input('a', [2000, 20]), g.input('b', [20, 1100]), g.input('c', [1100, 4])];
+    const ab = matmul(a, b);
+    const outputs = { y: matmul(ab, c), ab };
+    const feeds = randomFeeds(outputs);
+    const { module } = await compile(outputs, 'wasm');
+    const kernel = module.createKernel();
+    const first = Array.from(kernel.run(feeds).y.data);
+    expect(grow).toHaveBeenCalledTimes(1);
+    const pages = grow.mock.calls[0][0];
+    // Blocks of at most 128×512 of A, 512×512 of B and 128×512 of C, and whole copies of operands of at
+    // most 2¹⁹ elements (a, b, c here; the product a·b, 2.2 million, is packed from JS): 1.1 MB against 19 MB of operands.
+    expect(pages * 65536).toBeLessThan(3 * 2 ** 20);
+    for (let i = 0; i < 50; i++) kernel.run(feeds);
+    expect(Array.from(module.createKernel().run(feeds).y.data)).toEqual(first);
+    expect(Array.from(kernel.run(feeds).y.data)).toEqual(first);
+    expect(grow).toHaveBeenCalledTimes(1);
+  });
+
+  describe('falls back to the JS gemm', () => {
+    // float32 products of k = 600 terms: the WebAssembly gemm sums in float32, the JS one in float64, so their bits tell which ran.
+    const g = new Graph('float32');
+    const outputs = { y: matmul(g.input('a', [40, 600]), g.input('b', [600, 40])) };
+    const feeds = randomFeeds(outputs);
+    const expected = async () => [run((await compile(outputs, 'js')).module, feeds).y, run((await compile(outputs, 'wasm')).module, feeds).y];
+
+    it.each([
+      ['where WebAssembly is missing', () => void (global.WebAssembly = undefined)],
+      ['where WebAssembly has no SIMD (validate fails)', () => void vi.spyOn(realWasm, 'validate').mockReturnValue(false)],
+      ['where instantiation throws', () => void vi.spyOn(realWasm, 'Instance').mockImplementation(() => { throw new RangeError('out of memory'); })],
+    ])('%s', async (_, breakWasm) => {
+      const [js, wasm] = await expected();
+      expect(wasm).not.toEqual(js);
+      const { module } = await compile(outputs, 'wasm');
+      breakWasm();
+      const kernel = module.createKernel();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
+      global.WebAssembly = realWasm;
+      vi.restoreAllMocks();
+      // The module stays on the JS gemm (it decides once).
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
+    });
+
+    it('for a call whose blocks the memory cannot grow to, and uses WebAssembly again once it can', async () => {
+      const [js, wasm] = await expected();
+      const { module } = await compile(outputs, 'wasm');
+      vi.spyOn(realWasm.Memory.prototype, 'grow').mockImplementation(() => {
+        throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      });
+      const kernel = module.createKernel();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
+      vi.restoreAllMocks();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(wasm);
+    });
+
+    it('but createKernelAsync() compiles the WebAssembly asynchronously, and kernels then use it', async () => {
+      const [, wasm] = await expected();
+      const { module } = await compile(outputs, 'wasm');
+      const kernel = await module.createKernelAsync!();
+      expect(Array.from(kernel.run(feeds).y.data)).toEqual(wasm);
+      expect(Array.from(module.createKernel().run(feeds).y.data)).toEqual(wasm);
+    });
+  });
+});
+
+describe('targets', () => {
+  const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
+  const text = (file: string) => readFileSync(join('samples', file), 'utf8');
+  const withGemm = samples.filter((file) => compileSpec(text(file), { target: 'js' }).source.includes('$gemm('));
+
+  it('modules without a gemm are the same bytes for both targets; with one, only wasm embeds WebAssembly and offers createKernelAsync', () => {
+    expect(withGemm).toEqual(['classifier.graph.json', 'iris-mlp.graph.json', 'vanishing-gradients.graph.json']);
+    for (const file of samples) {
+      for (const language of ['js', 'ts'] as const) {
+        const [js, wasm] = [compileSpec(text(file), { language, target: 'js' }).source, compileSpec(text(file), { language }).source];
+        if (!withGemm.includes(file)) expect(wasm, file).toBe(js);
+        else {
+          expect(js).not.toMatch(/WebAssembly|createKernelAsync|\$gemmJs/);
+          expect(wasm).toMatch(/WebAssembly/);
+          expect(wasm).toContain('export async function createKernelAsync(');
+        }
+      }
+    }
+    expect(compileSpec(text(withGemm[0])).declarations).toContain('export declare function createKernelAsync(');
+    expect(compileSpec(text(withGemm[0]), { target: 'js' }).declarations).not.toContain('createKernelAsync');
+  });
+
+  it('--target js writes the bytes the compiler wrote before the WebAssembly back end', async () => {
+    // sha256 (first 16 hex digits) of the js modules of commit 36447b2, before the wasm target existed, and
+    // of the ts modules of cabf675 (36447b2's with `!` on indexed reads). Update them only when the JS code
+    // generation changes on purpose.
+    const before: Record<string, [string, string]> = {
+      'classifier.graph.json': ['02257a767a9d989b', '358cdae6277d99a2'],
+      'iris-mlp.graph.json': ['11acebda726bb118', 'd1e8ef5df2385449'],
+      'vanishing-gradients.graph.json': ['1c5a8c387f0c6dc5', 'bd0aa9b16c359aa7'],
+    };
+    const hash = (source: string) => createHash('sha256').update(source).digest('hex').slice(0, 16);
+    for (const file of withGemm) {
+      expect([hash(compileSpec(text(file), { language: 'js', target: 'js' }).source), hash(compileSpec(text(file), { language: 'ts', target: 'js' }).source)], file).toEqual(before[file]);
+    }
+    const { code, stdout } = await cli('compile', 'samples/iris-mlp.graph.json', '-o', '-', '--target', 'js');
+    expect(code).toBe(0);
+    expect(hash(stdout)).toBe(before['iris-mlp.graph.json'][0]);
+    const wasm = await cli('compile', 'samples/iris-mlp.graph.json', '-o', '-');
+    expect(wasm.stdout).toBe(compileSpec(text('iris-mlp.graph.json')).source);
+    const bad = await cli('compile', 'samples/iris-mlp.graph.json', '-o', '-', '--target', 'gpu');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--target.*expected js or wasm, got 'gpu'/);
+  });
+
+  it.each(['classifier.graph.json', 'iris-mlp.graph.json', 'vanishing-gradients.graph.json', '../bench/mlp.graph.json'])('%s gives the same outputs for both targets', async (file) => {
+    const spec = text(file);
+    const [wasm, js] = await Promise.all([compileSpec(spec).source, compileSpec(spec, { target: 'js' }).source].map(loadModuleSource));
+    const random = seededRandom(5);
+    const feeds: Record<string, Tensor> = {};
+    for (const leaf of compileSpec(spec).spec.graph.leaves('input')) {
+      const shape = leaf.shape.map((d) => (typeof d === 'number' ? d : 300));
+      const data = uniformArray(random, shape.reduce((p, d) => p * d, 1), [0, 1]);
+      feeds[leaf.attrs.name as string] = { shape, data: leaf.attrs.name === 'label' ? data.map((v) => Math.floor(3 * v)) : data };
+    }
+    const [w, j] = [run(wasm, feeds), run(js, feeds)];
+    const tolerance = wasm.signature.dtype === 'float32' ? 1e-5 : 1e-12;
+    for (const name of Object.keys(j)) {
+      j[name].forEach((v, i) => {
+        if (!(Math.abs(w[name][i] - v) <= tolerance * Math.max(1, Math.abs(v)))) expect.fail(`${name}[${i}]: wasm ${w[name][i]}, js ${v}`);
+      });
+    }
+  });
+});
