@@ -49,9 +49,9 @@ export class OnnxBuilder {
     return this.constant(values, shape, this.floatType);
   }
 
-  /** A 1-D int64 constant (shapes, axes, pads). */
-  ints(values: readonly number[]): string {
-    return this.constant(values, [values.length], DataType.INT64);
+  /** An int64 constant, 1-D unless a shape is given (shapes, axes, pads, row numbers). */
+  ints(values: readonly number[], shape: readonly number[] = [values.length]): string {
+    return this.constant(values, shape, DataType.INT64);
   }
 
   /** A scalar int64 constant (CumSum's axis). */

@@ -1,6 +1,7 @@
 import type { Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 import type { OnnxBuilder } from './builder.js';
+import { inv, logdet, solve } from './linalg.js';
 
 /** Writes the ONNX nodes computing `node` from its inputs' values `x`; returns the result's value name. */
 type Emitter = (b: OnnxBuilder, node: Node, x: readonly string[], name: string) => string;
@@ -73,6 +74,9 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   floor: same('Floor'),
   ceil: same('Ceil'),
   det: same('Det'),
+  logdet,
+  solve,
+  inv,
   relu: same('Relu'),
   reciprocal: same('Reciprocal'),
   sign: same('Sign'),

@@ -45,6 +45,8 @@ const spec = (dtype: string) =>
       sm: 'softmax(m, axis=-1) + log_softmax(m, axis=0)',
       b: 'broadcast_to(v, shape=[2, 3]) + slice(outer(a, v), start=[0, 0], stop=[1, 3])',
       mo: 'maxout(x, pieces=3) + mean(x)',
+      G: 'transpose(x) @ x / 4 + eye',
+      la: 'solve(G, v) + sum(inv(G), axis=0) + logdet(G)',
       ...(dtype === 'float32'
         ? { f32: 'atan(z) + asin(z / 4) + acos(z / 4) + sinh(z) + cosh(z) + asinh(z) + acosh(x + 1) + atanh(z / 4) + erf(z * 2) + det(transpose(x) @ x / 4 + eye)' }
         : {}),
@@ -55,13 +57,13 @@ const spec = (dtype: string) =>
       gathered: 'gather(z, cols, axis=1)',
       rowsOfW: 'gather(W, rows)',
       hot: 'one_hot(round(clip(z * 2, lo=-1, hi=1)) + 1, depth=3)',
-      loss: 'sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
+      loss: 'sum(la) + sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
       g: 'grad(loss, W)',
       gx: 'grad(loss, x)',
       h: 'hessian(sum(tanh(m / 20)), W)',
       hv: 'hvp(loss, a, v)',
     },
-    outputs: [...(dtype === 'float32' ? ['f32'] : []), 'steps', 'runs', 'picks', 'gathered', 'rowsOfW', 'hot', 'z', 'e1', 'e2', 'e3', 'e4', 'tiny', 'm', 'r', 't', 's', 'sk', 'p', 'sm', 'b', 'mo', 'loss', 'g', 'gx', 'h', 'hv'],
+    outputs: [...(dtype === 'float32' ? ['f32'] : []), 'steps', 'runs', 'picks', 'gathered', 'rowsOfW', 'hot', 'la', 'z', 'e1', 'e2', 'e3', 'e4', 'tiny', 'm', 'r', 't', 's', 'sk', 'p', 'sm', 'b', 'mo', 'loss', 'g', 'gx', 'h', 'hv'],
   });
 
 function feeds(dtype: string, n: number): Record<string, Tensor> {
