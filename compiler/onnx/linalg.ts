@@ -6,11 +6,11 @@ import type { OnnxBuilder } from './builder.js';
 /**
  * solve, inv and logdet as ONNX operators: ONNX has no linear solve, inverse, LU or log-determinant,
  * so Gaussian elimination with partial pivoting is unrolled over the n columns of matrices of a
- * fixed size, batched over the leading axes. Each step does the
- * operations of the generated code's LU (compiler/ops/linalg.ts) in the same order: the first
- * largest |entry| of the column is the pivot, rows below subtract f·(pivot row) with f = entry/pivot,
- * the right-hand sides are eliminated along (forward substitution), and back substitution runs row by
- * row from the last, subtracting u·x left to right, so the results are the generated module's.
+ * fixed size, batched over the leading axes. Each step does the operations of the generated code's
+ * LU (compiler/ops/linalg.ts) in the same order: the first largest |entry| of the column is the
+ * pivot, rows below subtract f·(pivot row) with f = entry/pivot, the right-hand sides are
+ * eliminated along (forward substitution), and back substitution runs row by row from the last,
+ * subtracting u·x left to right, so the results are the generated module's, bit for bit.
  */
 
 /** The largest n whose n×n matrices are unrolled (the model grows as n²: about 700 nodes at 16). */
