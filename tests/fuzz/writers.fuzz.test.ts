@@ -89,7 +89,7 @@ describe('CLI writers interrupted by signals', () => {
   it(
     'leave the output absent, whole and old, or whole and new; SIGTERM leaves no temporary file, SIGKILL only .NAME.XXXXXXXXXXXX.tmp',
     async () => {
-      const options = fuzzOptions(12, 45);
+      const options = fuzzOptions(12, 30);
       let runs = 0;
       let midWrite = 0;
       await fc.assert(
@@ -105,7 +105,7 @@ describe('CLI writers interrupted by signals', () => {
             const outputs = writers[writer].files(name);
             if (hadOld) for (const file of outputs) fs.writeFileSync(join(dir, file), OLD);
             // From the start: any moment of the run. After writing begins: within the write.
-            const run = await interrupted(writer, name, signal, { after, ms: Math.floor(fraction * (after === 'start' ? ms : 40)) });
+            const run = await interrupted(writer, name, signal, { after, ms: Math.floor(fraction * (after === 'start' ? ms : 10)) });
             expect(run.code === 0 || run.signal === signal, JSON.stringify(run)).toBe(true);
             if (run.writing && run.signal) midWrite++;
             outputs.forEach((file, i) => {
@@ -127,6 +127,6 @@ describe('CLI writers interrupted by signals', () => {
       expect(fs.readdirSync(dir).sort()).toEqual(['big.graph.json', ...names.flatMap((writer) => writers[writer].files(writer))].sort());
       expect(midWrite, `${runs} runs`).toBeGreaterThan(0);
     },
-    fuzzTimeout(45) + 60_000,
+    fuzzTimeout(30) + 60_000,
   );
 });
