@@ -1,7 +1,7 @@
 import type { Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 import type { OnnxBuilder } from './builder.js';
-import { inv, logdet, solve } from './linalg.js';
+import { cholesky, inv, logdet, solve } from './linalg.js';
 
 /** Writes the ONNX nodes computing `node` from its inputs' values `x`; returns the result's value name. */
 type Emitter = (b: OnnxBuilder, node: Node, x: readonly string[], name: string) => string;
@@ -77,6 +77,7 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   logdet,
   solve,
   inv,
+  cholesky,
   relu: same('Relu'),
   reciprocal: same('Reciprocal'),
   sign: same('Sign'),

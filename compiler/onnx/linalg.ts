@@ -4,9 +4,10 @@ import { showShape } from '../shape.js';
 import type { OnnxBuilder } from './builder.js';
 
 /**
- * solve, inv and logdet as ONNX operators: ONNX has no linear solve, inverse, LU or log-determinant,
- * so Gaussian elimination with partial pivoting is unrolled over the n columns of matrices of a
- * fixed size, batched over the leading axes. Each step does the operations of the generated code's
+ * solve, inv, logdet and cholesky as ONNX operators: ONNX has no linear solve, inverse, LU,
+ * log-determinant or Cholesky factorization, so Gaussian elimination with partial pivoting (and
+ * the Cholesky recurrence) is unrolled over the n columns of matrices of a fixed size, batched
+ * over the leading axes. Each step does the operations of the generated code's
  * LU (compiler/ops/linalg.ts) in the same order: the first largest |entry| of the column is the
  * pivot, rows below subtract f·(pivot row) with f = entry/pivot, the right-hand sides are
  * eliminated along (forward substitution), and back substitution runs row by row from the last,
@@ -24,7 +25,7 @@ function unrolledSize(node: Node): number {
   const a = node.inputs[0].shape;
   const n = a.at(-1)!;
   if (typeof n !== 'number' || n > MAX_UNROLLED) {
-    throw new SymgradError('', `'${node.op}' has an ONNX form only for matrices of a fixed size up to ${MAX_UNROLLED}×${MAX_UNROLLED} (Gaussian elimination unrolled), got A of shape ${showShape(a)}`);
+    throw new SymgradError('', `'${node.op}' has an ONNX form only for matrices of a fixed size up to ${MAX_UNROLLED}×${MAX_UNROLLED} (unrolled into ONNX operators), got A of shape ${showShape(a)}`);
   }
   return n;
 }
@@ -101,4 +102,29 @@ export function logdet(b: OnnxBuilder, node: Node, [a]: readonly string[], name:
     acc = i === 0 ? term : b.op('Add', [acc, term], `${name}/acc${i}`);
   }
   return b.op('Squeeze', [acc, b.ints([-2, -1])], name);
+}
+
+/**
+ * The lower Cholesky factor of (A + Aᵀ)/2, entry by entry as the generated code:
+ * s = sᵢⱼ − lᵢ₀·lⱼ₀ − lᵢ₁·lⱼ₁ − …, then lᵢᵢ = √s and lᵢⱼ = s / lⱼⱼ below; zeros above the diagonal.
+ */
+export function cholesky(b: OnnxBuilder, node: Node, [a]: readonly string[], name: string): string {
+  const n = unrolledSize(node);
+  if (n === 0) return b.op('Identity', [a], name);
+  const perm = node.shape.map((_, axis) => axis);
+  perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+  const sum = b.op('Add', [a, b.op('Transpose', [a], `${name}/transposed`, { perm })], `${name}/sum`);
+  const symmetric = b.op('Div', [sum, b.floats([2])], `${name}/symmetric`);
+  const l: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    l[i] = [];
+    for (let j = 0; j <= i; j++) {
+      let s = block(b, symmetric, [i, i + 1], [j, j + 1], `${name}/s${i}_${j}`);
+      for (let m = 0; m < j; m++) s = b.op('Sub', [s, b.op('Mul', [l[i][m], l[j][m]], `${name}/ll${i}_${j}_${m}`)], `${name}/s${i}_${j}_${m}`);
+      l[i][j] = i === j ? b.op('Sqrt', [s], `${name}/l${i}_${i}`) : b.op('Div', [s, l[j][j]], `${name}/l${i}_${j}`);
+    }
+  }
+  const zero = b.op('Expand', [b.floats([0]), b.op('Shape', [l[0][0]], `${name}/entry`)], `${name}/zero`);
+  const rows = l.map((row, i) => (n === 1 ? row[0] : b.op('Concat', [...row, ...Array<string>(n - 1 - i).fill(zero)], `${name}/row${i}`, { axis: -1 })));
+  return n === 1 ? b.op('Identity', rows, name) : b.op('Concat', rows, name, { axis: -2 });
 }

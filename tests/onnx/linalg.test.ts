@@ -9,8 +9,9 @@ import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
 import { expectClose, runOnnx } from './support.js';
 
-// solve, inv and logdet have no ONNX operator: export unrolls Gaussian elimination with partial
-// pivoting (compiler/onnx/linalg.ts) doing the generated code's operations in the same order.
+// solve, inv, logdet and cholesky have no ONNX operator: export unrolls Gaussian elimination with
+// partial pivoting and the Cholesky recurrence (compiler/onnx/linalg.ts), doing the generated code's
+// operations in the same order.
 
 /** The generated module's outputs and ONNX Runtime's, for the same feeds. */
 async function bothWays(text: string, feeds: Record<string, Tensor>) {
@@ -61,15 +62,25 @@ it('newton-in-graph (five Newton steps written with solve) runs on ONNX Runtime 
 describe.each([0, 1, 2, 3, 5, 8, MAX_UNROLLED])('n = %i', (n) => {
   const spec = JSON.stringify({
     format: 'symgrad/1',
-    inputs: { A: { shape: [3, n, n] }, b: { shape: [3, n] }, B: { shape: [3, n, 2] } },
-    nodes: { x: 'solve(A, b)', X: 'solve(A, B)', Ainv: 'inv(A)', ld: 'logdet(A)' },
-    outputs: ['x', 'X', 'Ainv', 'ld'],
+    inputs: { A: { shape: [3, n, n] }, b: { shape: [3, n] }, B: { shape: [3, n, 2] }, S: { shape: [3, n, n] } },
+    nodes: { x: 'solve(A, b)', X: 'solve(A, B)', Ainv: 'inv(A)', ld: 'logdet(A)', L: 'cholesky(S)' },
+    outputs: ['x', 'X', 'Ainv', 'ld', 'L'],
   });
   const A = matrices(3, n, 10 + n);
   const random = seededRandom(20 + n);
-  const feeds = { A: { shape: [3, n, n], data: A }, b: { shape: [3, n], data: uniformArray(random, 3 * n, [-1, 1]) }, B: { shape: [3, n, 2], data: uniformArray(random, 6 * n, [-1, 1]) } };
+  // S = A·Aᵀ, symmetric positive definite.
+  const S = Float64Array.from({ length: 3 * n * n }, (_, e) => {
+    const [s, i, j] = [Math.floor(e / (n * n)), Math.floor(e / n) % n, e % n];
+    return Array.from({ length: n }, (_, k) => A[s * n * n + i * n + k] * A[s * n * n + j * n + k]).reduce((p, q) => p + q, 0);
+  });
+  const feeds = {
+    A: { shape: [3, n, n], data: A },
+    b: { shape: [3, n], data: uniformArray(random, 3 * n, [-1, 1]) },
+    B: { shape: [3, n, 2], data: uniformArray(random, 6 * n, [-1, 1]) },
+    S: { shape: [3, n, n], data: S },
+  };
 
-  it('solve, inv and logdet of a batch (the first matrix needs a row swap) equal the generated module\'s, bit for bit, and solve the systems', async () => {
+  it('solve, inv, logdet and cholesky of a batch (the first matrix needs a row swap) equal the generated module\'s, bit for bit, and are right', async () => {
     const { names, expected, actual } = await bothWays(spec, feeds);
     for (const name of names) expectClose(actual[name], expected[name], 0, name);
     for (let s = 0; s < 3; s++) {
@@ -80,6 +91,13 @@ describe.each([0, 1, 2, 3, 5, 8, MAX_UNROLLED])('n = %i', (n) => {
         const unit = Array.from({ length: n }, (_, i) => (i === j ? 1 : 0));
         expect(residual(a, column(actual.Ainv.data, n), unit, n)).toBeLessThanOrEqual(1e-12 * n);
         if (j < 2) expect(residual(a, column(actual.X.data, 2), column(feeds.B.data, 2), n)).toBeLessThanOrEqual(1e-12 * n);
+        // L is lower triangular and L·Lᵀ = S (S's entries are up to about n²).
+        for (let i = 0; i < n; i++) {
+          const l = (r: number, c: number) => actual.L.data[s * n * n + r * n + c];
+          if (j > i) expect(l(i, j)).toBe(0);
+          const product = Array.from({ length: n }, (_, k) => l(i, k) * l(j, k)).reduce((p, q) => p + q, 0);
+          expect(Math.abs(product - S[s * n * n + i * n + j])).toBeLessThanOrEqual(1e-14 * n ** 3);
+        }
       }
     }
   });
@@ -99,11 +117,11 @@ it('a singular matrix gives the generated module\'s non-finite values; a batch o
   expect(actual.ld.data[0]).toBe(-Infinity);
 });
 
-it('gradients through solve, inv and logdet export too (the vjps are solves and inverses)', async () => {
+it('gradients through solve, inv, logdet and cholesky export too (the vjps are solves and inverses)', async () => {
   const text = JSON.stringify({
     format: 'symgrad/1',
     inputs: { A: { shape: [3, 3] }, b: { shape: [3] } },
-    nodes: { loss: 'sum(solve(A, b) ^ 2) + logdet(A) + sum(inv(A))', gA: 'grad(loss, A)', gb: 'grad(loss, b)' },
+    nodes: { loss: 'sum(solve(A, b) ^ 2) + logdet(A) + sum(inv(A)) + sum(cholesky(A @ transpose(A)) * b)', gA: 'grad(loss, A)', gb: 'grad(loss, b)' },
     outputs: ['loss', 'gA', 'gb'],
   });
   const feeds = { A: { shape: [3, 3], data: matrices(1, 3, 7) }, b: { shape: [3], data: Float64Array.of(1, -2, 0.5) } };
@@ -116,7 +134,7 @@ describe('sizes that are not unrolled are one error naming the spec node', () =>
     ['a named size', ['N', 'N'], "A of shape [N, N]"],
     [`a size above ${MAX_UNROLLED}`, [MAX_UNROLLED + 1, MAX_UNROLLED + 1], `A of shape [${MAX_UNROLLED + 1}, ${MAX_UNROLLED + 1}]`],
   ])('%s', async (_, shape, shown) => {
-    for (const [call, rhs] of [['solve(A, b)', true], ['inv(A)', false], ['logdet(A)', false]] as const) {
+    for (const [call, rhs] of [['solve(A, b)', true], ['inv(A)', false], ['logdet(A)', false], ['cholesky(A)', false]] as const) {
       const text = JSON.stringify({
         format: 'symgrad/1',
         inputs: { A: { shape }, ...(rhs ? { b: { shape: [shape[0]] } } : {}) },
@@ -128,7 +146,7 @@ describe('sizes that are not unrolled are one error naming the spec node', () =>
       const op = call.slice(0, call.indexOf('('));
       expect({ place: (error as SymgradError).place, message: (error as SymgradError).message }).toEqual({
         place: 'nodes.y',
-        message: `'${op}' has an ONNX form only for matrices of a fixed size up to ${MAX_UNROLLED}×${MAX_UNROLLED} (Gaussian elimination unrolled), got ${shown}`,
+        message: `'${op}' has an ONNX form only for matrices of a fixed size up to ${MAX_UNROLLED}×${MAX_UNROLLED} (unrolled into ONNX operators), got ${shown}`,
       });
     }
   });

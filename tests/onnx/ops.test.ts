@@ -46,7 +46,7 @@ const spec = (dtype: string) =>
       b: 'broadcast_to(v, shape=[2, 3]) + slice(outer(a, v), start=[0, 0], stop=[1, 3])',
       mo: 'maxout(x, pieces=3) + mean(x)',
       G: 'transpose(x) @ x / 4 + eye',
-      la: 'solve(G, v) + sum(inv(G), axis=0) + logdet(G)',
+      la: 'solve(G, v) + sum(inv(G), axis=0) + logdet(G) + sum(cholesky(G), axis=1)',
       ...(dtype === 'float32'
         ? { f32: 'atan(z) + asin(z / 4) + acos(z / 4) + sinh(z) + cosh(z) + asinh(z) + acosh(x + 1) + atanh(z / 4) + erf(z * 2) + det(transpose(x) @ x / 4 + eye)' }
         : {}),
