@@ -2,7 +2,7 @@ import type { DType } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { AttributeType, DataType, tensorProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
 
-export type AttrValue = number | readonly number[];
+export type AttrValue = number | string | readonly number[];
 
 /** Where a named dimension can be read at run time: an axis of a graph input. */
 export interface DimSource {
@@ -113,5 +113,6 @@ function tensorAttribute(t: TensorProto): AttributeProto {
 }
 
 function attributeProto(name: string, value: AttrValue): AttributeProto {
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   return typeof value === 'number' ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.INTS, ints: [...value] };
 }

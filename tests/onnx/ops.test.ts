@@ -57,7 +57,7 @@ const spec = (dtype: string) =>
       gathered: 'gather(z, cols, axis=1)',
       rowsOfW: 'gather(W, rows)',
       hot: 'one_hot(round(clip(z * 2, lo=-1, hi=1)) + 1, depth=3)',
-      loss: 'sum(la) + sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
+      loss: 'sum(gathered) + sum(rowsOfW * rowsOfW) + sum(la) + sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
       g: 'grad(loss, W)',
       gx: 'grad(loss, x)',
       h: 'hessian(sum(tanh(m / 20)), W)',
@@ -112,4 +112,21 @@ it('log_softmax over several axes (built in code) gives the generated module\'s 
   const expected = (await loadModuleSource(emitModule(program, 'js'))).run(feeds);
   const actual = await runOnnx(await encodeModel(programToOnnx(program)), feeds);
   for (const name of ['y', 'z']) expectClose(actual[name], expected[name], 1e-12, name);
+});
+
+it('scatter_add (the gradient of gather) adds repeated positions in the generated code\'s order', async () => {
+  // At position 2: ((1e16 + 1) + 1) + 0.5 is 1e16 in this order, 1e16 + 2 in the reverse one.
+  const text = JSON.stringify({
+    format: 'symgrad/1',
+    inputs: { W: { shape: [4] }, x: { shape: [2, 4, 3] } },
+    consts: { rows: [2, 2, 2, 0, 2], c: [1e16, 1, 1, 0.7, 0.5], cols: [[1, 1], [0, 3]] },
+    nodes: { loss: 'sum(gather(W, rows) * c) + sum(gather(x, cols, axis=1) * 1.5)', gW: 'grad(loss, W)', gx: 'grad(loss, x)' },
+    outputs: ['gW', 'gx'],
+  });
+  const feeds = { W: { shape: [4], data: Float64Array.of(1, 2, 3, 4) }, x: { shape: [2, 4, 3], data: uniformArray(seededRandom(8), 24, [-1, 1]) } };
+  const expected = (await loadModuleSource(compileSpec(text).source)).run(feeds);
+  const actual = await runOnnx(await exportOnnx(text), feeds);
+  expect(Array.from(actual.gW.data)).toEqual([0.7, 0, 1e16, 0]);
+  expectClose(actual.gx, expected.gx, 0, 'gx');
+  expect(Array.from(actual.gx.data.subarray(0, 12))).toEqual([1.5, 1.5, 1.5, 3, 3, 3, 0, 0, 0, 1.5, 1.5, 1.5]);
 });
