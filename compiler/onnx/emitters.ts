@@ -1,6 +1,7 @@
 import type { Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 import type { OnnxBuilder } from './builder.js';
+import { erfc } from './erfc.js';
 import { cholesky, inv, logdet, solve } from './linalg.js';
 
 /** Writes the ONNX nodes computing `node` from its inputs' values `x`; returns the result's value name. */
@@ -69,6 +70,7 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   acosh: same('Acosh'),
   atanh: same('Atanh'),
   erf: same('Erf'),
+  erfc: (b, _, [x], name) => erfc(b, x, name),
   // Round takes halves to the even number, as symgrad's round.
   round: same('Round'),
   floor: same('Floor'),

@@ -44,7 +44,7 @@ const spec = (dtype: string) =>
       p: 'pad(slice(concat(v, k, axis=0), start=[1], stop=[4]), before=[2], after=[1])',
       sm: 'softmax(m, axis=-1) + log_softmax(m, axis=0)',
       b: 'broadcast_to(v, shape=[2, 3]) + slice(outer(a, v), start=[0, 0], stop=[1, 3])',
-      mo: 'maxout(x, pieces=3) + mean(x)',
+      mo: 'maxout(x, pieces=3) + mean(x) + gelu(z) + erfc(z * 3)',
       G: 'transpose(x) @ x / 4 + eye',
       la: 'solve(G, v) + sum(inv(G), axis=0) + logdet(G) + sum(cholesky(G), axis=1)',
       ...(dtype === 'float32'
@@ -129,4 +129,22 @@ it('scatter_add (the gradient of gather) adds repeated positions in the generate
   expect(Array.from(actual.gW.data)).toEqual([0.7, 0, 1e16, 0]);
   expectClose(actual.gx, expected.gx, 0, 'gx');
   expect(Array.from(actual.gx.data.subarray(0, 12))).toEqual([1.5, 1.5, 1.5, 3, 3, 3, 0, 0, 0, 1.5, 1.5, 1.5]);
+});
+
+it('erfc and gelu follow the generated module to 1e-14 relative, far into the tail, with NaN, ±∞ and ±0', async () => {
+  const text = JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [1000] } }, nodes: { y: 'erfc(x)', g: 'gelu(x)' }, outputs: ['y', 'g'] });
+  const x = Float64Array.from({ length: 1000 }, (_, k) => -30 + (60 * k) / 999);
+  x.set([NaN, Infinity, -Infinity, 0, -0, 0.46875, -0.46875, 4, 26.543, 26.5], 0);
+  const feeds = { x: { shape: [1000], data: x } };
+  const expected = (await loadModuleSource(compileSpec(text).source)).run(feeds);
+  const actual = await runOnnx(await exportOnnx(text), feeds);
+  expect(actual.y.data[499]).toBeGreaterThan(0.5);
+  expect(actual.y.data[9]).toBeGreaterThan(0);
+  expect(actual.y.data[9]).toBeLessThan(1e-300);
+  for (const name of ['y', 'g']) {
+    expected[name].data.forEach((v, j) => {
+      const a = actual[name].data[j];
+      if (!(Object.is(a, v) || Math.abs(a - v) <= 1e-14 * Math.abs(v))) expect.fail(`${name}[${j}] at x = ${x[j]}: ${a}, expected ${v}`);
+    });
+  }
 });
