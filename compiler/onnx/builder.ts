@@ -2,7 +2,7 @@ import type { DType } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { AttributeType, DataType, tensorProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
 
-export type AttrValue = number | readonly number[];
+export type AttrValue = number | string | readonly number[];
 
 /** Where a named dimension can be read at run time: an axis of a graph input. */
 export interface DimSource {
@@ -49,9 +49,9 @@ export class OnnxBuilder {
     return this.constant(values, shape, this.floatType);
   }
 
-  /** A 1-D int64 constant (shapes, axes, pads). */
-  ints(values: readonly number[]): string {
-    return this.constant(values, [values.length], DataType.INT64);
+  /** An int64 constant, 1-D unless a shape is given (shapes, axes, pads, row numbers). */
+  ints(values: readonly number[], shape: readonly number[] = [values.length]): string {
+    return this.constant(values, shape, DataType.INT64);
   }
 
   /** A scalar int64 constant (CumSum's axis). */
@@ -113,5 +113,6 @@ function tensorAttribute(t: TensorProto): AttributeProto {
 }
 
 function attributeProto(name: string, value: AttrValue): AttributeProto {
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   return typeof value === 'number' ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.INTS, ints: [...value] };
 }

@@ -1,6 +1,8 @@
 import type { Node } from '../graph.js';
 import type { OpName } from '../ops/table.js';
 import type { OnnxBuilder } from './builder.js';
+import { erfc } from './erfc.js';
+import { cholesky, inv, logdet, solve } from './linalg.js';
 
 /** Writes the ONNX nodes computing `node` from its inputs' values `x`; returns the result's value name. */
 type Emitter = (b: OnnxBuilder, node: Node, x: readonly string[], name: string) => string;
@@ -68,11 +70,16 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   acosh: same('Acosh'),
   atanh: same('Atanh'),
   erf: same('Erf'),
+  erfc: (b, _, [x], name) => erfc(b, x, name),
   // Round takes halves to the even number, as symgrad's round.
   round: same('Round'),
   floor: same('Floor'),
   ceil: same('Ceil'),
   det: same('Det'),
+  logdet,
+  solve,
+  inv,
+  cholesky,
   relu: same('Relu'),
   reciprocal: same('Reciprocal'),
   sign: same('Sign'),
@@ -128,6 +135,21 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   argmin: argExtremum('ArgMin'),
   // Positions are whole numbers in the float type: int64 for ONNX (its out-of-range behaviour differs, see docs/onnx.md).
   gather: (b, node, [x, i], name) => b.op('Gather', [x, b.toInt(i, `${name}/positions`)], name, { axis: node.attrs.axis as number }),
+  // ScatterND (reduction add) of d's slices into zeros, with the axis moved to the front and back.
+  scatter_add: (b, node, [d, i], name) => {
+    const axis = node.attrs.axis as number;
+    const positions = node.inputs[1].shape.length;
+    const identity = (perm: number[]) => perm.every((p, a) => p === a);
+    const front = [axis, ...node.shape.map((_, a) => a).filter((a) => a !== axis)];
+    const order = node.inputs[0].shape.map((_, a) => a);
+    const first = [...order.slice(axis, axis + positions), ...order.slice(0, axis), ...order.slice(axis + positions)];
+    const updates = identity(first) ? d : b.op('Transpose', [d], `${name}/updates`, { perm: first });
+    const zeros = b.op('Expand', [b.floats([0]), b.shape(front.map((a) => node.shape[a]))], `${name}/zeros`);
+    const indices = b.op('Unsqueeze', [b.toInt(i, `${name}/positions`), b.ints([-1])], `${name}/indices`);
+    const sums = b.op('ScatterND', [zeros, indices, updates], `${name}/sums`, { reduction: 'add' });
+    const back = node.shape.map((_, a) => front.indexOf(a));
+    return identity(back) ? b.op('Identity', [sums], name) : b.op('Transpose', [sums], name, { perm: back });
+  },
   // (i[..., None] == [0, 1, …, depth − 1]) as numbers: ONNX Runtime has no float64 OneHot.
   one_hot: (b, node, [i], name) => {
     const depth = node.attrs.depth as number;

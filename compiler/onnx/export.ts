@@ -49,7 +49,11 @@ export function programToOnnx(program: Program, options: ExportOptions = {}, wri
       const label = node.label || liveNodes(written).find((n) => n.op === node.op && n.label)?.label;
       const place = label ? `nodes.${label}` : '';
       if (!emit) throw new SymgradError(place, `'${node.op}' has no ONNX form yet`);
-      values.set(node.id, emit(b, node, node.inputs.map((input) => values.get(input.id)!), names.get(node)!));
+      try {
+        values.set(node.id, emit(b, node, node.inputs.map((input) => values.get(input.id)!), names.get(node)!));
+      } catch (error) {
+        throw error instanceof SymgradError && error.place === '' ? new SymgradError(place, error.message) : error;
+      }
     }
   }
   // An output that is a graph input of the same name is that input; every other is an Identity of its value.

@@ -30,6 +30,9 @@ const SMALL = 0.46875;
 const BIG = 26.543;
 const ONE_OVER_SQRT_PI = 0.56418958354775628695;
 
+/** The coefficients and break points, for the ONNX export's form of erfc (compiler/onnx/erfc.ts). */
+export const CODY = { A, B, C, D, P, Q, SMALL, BIG, ONE_OVER_SQRT_PI } as const;
+
 /** Cody's form of p(v)/q(v): q is monic, p has one coefficient more (the leading one last). */
 function rational(p: readonly number[], q: readonly number[], v: number): number {
   const n = q.length;

@@ -64,6 +64,17 @@ export class LimitedGraph extends Graph {
     return node;
   }
 
+  /**
+   * Throws if a derivative `fn` expected to make `more` nodes would take the graph past --max-nodes:
+   * checked before the derivative is built, so a runaway expansion stops before its work.
+   */
+  checkExpansion(fn: string, more: number, through: number): void {
+    const { maxNodes } = this.limits;
+    if (this.nodes.length + more > maxNodes) {
+      throw new SymgradError('', `${fn} would grow the graph past ${maxNodes} nodes (--max-nodes): it differentiates through ${through} nodes of a graph of ${this.nodes.length}`);
+    }
+  }
+
   override checkTime(): void {
     const { deadline, maxSeconds } = this.limits;
     if (deadline !== undefined && performance.now() > deadline) throw new SymgradError('', `compiling takes longer than ${maxSeconds} s (--max-seconds)`);

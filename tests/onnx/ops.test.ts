@@ -44,7 +44,9 @@ const spec = (dtype: string) =>
       p: 'pad(slice(concat(v, k, axis=0), start=[1], stop=[4]), before=[2], after=[1])',
       sm: 'softmax(m, axis=-1) + log_softmax(m, axis=0)',
       b: 'broadcast_to(v, shape=[2, 3]) + slice(outer(a, v), start=[0, 0], stop=[1, 3])',
-      mo: 'maxout(x, pieces=3) + mean(x)',
+      mo: 'maxout(x, pieces=3) + mean(x) + gelu(z) + erfc(z * 3)',
+      G: 'transpose(x) @ x / 4 + eye',
+      la: 'solve(G, v) + sum(inv(G), axis=0) + logdet(G) + sum(cholesky(G), axis=1)',
       ...(dtype === 'float32'
         ? { f32: 'atan(z) + asin(z / 4) + acos(z / 4) + sinh(z) + cosh(z) + asinh(z) + acosh(x + 1) + atanh(z / 4) + erf(z * 2) + det(transpose(x) @ x / 4 + eye)' }
         : {}),
@@ -55,13 +57,13 @@ const spec = (dtype: string) =>
       gathered: 'gather(z, cols, axis=1)',
       rowsOfW: 'gather(W, rows)',
       hot: 'one_hot(round(clip(z * 2, lo=-1, hi=1)) + 1, depth=3)',
-      loss: 'sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
+      loss: 'sum(gathered) + sum(rowsOfW * rowsOfW) + sum(la) + sum(runs) + sum(steps) + sum(sm) + sum(s) + sum(sk) + sum(p) + sum(b) + sum(mo) + mse(e1, e2) + bce_with_logits(z, step(z)) + softmax_cross_entropy(m, sm) + l1(z) + l2(z)',
       g: 'grad(loss, W)',
       gx: 'grad(loss, x)',
       h: 'hessian(sum(tanh(m / 20)), W)',
       hv: 'hvp(loss, a, v)',
     },
-    outputs: [...(dtype === 'float32' ? ['f32'] : []), 'steps', 'runs', 'picks', 'gathered', 'rowsOfW', 'hot', 'z', 'e1', 'e2', 'e3', 'e4', 'tiny', 'm', 'r', 't', 's', 'sk', 'p', 'sm', 'b', 'mo', 'loss', 'g', 'gx', 'h', 'hv'],
+    outputs: [...(dtype === 'float32' ? ['f32'] : []), 'steps', 'runs', 'picks', 'gathered', 'rowsOfW', 'hot', 'la', 'z', 'e1', 'e2', 'e3', 'e4', 'tiny', 'm', 'r', 't', 's', 'sk', 'p', 'sm', 'b', 'mo', 'loss', 'g', 'gx', 'h', 'hv'],
   });
 
 function feeds(dtype: string, n: number): Record<string, Tensor> {
@@ -110,4 +112,39 @@ it('log_softmax over several axes (built in code) gives the generated module\'s 
   const expected = (await loadModuleSource(emitModule(program, 'js'))).run(feeds);
   const actual = await runOnnx(await encodeModel(programToOnnx(program)), feeds);
   for (const name of ['y', 'z']) expectClose(actual[name], expected[name], 1e-12, name);
+});
+
+it('scatter_add (the gradient of gather) adds repeated positions in the generated code\'s order', async () => {
+  // At position 2: ((1e16 + 1) + 1) + 0.5 is 1e16 in this order, 1e16 + 2 in the reverse one.
+  const text = JSON.stringify({
+    format: 'symgrad/1',
+    inputs: { W: { shape: [4] }, x: { shape: [2, 4, 3] } },
+    consts: { rows: [2, 2, 2, 0, 2], c: [1e16, 1, 1, 0.7, 0.5], cols: [[1, 1], [0, 3]] },
+    nodes: { loss: 'sum(gather(W, rows) * c) + sum(gather(x, cols, axis=1) * 1.5)', gW: 'grad(loss, W)', gx: 'grad(loss, x)' },
+    outputs: ['gW', 'gx'],
+  });
+  const feeds = { W: { shape: [4], data: Float64Array.of(1, 2, 3, 4) }, x: { shape: [2, 4, 3], data: uniformArray(seededRandom(8), 24, [-1, 1]) } };
+  const expected = (await loadModuleSource(compileSpec(text).source)).run(feeds);
+  const actual = await runOnnx(await exportOnnx(text), feeds);
+  expect(Array.from(actual.gW.data)).toEqual([0.7, 0, 1e16, 0]);
+  expectClose(actual.gx, expected.gx, 0, 'gx');
+  expect(Array.from(actual.gx.data.subarray(0, 12))).toEqual([1.5, 1.5, 1.5, 3, 3, 3, 0, 0, 0, 1.5, 1.5, 1.5]);
+});
+
+it('erfc and gelu follow the generated module to 1e-14 relative, far into the tail, with NaN, ±∞ and ±0', async () => {
+  const text = JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: [1000] } }, nodes: { y: 'erfc(x)', g: 'gelu(x)' }, outputs: ['y', 'g'] });
+  const x = Float64Array.from({ length: 1000 }, (_, k) => -30 + (60 * k) / 999);
+  x.set([NaN, Infinity, -Infinity, 0, -0, 0.46875, -0.46875, 4, 26.543, 26.5], 0);
+  const feeds = { x: { shape: [1000], data: x } };
+  const expected = (await loadModuleSource(compileSpec(text).source)).run(feeds);
+  const actual = await runOnnx(await exportOnnx(text), feeds);
+  expect(actual.y.data[499]).toBeGreaterThan(0.5);
+  expect(actual.y.data[9]).toBeGreaterThan(0);
+  expect(actual.y.data[9]).toBeLessThan(1e-300);
+  for (const name of ['y', 'g']) {
+    expected[name].data.forEach((v, j) => {
+      const a = actual[name].data[j];
+      if (!(Object.is(a, v) || Math.abs(a - v) <= 1e-14 * Math.abs(v))) expect.fail(`${name}[${j}] at x = ${x[j]}: ${a}, expected ${v}`);
+    });
+  }
 });
