@@ -238,9 +238,9 @@ class Collector {
       case 'broadcast_to':
         return this.polyOf(a);
       case 'add':
-        return addPolys(node.graph, this.polyOf(a), this.polyOf(b));
+        return addPolys(this.polyOf(a), this.polyOf(b));
       case 'sub':
-        return addPolys(node.graph, this.polyOf(a), this.polyOf(b), -1);
+        return addPolys(this.polyOf(a), this.polyOf(b), -1);
       case 'neg':
         return scalePoly(this.polyOf(a), -1);
       case 'mul':
@@ -275,8 +275,8 @@ class Collector {
    */
   private multiply(a: Poly, b: Poly, like: Node): Poly | undefined {
     this.work += a.length * b.length;
-    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(like.graph, a, b);
-    return mulPolys(like.graph, this.atomize(a, like), this.atomize(b, like));
+    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
+    return mulPolys(this.atomize(a, like), this.atomize(b, like));
   }
 
   /**

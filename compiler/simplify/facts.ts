@@ -62,22 +62,17 @@ interface Memo {
   readonly leaves: Node[];
   scanned: number;
   facts: NodeMap<AtomFacts>;
-  /** What poly.ts derives from facts, by a term's factors. */
-  terms: WeakMap<object, unknown>;
 }
 
 const memos = new WeakMap<Graph, Memo>();
 
-/** Per-graph memo of facts (and of what poly.ts derives from them), reset when the graph gains a leaf. */
-export function memoOf(graph: Graph): Memo {
+/** Per-graph memo of facts, reset when the graph gains a leaf. */
+function memoOf(graph: Graph): Memo {
   let memo = memos.get(graph);
-  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap(), terms: new WeakMap() }));
+  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap() }));
   const before = memo.leaves.length;
   for (; memo.scanned < graph.nodes.length; memo.scanned++) if (isLeaf(graph.nodes[memo.scanned])) memo.leaves.push(graph.nodes[memo.scanned]);
-  if (memo.leaves.length !== before) {
-    memo.facts = new NodeMap();
-    memo.terms = new WeakMap();
-  }
+  if (memo.leaves.length !== before) memo.facts = new NodeMap();
   return memo;
 }
 
@@ -86,6 +81,8 @@ const isLeaf = (node: Node) => node.op === 'input' || node.op === 'param';
 /** The facts of a node (computed for it and the nodes below it, without recursion). */
 export function factsOf(node: Node): AtomFacts {
   const memo = memoOf(node.graph);
+  const known = memo.facts.get(node);
+  if (known) return known;
   const few = memo.leaves.length <= MAX_LEAVES;
   const count = few ? 1 + NON_FINITE.length * memo.leaves.length : 2;
   const { facts } = memo;

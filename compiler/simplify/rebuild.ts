@@ -25,8 +25,8 @@ export function buildPoly(graph: Graph, p: Poly): Node {
 
 function emitSum(graph: Graph, terms: readonly Monomial[]): Signed {
   if (terms.length === 1) return emitTerm(graph, terms[0]);
-  const sum = sumFacts(graph, terms);
-  const outside = (f: Factor) => f.mask !== undefined || distributable(graph, { coef: 1, factors: [f] }, sum);
+  const sum = sumFacts(terms);
+  const outside = (f: Factor) => f.mask !== undefined || distributable({ coef: 1, factors: [f] }, sum);
   const common = commonFactors(terms).filter(outside);
   if (common.length > 0) {
     const inner = emitSum(graph, terms.map((t) => divideTerm(t, common)));
