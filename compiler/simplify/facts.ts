@@ -140,8 +140,8 @@ const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div']);
 const SAME = new Set(['broadcast_to', 'reshape', 'transpose']);
 const BOUNDED = new Set(['sin', 'cos']);
 
-/** Results of the ops above by their inputs' classes (none of them has attributes). */
-const byClasses = new Map<string, number>();
+/** Results of the ops above (none has attributes or more than two inputs) by op, then by dtype and their inputs' classes. */
+const byClasses = new Map<string, Map<number, number>>();
 
 function classesFrom(node: Node, inputs: readonly number[]): number {
   if (node.op === 'constant') return (node.attrs.value as number[]).reduce((acc, v) => acc | classOf(v), 0);
@@ -149,9 +149,11 @@ function classesFrom(node: Node, inputs: readonly number[]): number {
   if (node.op === 'where') return inputs[1] | inputs[2];
   if (BOUNDED.has(node.op)) return (inputs[0] & FINITE ? NEG_SMALL | ZEROS | POS_SMALL : 0) | (inputs[0] & ~FINITE ? NAN : 0);
   if (!MONOTONE.has(node.op) && !ARITHMETIC.has(node.op)) return ANY;
-  const key = `${node.op} ${node.dtype} ${inputs.join(' ')}`;
-  let out = byClasses.get(key);
-  if (out === undefined) byClasses.set(key, (out = evaluated(node, inputs)));
+  let known = byClasses.get(node.op);
+  if (!known) byClasses.set(node.op, (known = new Map()));
+  const key = (node.dtype === 'float32' ? 1 << 18 : 0) | ((inputs[1] ?? 0) << 9) | inputs[0];
+  let out = known.get(key);
+  if (out === undefined) known.set(key, (out = evaluated(node, inputs)));
   return out;
 }
 

@@ -51,7 +51,7 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
   const finals = phases.map(() => new NodeMap<Node>());
   const rules = run(outputs, rounds, false, finals);
   const collected = run(rules.outputs, rounds, true, finals);
-  const best = countOps(collected.outputs) <= countOps(rules.outputs) ? [rules, collected] : [rules];
+  const best = same(collected.outputs, rules.outputs) || countOps(collected.outputs) <= countOps(rules.outputs) ? [rules, collected] : [rules];
   for (const { rule, before, after } of best.flatMap((r) => r.log)) options.explain?.(rule, before, after);
   return best[best.length - 1].outputs;
 }
