@@ -122,6 +122,13 @@ export class Graph {
    */
   checkTime(): void {}
 
+  /**
+   * Told by a pass that rewrote the graph that only `outputs` and the nodes they need are in use
+   * now: a LimitedGraph then counts the rest (dead intermediates) no longer against `--max-nodes`;
+   * nothing here.
+   */
+  settle(_outputs: readonly Node[]): void {}
+
   /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
   getConsumers(node: Node): readonly Node[] {
     const consumers = this.consumerLists[node.id];

@@ -42,7 +42,11 @@ const MAX_EXPANDED_POWER = 4;
 const MAX_SCALE = 64;
 /** A sum read by several nodes is copied into them only up to this many terms (else it is an atom). */
 const SHARED_TERMS = 64;
-/** Work (terms built and emitted) allowed per node of the graph before the pass gives up. */
+/**
+ * Work (terms built and emitted) allowed per node visited: the pass gives up once a stretch of
+ * the graph has cost FREE_WORK more than that, so where expanding does not pay (a chain whose
+ * sums double at every step) it stops within a few thousand nodes, not at the end of the graph.
+ */
 const WORK_PER_NODE = 32;
 const FREE_WORK = 100_000;
 
@@ -53,7 +57,8 @@ const FREE_WORK = 100_000;
  * only where something else reads the value. Repeated differentiation makes sums of products of
  * the same few atoms, so this is what keeps high-order derivatives small. Where expanding does
  * not pay (products of sums of ever new atoms, as in the gradient of a long chain) the work grows
- * fast: past a budget linear in the graph the pass gives up and returns undefined.
+ * fast: once a stretch of the graph costs more than a budget linear in its length, the pass
+ * gives up and returns undefined.
  */
 export function collectTerms(outputs: readonly Node[], log: Firing[], memo = new CollectMemo()): Node[] | undefined {
   const live = liveNodes(outputs);
@@ -122,14 +127,15 @@ class Collector {
   /** Work of emitting values, and the values asked for, during the current visit. */
   private valueWork = 0;
   private asked?: Node[];
-  private readonly budget: number;
+  /** Nodes visited, and the least of work − WORK_PER_NODE · visited so far (where the costly stretch starts). */
+  private visited = 0;
+  private floor = 0;
 
   constructor(
     live: readonly Node[],
     private readonly log: Firing[],
     private readonly memo: CollectMemo,
   ) {
-    this.budget = FREE_WORK + WORK_PER_NODE * live.length;
     for (const node of live) {
       const arithmetic = isArithmetic(node);
       for (let i = 0; i < node.inputs.length; i++) {
@@ -140,7 +146,7 @@ class Collector {
     }
   }
 
-  /** Reads a node as a sum or rebuilds it as an atom; false once the work budget is spent. */
+  /** Reads a node as a sum or rebuilds it as an atom; false once a stretch has spent its budget. */
   visit(node: Node): boolean {
     const { pass, seen } = this.memo;
     const before = seen.get(node);
@@ -154,7 +160,7 @@ class Collector {
       if (before.poly) this.polys.set(node, before.poly);
       else this.values.set(node, before.value!);
       [before.pass, before.sameContext, before.read, before.uses, before.unchanged] = [pass, sameContext, read, uses, true];
-      return this.work <= this.budget;
+      return this.withinBudget();
     }
     const [work, valueWork] = [this.work, this.valueWork];
     const asked: Node[] = (this.asked = []);
@@ -176,7 +182,13 @@ class Collector {
     const source = poly && this.memo.sources.get(node);
     const emitted = same ? before.emitted : source && samePoly(poly!, source) ? node : undefined;
     seen.set(node, { pass, sameContext, read, uses, unchanged: same, poly, value, emitted, asked: asked.slice(), work: own });
-    return this.work <= this.budget;
+    return this.withinBudget();
+  }
+
+  private withinBudget(): boolean {
+    const level = this.work - WORK_PER_NODE * ++this.visited;
+    this.floor = Math.min(this.floor, level);
+    return level - this.floor <= FREE_WORK;
   }
 
   /** The node's value as graph: atoms as rebuilt, sums emitted (once, where something reads them). */
@@ -226,9 +238,9 @@ class Collector {
       case 'broadcast_to':
         return this.polyOf(a);
       case 'add':
-        return addPolys(node.graph, this.polyOf(a), this.polyOf(b));
+        return addPolys(this.polyOf(a), this.polyOf(b));
       case 'sub':
-        return addPolys(node.graph, this.polyOf(a), this.polyOf(b), -1);
+        return addPolys(this.polyOf(a), this.polyOf(b), -1);
       case 'neg':
         return scalePoly(this.polyOf(a), -1);
       case 'mul':
@@ -263,8 +275,8 @@ class Collector {
    */
   private multiply(a: Poly, b: Poly, like: Node): Poly | undefined {
     this.work += a.length * b.length;
-    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(like.graph, a, b);
-    return mulPolys(like.graph, this.atomize(a, like), this.atomize(b, like));
+    if (a.length <= 1 || b.length <= 1 || (a.length * b.length <= MAX_PRODUCT && sharesAtom(a, b))) return mulPolys(a, b);
+    return mulPolys(this.atomize(a, like), this.atomize(b, like));
   }
 
   /**

@@ -62,22 +62,17 @@ interface Memo {
   readonly leaves: Node[];
   scanned: number;
   facts: NodeMap<AtomFacts>;
-  /** What poly.ts derives from facts, by a term's factors. */
-  terms: WeakMap<object, unknown>;
 }
 
 const memos = new WeakMap<Graph, Memo>();
 
-/** Per-graph memo of facts (and of what poly.ts derives from them), reset when the graph gains a leaf. */
-export function memoOf(graph: Graph): Memo {
+/** Per-graph memo of facts, reset when the graph gains a leaf. */
+function memoOf(graph: Graph): Memo {
   let memo = memos.get(graph);
-  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap(), terms: new WeakMap() }));
+  if (!memo) memos.set(graph, (memo = { leaves: [], scanned: 0, facts: new NodeMap() }));
   const before = memo.leaves.length;
   for (; memo.scanned < graph.nodes.length; memo.scanned++) if (isLeaf(graph.nodes[memo.scanned])) memo.leaves.push(graph.nodes[memo.scanned]);
-  if (memo.leaves.length !== before) {
-    memo.facts = new NodeMap();
-    memo.terms = new WeakMap();
-  }
+  if (memo.leaves.length !== before) memo.facts = new NodeMap();
   return memo;
 }
 
@@ -86,6 +81,8 @@ const isLeaf = (node: Node) => node.op === 'input' || node.op === 'param';
 /** The facts of a node (computed for it and the nodes below it, without recursion). */
 export function factsOf(node: Node): AtomFacts {
   const memo = memoOf(node.graph);
+  const known = memo.facts.get(node);
+  if (known) return known;
   const few = memo.leaves.length <= MAX_LEAVES;
   const count = few ? 1 + NON_FINITE.length * memo.leaves.length : 2;
   const { facts } = memo;
@@ -143,8 +140,8 @@ const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div']);
 const SAME = new Set(['broadcast_to', 'reshape', 'transpose']);
 const BOUNDED = new Set(['sin', 'cos']);
 
-/** Results of the ops above by their inputs' classes (none of them has attributes). */
-const byClasses = new Map<string, number>();
+/** Results of the ops above (none has attributes or more than two inputs) by op, then by dtype and their inputs' classes. */
+const byClasses = new Map<string, Map<number, number>>();
 
 function classesFrom(node: Node, inputs: readonly number[]): number {
   if (node.op === 'constant') return (node.attrs.value as number[]).reduce((acc, v) => acc | classOf(v), 0);
@@ -152,9 +149,11 @@ function classesFrom(node: Node, inputs: readonly number[]): number {
   if (node.op === 'where') return inputs[1] | inputs[2];
   if (BOUNDED.has(node.op)) return (inputs[0] & FINITE ? NEG_SMALL | ZEROS | POS_SMALL : 0) | (inputs[0] & ~FINITE ? NAN : 0);
   if (!MONOTONE.has(node.op) && !ARITHMETIC.has(node.op)) return ANY;
-  const key = `${node.op} ${node.dtype} ${inputs.join(' ')}`;
-  let out = byClasses.get(key);
-  if (out === undefined) byClasses.set(key, (out = evaluated(node, inputs)));
+  let known = byClasses.get(node.op);
+  if (!known) byClasses.set(node.op, (known = new Map()));
+  const key = (node.dtype === 'float32' ? 1 << 18 : 0) | ((inputs[1] ?? 0) << 9) | inputs[0];
+  let out = known.get(key);
+  if (out === undefined) known.set(key, (out = evaluated(node, inputs)));
   return out;
 }
 

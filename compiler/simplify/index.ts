@@ -51,9 +51,11 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
   const finals = phases.map(() => new NodeMap<Node>());
   const rules = run(outputs, rounds, false, finals);
   const collected = run(rules.outputs, rounds, true, finals);
-  const best = countOps(collected.outputs) <= countOps(rules.outputs) ? [rules, collected] : [rules];
+  const best = same(collected.outputs, rules.outputs) || countOps(collected.outputs) <= countOps(rules.outputs) ? [rules, collected] : [rules];
   for (const { rule, before, after } of best.flatMap((r) => r.log)) options.explain?.(rule, before, after);
-  return best[best.length - 1].outputs;
+  const result = best[best.length - 1].outputs;
+  result[0]?.graph.settle(result);
+  return result;
 }
 
 /** Rounds of every phase until nothing changes; `finals` remembers each phase's normal forms. */
@@ -65,10 +67,12 @@ function run(outputs: readonly Node[], rounds: number, collect: boolean, finals:
     let next = current;
     for (const [i, phase] of phases.entries()) {
       next = rewrite(next, phase.rules, log, finals[i]);
+      next[0]?.graph.settle(next);
       if (!collect || !phase.collect) continue;
       const collected = collectTerms(next, log, memo);
       if (!collected) return { outputs: current, log: [] };
       next = collected;
+      next[0]?.graph.settle(next);
     }
     const settled = same(next, current);
     current = next;

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../graph.js';
-import { factsOf, FINITE, memoOf, NAN, only, POS, POS_INF, ZERO, ZEROS } from './facts.js';
+import type { Node } from '../graph.js';
+import { factsOf, FINITE, NAN, only, POS, POS_INF, ZERO, ZEROS } from './facts.js';
 
 /**
  * Sums of products over atoms (any node that is not elementwise arithmetic): the canonical form
@@ -60,10 +60,7 @@ interface TermFacts {
   readonly nan: number;
 }
 
-function termFacts(graph: Graph, factors: readonly Factor[]): TermFacts {
-  const known = memoOf(graph).terms;
-  let facts = known.get(factors) as TermFacts | undefined;
-  if (facts) return facts;
+function termFacts(factors: readonly Factor[]): TermFacts {
   let [relevant, infinite, special, nan] = [1, 0, 0, 0];
   const masked = factors.some((f) => f.mask);
   for (const f of factors) {
@@ -74,8 +71,7 @@ function termFacts(graph: Graph, factors: readonly Factor[]): TermFacts {
     special |= atom.nan;
     if (!masked) nan |= atom.onlyNaN;
   }
-  known.set(factors, (facts = { relevant, infinite, special: special | infinite, nan }));
-  return facts;
+  return { relevant, infinite, special: special | infinite, nan };
 }
 
 /** Facts of a sum's terms: the cases where every term, and where some term, is NaN for sure. */
@@ -85,10 +81,10 @@ export interface SumFacts {
   readonly someNaN: number;
 }
 
-export function sumFacts(graph: Graph, terms: readonly Monomial[]): SumFacts {
+export function sumFacts(terms: readonly Monomial[]): SumFacts {
   let [relevant, allNaN, someNaN] = [1, terms.length > 0 ? -1 : 0, 0];
   for (const t of terms) {
-    const f = termFacts(graph, t.factors);
+    const f = termFacts(t.factors);
     relevant |= f.relevant;
     allNaN &= f.nan;
     someNaN |= f.nan;
@@ -103,14 +99,14 @@ const NO_TERMS: SumFacts = { relevant: 1, allNaN: 0, someNaN: 0 };
  * like term of the opposite sign (no sum): where t can be infinite, only if it or every term is
  * NaN there (∞·(2 − 1) is ∞, but ∞·2 − ∞·1 is NaN).
  */
-export function distributable(graph: Graph, t: Monomial, sum: SumFacts = NO_TERMS): boolean {
-  const f = termFacts(graph, t.factors);
+export function distributable(t: Monomial, sum: SumFacts = NO_TERMS): boolean {
+  const f = termFacts(t.factors);
   return (f.infinite & ~f.nan & ~sum.allNaN & (f.relevant | sum.relevant)) === 0;
 }
 
 /** Whether t may vanish from a sum whose other terms have facts `rest`: only where it is finite, or the rest is NaN anyway. */
-function removable(graph: Graph, t: Monomial, rest: SumFacts = NO_TERMS): boolean {
-  const f = termFacts(graph, t.factors);
+function removable(t: Monomial, rest: SumFacts = NO_TERMS): boolean {
+  const f = termFacts(t.factors);
   return (f.special & ~rest.someNaN & (f.relevant | rest.relevant)) === 0;
 }
 
@@ -126,17 +122,14 @@ class TermSum {
   /** Terms that summed to 0: the sum is unsafe if one could be NaN or infinite and is not met again. */
   private readonly removed: Monomial[] = [];
 
-  constructor(
-    private readonly graph: Graph,
-    start: Poly = [],
-  ) {
+  constructor(start: Poly = []) {
     for (const t of start) this.terms.push(t);
   }
 
   add(key: string, coef: number, factors: readonly Factor[]): void {
     const i = this.find(key);
     const sum = (i < 0 ? 0 : this.terms[i]!.coef) + coef;
-    if (i >= 0 && sum !== 0 && Math.sign(this.terms[i]!.coef) !== Math.sign(coef) && !distributable(this.graph, { coef, factors })) {
+    if (i >= 0 && sum !== 0 && Math.sign(this.terms[i]!.coef) !== Math.sign(coef) && !distributable({ coef, factors })) {
       this.unsafe = true;
     }
     if (i >= 0 && sum === 0 && factors.length > 0) this.removed.push({ coef, factors });
@@ -156,8 +149,8 @@ class TermSum {
     const terms = this.terms.filter((t): t is Term => t !== undefined);
     if (this.unsafe) return undefined;
     const gone = this.removed.filter((t) => this.find(monomialKey(t.factors)) < 0);
-    const rest = gone.length > 0 ? sumFacts(this.graph, terms) : NO_TERMS;
-    return gone.every((t) => removable(this.graph, t, rest)) ? terms.slice() : undefined;
+    const rest = gone.length > 0 ? sumFacts(terms) : NO_TERMS;
+    return gone.every((t) => removable(t, rest)) ? terms.slice() : undefined;
   }
 
   private find(key: string): number {
@@ -168,8 +161,8 @@ class TermSum {
 }
 
 /** a + scale·b; undefined where that would change a special value. */
-export function addPolys(graph: Graph, a: Poly, b: Poly, scale = 1): Poly | undefined {
-  const out = new TermSum(graph, a);
+export function addPolys(a: Poly, b: Poly, scale = 1): Poly | undefined {
+  const out = new TermSum(a);
   for (const t of b) out.add(t.key, t.coef * scale, t.factors);
   return out.poly;
 }
@@ -224,20 +217,20 @@ export function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[]
  * (by a zero, or by the opposite mask) or taken under a mask (where(c, x, 0)·∞ is NaN where c
  * does not hold, where(c, x·∞, 0) is 0).
  */
-export function mulPolys(graph: Graph, a: Poly, b: Poly): Poly | undefined {
-  if ((a.length === 0 && !b.every((t) => removable(graph, t))) || (b.length === 0 && !a.every((t) => removable(graph, t)))) return undefined;
+export function mulPolys(a: Poly, b: Poly): Poly | undefined {
+  if ((a.length === 0 && !b.every((t) => removable(t))) || (b.length === 0 && !a.every((t) => removable(t)))) return undefined;
   if (a.length > 1 && b.length > 0) {
-    const sum = sumFacts(graph, a);
-    if (!b.every((t) => distributable(graph, t, sum))) return undefined;
+    const sum = sumFacts(a);
+    if (!b.every((t) => distributable(t, sum))) return undefined;
   }
   if (b.length > 1 && a.length > 0) {
-    const sum = sumFacts(graph, b);
-    if (!a.every((t) => distributable(graph, t, sum))) return undefined;
+    const sum = sumFacts(b);
+    if (!a.every((t) => distributable(t, sum))) return undefined;
   }
-  const out = new TermSum(graph);
+  const out = new TermSum();
   for (const s of a) {
     for (const t of b) {
-      if (!multipliable(graph, s, t) || !multipliable(graph, t, s)) return undefined;
+      if (!multipliable(s, t) || !multipliable(t, s)) return undefined;
       const factors = mulFactors(s.factors, t.factors);
       if (!factors) return undefined;
       if (factors !== 'zero') out.add(monomialKey(factors), s.coef * t.coef, factors);
@@ -255,9 +248,9 @@ export function underMask(p: Poly, mask: Factor): Poly {
 }
 
 /** Whether t may multiply s as a term of s's masks and to s's zero coefficient. */
-function multipliable(graph: Graph, s: Monomial, t: Monomial): boolean {
+function multipliable(s: Monomial, t: Monomial): boolean {
   const masked = s.coef === 0 || s.factors.some((f) => f.mask && !t.factors.some((g) => g.atom === f.atom && g.mask === f.mask));
-  return !masked || removable(graph, t);
+  return !masked || removable(t);
 }
 
 /** Factors common to every term: masks, and atoms whose powers all have one sign (the smallest in size). */

@@ -1,7 +1,7 @@
 import { constantValue } from '../builder.js';
 import type { Graph, Node } from '../graph.js';
 import { make, number } from './make.js';
-import { commonFactors, distributable, divideTerm, monomialKey, sumFacts, type Factor, type Monomial, type Poly } from './poly.js';
+import { commonFactors, distributable, divideTerm, monomialKey, sumFacts, type Factor, type Monomial, type Poly, type SumFacts } from './poly.js';
 
 /** A node and whether it stands for its own negation (signs are settled at the nearest sum). */
 interface Signed {
@@ -25,8 +25,8 @@ export function buildPoly(graph: Graph, p: Poly): Node {
 
 function emitSum(graph: Graph, terms: readonly Monomial[]): Signed {
   if (terms.length === 1) return emitTerm(graph, terms[0]);
-  const sum = sumFacts(graph, terms);
-  const outside = (f: Factor) => f.mask !== undefined || distributable(graph, { coef: 1, factors: [f] }, sum);
+  let sum: SumFacts | undefined; // taken only if some factor may be taken out
+  const outside = (f: Factor) => f.mask !== undefined || distributable({ coef: 1, factors: [f] }, (sum ??= sumFacts(terms)));
   const common = commonFactors(terms).filter(outside);
   if (common.length > 0) {
     const inner = emitSum(graph, terms.map((t) => divideTerm(t, common)));
@@ -83,13 +83,23 @@ function mergeMasks(a: Node, b: Node): Node | undefined {
   return make('where', [a.inputs[0], a.inputs[1], b.inputs[2]]);
 }
 
-/** The factor (atom, mask or sign of power) that may be taken `outside` in most terms, if at least two share one. */
+/**
+ * The factor (atom, mask or sign of power) that may be taken `outside` in most terms, if at least
+ * two share one; the first such in the terms' order. Whether a factor may is the same for all of one id.
+ */
 function mostShared(terms: readonly Monomial[], outside: (f: Factor) => boolean): string | undefined {
-  const counts = new Map<string, number>();
-  for (const t of terms) for (const f of t.factors) if (outside(f)) counts.set(factorId(f), (counts.get(factorId(f)) ?? 0) + 1);
+  const counts = new Map<string, { n: number; f: Factor }>();
+  for (const t of terms) {
+    for (const f of t.factors) {
+      const id = factorId(f);
+      const seen = counts.get(id);
+      if (seen) seen.n++;
+      else counts.set(id, { n: 1, f });
+    }
+  }
   let best: string | undefined;
   let bestCount = 1;
-  for (const [id, n] of counts) if (n > bestCount) [best, bestCount] = [id, n];
+  for (const [id, { n, f }] of counts) if (n > bestCount && outside(f)) [best, bestCount] = [id, n];
   return best;
 }
 

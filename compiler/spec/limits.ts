@@ -1,6 +1,7 @@
 import { SymgradError } from '../errors.js';
 import { NO_ATTRS, type Attrs } from '../attrs.js';
 import { Graph, type DType, type Node } from '../graph.js';
+import { liveNodes } from '../nodes.js';
 import type { OpName } from '../ops/table.js';
 import { showShape, type Shape } from '../shape.js';
 
@@ -43,12 +44,20 @@ export function shapeProblem(shape: Shape, limits: Limits): string | undefined {
   return undefined;
 }
 
+/** Dead nodes the graph may hold beyond `--max-nodes`, as a multiple of it (their memory is still used). */
+const DEAD_NODES = 2;
+
 /**
  * A graph that checks the limits as each node is created, so no derivative expansion (a large
- * jacobian, deeply nested grads) can run away before the spec loader sees it.
+ * jacobian, deeply nested grads) can run away before the spec loader sees it. `--max-nodes`
+ * counts every node built, except those a finished pass of the simplifier left dead (see settle):
+ * rewriting a big graph builds a new one, and the old one is not the user's. What a pass builds
+ * counts as it is built, so a pass that blows up stops at the limit.
  */
 export class LimitedGraph extends Graph {
   private total = 0;
+  /** Nodes dead when the simplifier last settled, not counted against maxNodes. */
+  private dead = 0;
 
   constructor(
     dtype: DType,
@@ -80,10 +89,14 @@ export class LimitedGraph extends Graph {
     if (deadline !== undefined && performance.now() > deadline) throw new SymgradError('', `compiling takes longer than ${maxSeconds} s (--max-seconds)`);
   }
 
+  override settle(outputs: readonly Node[]): void {
+    this.dead = Math.min(this.nodes.length - liveNodes(outputs).length, DEAD_NODES * this.limits.maxNodes);
+  }
+
   private check(node: Node): void {
     this.checkTime();
     const { maxNodes, maxTotalElements } = this.limits;
-    if (this.nodes.length > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
+    if (this.nodes.length - this.dead > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
     const problem = shapeProblem(node.shape, this.limits);
     if (problem) throw new SymgradError('', problem);
     if (node.shape.every((d) => typeof d === 'number')) this.total += fixedSize(node.shape);

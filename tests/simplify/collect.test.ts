@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad } from '../../compiler/autodiff/grad.js';
 import { Graph, type Node } from '../../compiler/graph.js';
-import { add, exp, mul, sin, tanh } from '../../compiler/ops/index.js';
+import { add, exp, mul, neg, sin, square, tanh } from '../../compiler/ops/index.js';
 import { simplify } from '../../compiler/simplify/index.js';
 import { graphStats } from '../../compiler/stats.js';
 import { evaluate, expectRewrite, feeds } from './support.js';
@@ -70,5 +70,31 @@ describe('where expanding does not pay', () => {
     for (let i = 0; i < 2000; i++) v = add(mul(v, 1.0001), sin(v));
     const outputs = [v, grad(v, x)];
     expect(graphStats(simplify(outputs)).nodes).toBeLessThanOrEqual(graphStats(outputs).nodes);
+  });
+
+  /** The residual chain v ← exp(−v²) + v with sin and ·1.0001 in turn, cut at `nodes` nodes, and its derivative. */
+  function residualChain(nodes: number): { outputs: Node[]; built: () => number } {
+    const g = new Graph();
+    const x = g.input('x', []);
+    let v = x;
+    for (let i = 0; g.nodes.length < nodes; i++) v = i % 3 === 0 ? sin(v) : i % 3 === 1 ? mul(v, 1.0001) : add(exp(neg(square(v))), v);
+    const outputs = [v, grad(v, x)];
+    const start = g.nodes.length;
+    return { outputs, built: () => g.nodes.length - start };
+  }
+
+  it('keeps the simplified residual chain linear in its length', () => {
+    const [half, full] = [2_500, 5_000].map((n) => residualChain(n).outputs);
+    const [a, b] = [graphStats(simplify(half)).nodes, graphStats(simplify(full)).nodes];
+    expect(b / a).toBeGreaterThan(1.9);
+    expect(b / a).toBeLessThan(2.1);
+    expect(b).toBeLessThanOrEqual(graphStats(full).nodes);
+  });
+
+  it('stops expanding the sums of a fan-out within a stretch of the graph, not at its end', () => {
+    // The adjoint of v is read twice at every residual step, so copied into both readers its sum doubles.
+    const { outputs, built } = residualChain(20_000);
+    simplify(outputs);
+    expect(built()).toBeLessThan(graphStats(outputs).nodes);
   });
 });
