@@ -1,6 +1,7 @@
 import { bindDims } from './dims.js';
 import { SymgradError } from './errors.js';
 import { initValues } from './init.js';
+import { runLoop, type LoopAttrs } from './loops/run.js';
 import type { Node } from './graph.js';
 import type { Data, Tensor } from './ops/op.js';
 import { concreteShape, sizeOf, type Shape } from './shape.js';
@@ -34,8 +35,17 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
       throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
     }
   }
+  /** Every result of each loop, computed once for all the loop's nodes. */
+  const loops = new Map<string, Tensor[]>();
   for (const node of needed) {
     if (values.has(node)) continue;
+    if (node.op === 'loop') {
+      const key = loopKey(node);
+      let results = loops.get(key);
+      if (!results) loops.set(key, (results = runLoop(node.attrs as unknown as LoopAttrs, node.inputs.map((input) => values.get(input)!), Storage)));
+      values.set(node, results[node.attrs.result as number]);
+      continue;
+    }
     const shape = concreteShape(node.shape, dims);
     const out: Data = new Storage(sizeOf(shape));
     const inputs = node.inputs.map((input) => values.get(input)!);
@@ -49,6 +59,11 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
     values.set(node, { shape, data: out });
   }
   return outputs.map((n) => values.get(n)!);
+}
+
+/** What the nodes of one loop share: all but the result they pick. */
+function loopKey(node: Node): string {
+  return `${node.attrs.body} ${node.attrs.reverse} ${node.attrs.steps} ${node.inputs.map((x) => x.id).join(',')}`;
 }
 
 /** The nodes `outputs` depend on (themselves included), in topological order. */

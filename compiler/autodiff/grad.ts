@@ -22,19 +22,36 @@ import { pruneBetween } from './prune.js';
  * a node of its own for that gradient (the trace names each adjoint so); by default the sum itself.
  */
 export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe?: (node: Node, contributions: readonly Node[], sum: Node) => Node): Node[] {
-  if (!sameShape(seed.shape, y.shape)) {
-    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
+  return buildGradMany([[y, seed]], targets, observe);
+}
+
+/**
+ * build_grad for several outputs at once: the gradient of Σ ⟨seed, y⟩ over the (y, seed) pairs,
+ * in one pass (a loop body's next carries and emitted values are differentiated so).
+ */
+export function buildGradMany(
+  seeds: readonly (readonly [Node, Node])[],
+  targets: readonly Node[],
+  observe?: (node: Node, contributions: readonly Node[], sum: Node) => Node,
+): Node[] {
+  for (const [y, seed] of seeds) {
+    if (!sameShape(seed.shape, y.shape)) {
+      throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
+    }
   }
-  const graph = y.graph;
-  const between = pruneBetween(targets, y);
+  const graph = seeds[0][0].graph;
+  const between = new Set<Node>();
+  for (const [y] of seeds) for (const node of pruneBetween(targets, y)) between.add(node);
+  const seedOf = new NodeMap<Node>();
+  for (const [y, seed] of seeds) seedOf.set(y, seedOf.has(y) ? apply('add', [seedOf.get(y)!, seed]) : seed);
   const gradTable = new NodeMap<Node | null>();
-  gradTable.set(y, seed);
   const masks = new NodeMap<Node | null>();
   const vjps = new NodeMap<readonly (Node | null)[]>();
   const first = Math.min(...targets.map((t) => t.id));
-  for (let id = y.id - 1; id >= first; id--) {
+  for (let id = Math.max(...seeds.map(([y]) => y.id)); id >= first; id--) {
     const v = graph.nodes[id];
-    if (!between.has(v)) continue;
+    const seed = seedOf.get(v);
+    if (!between.has(v) && !seed) continue;
     graph.checkTime();
     const gradients: Node[] = [];
     const branchMasks: (Node | null)[] = [];
@@ -58,6 +75,15 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe
         const mask = positionwise ? branchMask(consumer, i, outer) : reach;
         branchMasks.push(mask && (!positionwise || sameShape(v.shape, consumer.shape) ? mask : anyAlongBroadcast(mask, consumer.shape, v.shape)));
       }
+    }
+    if (seed && gradients.length === 0) {
+      // A seeded output nothing else reads: its gradient is the seed, as given.
+      gradTable.set(v, seed);
+      continue;
+    }
+    if (seed) {
+      gradients.push(seed);
+      branchMasks.push(null);
     }
     masks.set(v, eitherMask(branchMasks));
     const sum = gradients.length === 0 ? null : gradients.reduce((a, b) => apply('add', [a, b]));

@@ -2,6 +2,7 @@ import type { Node } from '../graph.js';
 import { sameShape, type Shape } from '../shape.js';
 import { strideExprs } from '../ops/loops.js';
 import { broadcastStrideExprs, isView, Views, type Access } from './views.js';
+import { sameLoop } from '../loops/shape.js';
 
 /** A matmul whose matrices are at least this big (m·n·k, with m, n ≥ 4) runs as a packed, blocked gemm; smaller ones as dot products in a loop. */
 export const GEMM_MIN_WORK = 32_768;
@@ -15,7 +16,12 @@ export interface LoopStep {
   readonly shape: Shape;
   readonly members: Node[];
 }
-export type Step = LoopStep | { readonly kind: 'gemm'; readonly node: Node } | { readonly kind: 'kernel'; readonly node: Node };
+/** The nodes of one `loop` (one per result used), computed by one step (codegen/loops.ts). */
+export interface RepeatStep {
+  readonly kind: 'repeat';
+  readonly nodes: Node[];
+}
+export type Step = LoopStep | RepeatStep | { readonly kind: 'gemm'; readonly node: Node } | { readonly kind: 'kernel'; readonly node: Node };
 
 export type MemberKind = 'map' | 'copy' | 'dot' | 'reduce';
 
@@ -60,6 +66,13 @@ export function schedule(order: readonly Node[], outputs: readonly Node[], dim: 
   for (const node of order) {
     const kind = stepKind(node, views);
     if (kind === undefined) continue;
+    if (node.op === 'loop') {
+      const p = steps.findIndex((step) => step.kind === 'repeat' && sameLoop(step.nodes[0], node));
+      if (p >= 0) (steps[p] as RepeatStep).nodes.push(node);
+      else steps.push({ kind: 'repeat', nodes: [node] });
+      position.set(node, p >= 0 ? p : steps.length - 1);
+      continue;
+    }
     if (kind === 'gemm' || kind === 'kernel') {
       position.set(node, steps.length);
       steps.push({ kind, node });
@@ -96,10 +109,12 @@ export function schedule(order: readonly Node[], outputs: readonly Node[], dim: 
         for (const r of memberReads(m, kind, step.shape, views, step)) if (r.kind === 'buffer') use(r.base, p);
       }
     } else {
-      use(step.node, p);
-      for (const x of step.node.inputs) {
-        const access = step.kind === 'kernel' ? views.of(views.contiguous(x)) : views.of(x);
-        if (access.kind === 'strided') use(access.base, p);
+      for (const node of step.kind === 'repeat' ? step.nodes : [step.node]) {
+        use(node, p);
+        for (const x of node.inputs) {
+          const access = step.kind !== 'gemm' ? views.of(views.contiguous(x)) : views.of(x);
+          if (access.kind === 'strided') use(access.base, p);
+        }
       }
     }
   });

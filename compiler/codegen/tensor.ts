@@ -4,6 +4,7 @@ import { sizeExpr } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
 import { gemmCall, packingSizes } from './gemm.js';
 import { emitLoop } from './loop.js';
+import { emitRepeat, planRepeat } from './loops.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
 
@@ -25,7 +26,7 @@ export function planTensor(order: readonly Node[], outputs: readonly Node[], dim
   }
   const pooled = [...plan.stored].filter((n) => !outputBases.has(n));
   const memory = assignBuffers(pooled, plan.position, plan.lastUse, plan.steps.length);
-  const gemms = plan.steps.flatMap((s) => (s.kind === 'gemm' ? [s.node] : []));
+  const gemms = plan.steps.flatMap((s) => (s.kind === 'gemm' ? [s.node] : s.kind === 'repeat' ? planRepeat(s.nodes, dim).plan.gemms : []));
   return { schedule: plan, memory, outputBases, gemms };
 }
 
@@ -41,7 +42,12 @@ export interface TensorNames {
 }
 
 /** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
-export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][] } {
+export function emitTensor(
+  plan: TensorPlan,
+  names: TensorNames,
+  storage: string,
+  root: object = names,
+): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[] } {
   const { schedule: s, memory } = plan;
   const state: string[] = [];
   const allocate: string[] = [];
@@ -53,6 +59,8 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     allocate.push(`${variable} = new ${storage}(${size(shape)});`);
   };
   let locals = 0;
+  /** The compute functions of loop bodies. */
+  const functions: string[] = [];
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
     allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
@@ -68,12 +76,20 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     }
   }
   const blocks = s.steps.map((step) => {
-    const nodes = step.kind === 'loop' ? step.members : [step.node];
+    const nodes = step.kind === 'loop' ? step.members : step.kind === 'repeat' ? step.nodes : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
     const comment = `// ${labels.join(', ')}`;
     let lines: string[];
     if (step.kind === 'loop') lines = emitLoop(step, { schedule: s, ...names });
     else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
+    else if (step.kind === 'repeat') {
+      const code = emitRepeat(step.nodes, s, names, storage, root);
+      state.push(...code.state);
+      allocate.push(...code.allocate);
+      elements.push(...code.elements);
+      functions.push(...code.functions);
+      lines = code.lines;
+    }
     else {
       const node = step.node;
       const context: KernelContext = {
@@ -87,7 +103,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
-  return { state, allocate, elements, blocks };
+  return { state, allocate, elements, blocks, functions };
 }
 
 /** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */

@@ -1,0 +1,108 @@
+import { attrsKey } from '../attrs.js';
+import { SymgradError } from '../errors.js';
+import type { Graph, Node } from '../graph.js';
+import { liveNodes } from '../nodes.js';
+import { sameShape, showShape, type Shape } from '../shape.js';
+
+/** How a per-step slice reads its sequence: row t, or row t−1 / t+1 (a fallback value where that row does not exist). */
+export type Shift = -1 | 0 | 1;
+
+export interface Slice {
+  readonly node: Node;
+  readonly shift: Shift;
+}
+
+/**
+ * The body of a loop: a graph of its own whose leaves are placeholders (`input` nodes) for the
+ * carries, the per-step slices and the outer values it closes over. Each step maps the carries
+ * to `next` (same shapes) and emits values that the loop stacks. Bodies are interned by
+ * structure: equal bodies have the same `id`, which a loop node carries as an attribute.
+ */
+export interface LoopBody {
+  readonly id: string;
+  readonly graph: Graph;
+  readonly carries: readonly Node[];
+  readonly slices: readonly Slice[];
+  readonly closures: readonly Node[];
+  readonly next: readonly Node[];
+  readonly emits: readonly Node[];
+  /** The spec function it comes from, for messages and comments. */
+  readonly name: string;
+}
+
+export type BodyParts = Omit<LoopBody, 'id'>;
+
+const bodies = new Map<string, LoopBody>();
+
+/** The body registered under `id` (a loop node's `body` attribute). */
+export function bodyOf(id: string): LoopBody {
+  const body = bodies.get(id);
+  if (!body) throw new SymgradError('', `loop: no body '${id}' is registered`);
+  return body;
+}
+
+/** A new placeholder of `shape` in a body graph. */
+export function placeholder(graph: Graph, role: string, shape: Shape): Node {
+  return graph.input(`$${role}${graph.nodes.length}`, shape);
+}
+
+/** The interned body for these parts: the same structure gives the same body object and id. */
+export function internBody(parts: BodyParts): LoopBody {
+  parts.next.forEach((node, i) => {
+    const carry = parts.carries[i];
+    if (!sameShape(node.shape, carry.shape)) {
+      throw new SymgradError('', `${parts.name} returns shape ${showShape(node.shape)}, but the carry has shape ${showShape(carry.shape)}`);
+    }
+  });
+  const text = structure(parts);
+  let id = `${parts.name.replace(/[^A-Za-z0-9_]/g, '')}_${hash(text)}`;
+  for (let k = 2; bodies.has(id) && structures.get(id) !== text; k++) id = `${id}_${k}`;
+  const known = bodies.get(id);
+  if (known) return known;
+  const body = { id, ...parts };
+  bodies.set(id, body);
+  structures.set(id, text);
+  return body;
+}
+
+const structures = new Map<string, string>();
+
+/** A canonical text of the body: placeholders by role, other nodes by op, attributes and input positions. */
+function structure(parts: BodyParts): string {
+  const roles = new Map<Node, string>();
+  parts.carries.forEach((n, i) => roles.set(n, `c${i}`));
+  parts.slices.forEach((s, i) => roles.set(s.node, `s${i}@${s.shift}`));
+  parts.closures.forEach((n, i) => roles.set(n, `k${i}`));
+  const outputs = [...parts.next, ...parts.emits];
+  const index = new Map<Node, number>();
+  const lines: string[] = [];
+  for (const node of liveNodes([...parts.carries, ...parts.slices.map((s) => s.node), ...parts.closures, ...outputs])) {
+    index.set(node, lines.length);
+    const role = roles.get(node);
+    if (role) lines.push(`${role}${showShape(node.shape)}`);
+    else if (node.op === 'input') throw new SymgradError('', `${parts.name}: a body reads a value that is not one of its placeholders`);
+    else lines.push(`${node.op}(${node.inputs.map((x) => index.get(x)).join(',')})${attrsKey(node.attrs)}`);
+  }
+  lines.push(`next ${parts.next.map((n) => index.get(n)).join(',')}`, `emit ${parts.emits.map((n) => index.get(n)).join(',')}`);
+  return lines.join('\n');
+}
+
+/** 64 bits of FNV-1a (two lanes), as hex. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Where each group of a loop node's inputs starts: init carries, sequences, fallbacks of shifted slices, closures. */
+export function inputLayout(body: LoopBody): { xs: number; fallbacks: number; closures: number; count: number } {
+  const n = body.carries.length;
+  const m = body.slices.length;
+  const f = body.slices.filter((s) => s.shift !== 0).length;
+  return { xs: n, fallbacks: n + m, closures: n + m + f, count: n + m + f + body.closures.length };
+}
