@@ -1,5 +1,5 @@
 import type { Node } from '../graph.js';
-import { bodyOf, inputLayout, type LoopBody } from '../loops/body.js';
+import { bodyOf, inputLayout, resultKind, type LoopBody } from '../loops/body.js';
 import { liveNodes } from '../nodes.js';
 import { sizeExpr } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
@@ -32,7 +32,7 @@ const plans = new WeakMap<LoopBody, Map<string, Planned>>();
 export function planRepeat(nodes: readonly Node[], dim: (d: Shape[number]) => string): Planned {
   const body = bodyOf(nodes[0].attrs.body as string);
   const n = body.carries.length;
-  const used = body.emits.filter((_, j) => nodes.some((x) => x.attrs.result === 2 * n + j));
+  const used = body.emits.filter((_, j) => nodes.some((x) => x.attrs.result === 3 * n + j));
   const key = used.map((e) => body.emits.indexOf(e)).join(',');
   const known = plans.get(body)?.get(key);
   if (known) return known;
@@ -58,7 +58,6 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
   const prefix = `$L${++counter.next}`;
   const { body, outputs, plan } = planRepeat(nodes, names.dim);
   const first = nodes[0];
-  const n = body.carries.length;
   const layout = inputLayout(body);
   const input = (i: number) => names.buffer(schedule.views.contiguous(first.inputs[i]));
   const size = (shape: Shape) => sizeExpr(names, shape);
@@ -66,7 +65,7 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
   // Names of the body's nodes: placeholders by role, the rest by number.
   const own = new Map<Node, string>();
   body.carries.forEach((c, i) => own.set(c, `${prefix}_carry${i}`));
-  body.slices.forEach((s, i) => own.set(s.node, `${prefix}_row${i}`));
+  body.slices.forEach((s, i) => own.set(s, `${prefix}_row${i}`));
   body.closures.forEach((c, i) => own.set(c, `${prefix}_closure${i}`));
   let k = 0;
   const bodyNames: TensorNames = {
@@ -105,30 +104,29 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
   body.carries.forEach((_, i) => lines.push(`let $now${i} = ${prefix}_a${i}, $then${i} = ${prefix}_b${i};`, `$now${i}.set(${input(i)});`));
   const loop: string[] = [`const $t = ${first.attrs.reverse ? '$steps - 1 - $k' : '$k'};`];
   body.carries.forEach((c, i) => loop.push(`${own.get(c)} = $now${i};`));
-  let fallback = layout.fallbacks;
   body.slices.forEach((s, i) => {
-    const rowSize = size(s.node.shape);
-    const xs = input(layout.xs + i);
-    const row = s.shift === 0 ? '$t' : `($t ${s.shift < 0 ? '-' : '+'} 1)`;
-    const read = `${xs}.subarray(${row} * ${rowSize}, (${row} + 1) * ${rowSize})`;
-    const guard = s.shift < 0 ? '$t === 0' : '$t === $steps - 1';
-    loop.push(`${own.get(s.node)} = ${s.shift === 0 ? read : `${guard} ? ${input(fallback++)} : ${read}`};`);
+    const rowSize = size(s.shape);
+    loop.push(`${own.get(s)} = ${input(layout.xs + i)}.subarray($t * ${rowSize}, ($t + 1) * ${rowSize});`);
   });
+  for (const node of nodes) {
+    const { kind, index } = resultKind(body, node.attrs.result as number);
+    if (kind === 'before') loop.push(`${names.buffer(node)}.set($now${index}, $t * ${size(body.carries[index].shape)});`);
+  }
   loop.push(`${compute.entry}();`);
   for (const node of nodes) {
-    const r = node.attrs.result as number;
-    if (r >= 2 * n) loop.push(`${names.buffer(node)}.set(${data(body.emits[r - 2 * n])}, $t * ${size(body.emits[r - 2 * n].shape)});`);
+    const { kind, index } = resultKind(body, node.attrs.result as number);
+    if (kind === 'emit') loop.push(`${names.buffer(node)}.set(${data(body.emits[index])}, $t * ${size(body.emits[index].shape)});`);
   }
   body.next.forEach((x, i) => loop.push(`$then${i}.set(${data(x)});`));
   body.carries.forEach((_, i) => loop.push(`const $was${i} = $now${i};`, `$now${i} = $then${i};`, `$then${i} = $was${i};`));
   for (const node of nodes) {
-    const r = node.attrs.result as number;
-    if (r >= n && r < 2 * n) loop.push(`${names.buffer(node)}.set($now${r - n}, $t * ${size(body.carries[r - n].shape)});`);
+    const { kind, index } = resultKind(body, node.attrs.result as number);
+    if (kind === 'after') loop.push(`${names.buffer(node)}.set($now${index}, $t * ${size(body.carries[index].shape)});`);
   }
   lines.push('for (let $k = 0; $k < $steps; $k++) {', ...loop.map((l) => `  ${l}`), '}');
   for (const node of nodes) {
-    const r = node.attrs.result as number;
-    if (r < n) lines.push(`${names.buffer(node)}.set($now${r});`);
+    const { kind, index } = resultKind(body, node.attrs.result as number);
+    if (kind === 'final') lines.push(`${names.buffer(node)}.set($now${index});`);
   }
   return { state, allocate, elements, functions: [...code.functions.map(rename), ...compute.lines.map(rename)], lines };
 }

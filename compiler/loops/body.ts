@@ -4,25 +4,17 @@ import type { Graph, Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
 
-/** How a per-step slice reads its sequence: row t, or row t−1 / t+1 (a fallback value where that row does not exist). */
-export type Shift = -1 | 0 | 1;
-
-export interface Slice {
-  readonly node: Node;
-  readonly shift: Shift;
-}
-
 /**
  * The body of a loop: a graph of its own whose leaves are placeholders (`input` nodes) for the
  * carries, the per-step slices and the outer values it closes over. Each step maps the carries
- * to `next` (same shapes) and emits values that the loop stacks. Bodies are interned by
+ * to `next` (same shapes) and emits values that the loop stacks; a slice is row t of its sequence. Bodies are interned by
  * structure: equal bodies have the same `id`, which a loop node carries as an attribute.
  */
 export interface LoopBody {
   readonly id: string;
   readonly graph: Graph;
   readonly carries: readonly Node[];
-  readonly slices: readonly Slice[];
+  readonly slices: readonly Node[];
   readonly closures: readonly Node[];
   readonly next: readonly Node[];
   readonly emits: readonly Node[];
@@ -71,12 +63,12 @@ const structures = new Map<string, string>();
 function structure(parts: BodyParts): string {
   const roles = new Map<Node, string>();
   parts.carries.forEach((n, i) => roles.set(n, `c${i}`));
-  parts.slices.forEach((s, i) => roles.set(s.node, `s${i}@${s.shift}`));
+  parts.slices.forEach((n, i) => roles.set(n, `s${i}`));
   parts.closures.forEach((n, i) => roles.set(n, `k${i}`));
   const outputs = [...parts.next, ...parts.emits];
   const index = new Map<Node, number>();
   const lines: string[] = [];
-  for (const node of liveNodes([...parts.carries, ...parts.slices.map((s) => s.node), ...parts.closures, ...outputs])) {
+  for (const node of liveNodes([...parts.carries, ...parts.slices, ...parts.closures, ...outputs])) {
     index.set(node, lines.length);
     const role = roles.get(node);
     if (role) lines.push(`${role}${showShape(node.shape)}`);
@@ -99,10 +91,21 @@ function hash(text: string): string {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Where each group of a loop node's inputs starts: init carries, sequences, fallbacks of shifted slices, closures. */
-export function inputLayout(body: LoopBody): { xs: number; fallbacks: number; closures: number; count: number } {
+/** Where each group of a loop node's inputs starts: init carries, sequences, closures. */
+export function inputLayout(body: LoopBody): { xs: number; closures: number; count: number } {
   const n = body.carries.length;
   const m = body.slices.length;
-  const f = body.slices.filter((s) => s.shift !== 0).length;
-  return { xs: n, fallbacks: n + m, closures: n + m + f, count: n + m + f + body.closures.length };
+  return { xs: n, closures: n + m, count: n + m + body.closures.length };
+}
+
+/**
+ * A loop's results, by index: the final carries, the stacks of the carries after each step, the
+ * stacks of the carries before each step (what reverse mode reads), then the stacks of the emitted values.
+ */
+export function resultKind(body: LoopBody, r: number): { kind: 'final' | 'after' | 'before' | 'emit'; index: number } {
+  const n = body.carries.length;
+  if (r < n) return { kind: 'final', index: r };
+  if (r < 2 * n) return { kind: 'after', index: r - n };
+  if (r < 3 * n) return { kind: 'before', index: r - 2 * n };
+  return { kind: 'emit', index: r - 3 * n };
 }

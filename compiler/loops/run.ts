@@ -12,7 +12,7 @@ export type LoopAttrs = {
 };
 
 /**
- * The reference run of a loop: every result (final carries, stacked carries, stacked emits),
+ * The reference run of a loop: every result (final carries, stacks of the carries after and before each step, stacked emits),
  * stepping the body through the interpreter. `inputs` follow the node's layout.
  */
 export function runLoop(attrs: LoopAttrs, inputs: readonly Tensor[], Storage: Float64ArrayConstructor | Float32ArrayConstructor): Tensor[] {
@@ -22,7 +22,7 @@ export function runLoop(attrs: LoopAttrs, inputs: readonly Tensor[], Storage: Fl
   const m = body.slices.length;
   const steps = m > 0 ? inputs[layout.xs].shape[0] : attrs.steps;
   // The body's named dimensions, bound from the values its placeholders take.
-  const placeholders = [...body.carries, ...body.slices.map((s) => s.node), ...body.closures];
+  const placeholders = [...body.carries, ...body.slices, ...body.closures];
   const fedShapes = [...inputs.slice(0, n).map((t) => t.shape), ...inputs.slice(n, n + m).map((t) => t.shape.slice(1)), ...inputs.slice(layout.closures).map((t) => t.shape)];
   const declared = new Map(placeholders.map((p) => [p.attrs.name as string, p.shape]));
   const dims = bindDims(declared, new Map(placeholders.map((p, i) => [p.attrs.name as string, fedShapes[i]])));
@@ -30,23 +30,21 @@ export function runLoop(attrs: LoopAttrs, inputs: readonly Tensor[], Storage: Fl
   body.closures.forEach((p, i) => (feeds[p.attrs.name as string] = inputs[layout.closures + i]));
   let carries = inputs.slice(0, n);
   const carryStacks = body.carries.map((c) => stack(concreteShape(c.shape, dims), steps, Storage));
+  const beforeStacks = body.carries.map((c) => stack(concreteShape(c.shape, dims), steps, Storage));
   const emitStacks = body.emits.map((e) => stack(concreteShape(e.shape, dims), steps, Storage));
-  let f = layout.fallbacks;
-  const fallbackOf = body.slices.map((s) => (s.shift !== 0 ? f++ : -1));
   for (let k = 0; k < steps; k++) {
     const t = attrs.reverse ? steps - 1 - k : k;
-    body.carries.forEach((c, i) => (feeds[c.attrs.name as string] = carries[i]));
-    body.slices.forEach((s, i) => {
-      const xs = inputs[layout.xs + i];
-      const row = t + s.shift;
-      feeds[s.node.attrs.name as string] = row < 0 || row >= steps ? inputs[fallbackOf[i]] : rowOf(xs, row);
+    body.carries.forEach((c, i) => {
+      feeds[c.attrs.name as string] = carries[i];
+      beforeStacks[i].data.set(carries[i].data, t * carries[i].data.length);
     });
+    body.slices.forEach((s, i) => (feeds[s.attrs.name as string] = rowOf(inputs[layout.xs + i], t)));
     const values = interpret([...body.next, ...body.emits], feeds);
     carries = values.slice(0, n);
     carries.forEach((c, i) => carryStacks[i].data.set(c.data, t * c.data.length));
     values.slice(n).forEach((e, j) => emitStacks[j].data.set(e.data, t * e.data.length));
   }
-  return [...carries, ...carryStacks, ...emitStacks];
+  return [...carries, ...carryStacks, ...beforeStacks, ...emitStacks];
 }
 
 function stack(shape: readonly number[], steps: number, Storage: Float64ArrayConstructor | Float32ArrayConstructor): { shape: number[]; data: Data } {

@@ -1,5 +1,5 @@
 import type { Node } from '../graph.js';
-import { bodyOf, inputLayout } from '../loops/body.js';
+import { bodyOf, inputLayout, resultKind } from '../loops/body.js';
 import { loopJvp, loopVjp } from '../loops/derive.js';
 import { bodyFlops, loopLength } from '../loops/shape.js';
 import { runLoop, type LoopAttrs } from '../loops/run.js';
@@ -8,10 +8,9 @@ import { defineOp, type OpBuilder } from './op.js';
 
 /**
  * A loop (JAX's scan): a body graph stepped over axis 0 of its sequences, forward or in
- * reverse, with carries. Inputs: the initial carries, the sequences, the fallbacks of shifted
- * slices and the values the body closes over (compiler/loops/body.ts). Attribute `result` picks
- * one result of the loop: a final carry, the stack of a carry after each step, or the stack of
- * an emitted value. Nodes of one loop that differ only in `result` are computed once.
+ * reverse, with carries. Inputs: the initial carries, the sequences and the values the body
+ * closes over (compiler/loops/body.ts). Attribute `result` picks one result of the loop: a final
+ * carry, the stack of a carry after or before each step, or the stack of an emitted value. Nodes of one loop that differ only in `result` are computed once.
  */
 export const loop: OpBuilder<(inputs: readonly Node[], attrs: LoopAttrs & { result: number }) => Node> = defineOp(
   {
@@ -27,14 +26,13 @@ export const loop: OpBuilder<(inputs: readonly Node[], attrs: LoopAttrs & { resu
       };
       body.carries.forEach((c, i) => expect(inputs[i], c.shape, 'the initial carry'));
       const length = loopLength(body, inputs, attrs.steps as number);
-      body.slices.forEach((s, i) => expect(inputs[layout.xs + i], [length, ...s.node.shape], `sequence ${i + 1}`));
-      let f = layout.fallbacks;
-      body.slices.forEach((s) => s.shift !== 0 && expect(inputs[f++], s.node.shape, 'a fallback'));
+      body.slices.forEach((s, i) => expect(inputs[layout.xs + i], [length, ...s.shape], `sequence ${i + 1}`));
       body.closures.forEach((c, i) => expect(inputs[layout.closures + i], c.shape, 'a closed-over value'));
-      const n = body.carries.length;
       const r = attrs.result as number;
-      if (!Number.isInteger(r) || r < 0 || r >= 2 * n + body.emits.length) throw new ShapeError(`${body.name} has no result ${r}`);
-      return { shape: r < n ? body.carries[r].shape : r < 2 * n ? [length, ...body.carries[r - n].shape] : [length, ...body.emits[r - 2 * n].shape] };
+      if (!Number.isInteger(r) || r < 0 || r >= 3 * body.carries.length + body.emits.length) throw new ShapeError(`${body.name} has no result ${r}`);
+      const { kind, index } = resultKind(body, r);
+      if (kind === 'emit') return { shape: [length, ...body.emits[index].shape] };
+      return { shape: kind === 'final' ? body.carries[index].shape : [length, ...body.carries[index].shape] };
     },
     evaluate: (out, inputs, attrs) => {
       const Storage = out instanceof Float32Array ? Float32Array : Float64Array;

@@ -62,7 +62,7 @@ export function callLoop(kind: string, argExprs: readonly Expr[], kwargs: readon
   }
   const live = new Set(liveNodes([value.node]));
   const closures = [...outside.keys()].filter((p) => live.has(p));
-  const loopBody = internBody({ name: fn.name, graph: body, carries: [carry], slices: slices.map((node) => ({ node, shift: 0 })), closures, next: [value.node], emits: [] });
+  const loopBody = internBody({ name: fn.name, graph: body, carries: [carry], slices, closures, next: [value.node], emits: [] });
   const inputs = [init.node, ...xs.map((x) => x.node), ...closures.map((p) => outside.get(p)!)];
   const node = graph.apply('loop', inputs, { body: loopBody.id, reverse: false, steps, result: kind === 'scan' ? 1 : 0 });
   return { node, order: Math.max(init.order, value.order, ...xs.map((x) => x.order)) };
