@@ -46,37 +46,71 @@ export function internBody(parts: BodyParts): LoopBody {
       throw new SymgradError('', `${parts.name} returns shape ${showShape(node.shape)}, but the carry has shape ${showShape(carry.shape)}`);
     }
   });
-  const text = structure(parts);
-  let id = `${parts.name.replace(/[^A-Za-z0-9_]/g, '')}_${hash(text)}`;
-  for (let k = 2; bodies.has(id) && structures.get(id) !== text; k++) id = `${id}_${k}`;
-  const known = bodies.get(id);
-  if (known) return known;
+  const key = structureKey(parts);
+  const base = `${parts.name.replace(/[^A-Za-z0-9_]/g, '')}_${key}`;
+  let id = base;
+  for (let k = 2; bodies.has(id); k++, id = `${base}_${k}`) {
+    if (sameBody(bodies.get(id)!, parts)) return bodies.get(id)!;
+  }
   const body = { id, ...parts };
   bodies.set(id, body);
-  structures.set(id, text);
   return body;
 }
 
-const structures = new Map<string, string>();
-
-/** A canonical text of the body: placeholders by role, other nodes by op, attributes and input positions. */
-function structure(parts: BodyParts): string {
+/** The role of each placeholder of a body: `c0` (carry 0), `s1` (slice 1), `k2` (closure 2). */
+function rolesOf(parts: BodyParts): Map<Node, string> {
   const roles = new Map<Node, string>();
   parts.carries.forEach((n, i) => roles.set(n, `c${i}`));
   parts.slices.forEach((n, i) => roles.set(n, `s${i}`));
   parts.closures.forEach((n, i) => roles.set(n, `k${i}`));
+  return roles;
+}
+
+/**
+ * A hash of the body's structure that does not depend on the order its nodes were made in:
+ * each node hashes its op, attributes and its inputs' hashes (in either order for a commutative op).
+ */
+function structureKey(parts: BodyParts): string {
+  const roles = rolesOf(parts);
+  const keys = new Map<Node, string>();
   const outputs = [...parts.next, ...parts.emits];
-  const index = new Map<Node, number>();
-  const lines: string[] = [];
-  for (const node of liveNodes([...parts.carries, ...parts.slices, ...parts.closures, ...outputs])) {
-    index.set(node, lines.length);
+  for (const node of liveNodes([...roles.keys(), ...outputs])) {
     const role = roles.get(node);
-    if (role) lines.push(`${role}${showShape(node.shape)}`);
+    if (role) keys.set(node, hash(`${role}${showShape(node.shape)}`));
     else if (node.op === 'input') throw new SymgradError('', `${parts.name}: a body reads a value that is not one of its placeholders`);
-    else lines.push(`${node.op}(${node.inputs.map((x) => index.get(x)).join(',')})${attrsKey(node.attrs)}`);
+    else {
+      const inputs = node.inputs.map((x) => keys.get(x)!);
+      if (node.def.commutative) inputs.sort();
+      keys.set(node, hash(`${node.op}(${inputs.join(',')})${attrsKey(node.attrs)}`));
+    }
   }
-  lines.push(`next ${parts.next.map((n) => index.get(n)).join(',')}`, `emit ${parts.emits.map((n) => index.get(n)).join(',')}`);
-  return lines.join('\n');
+  const counts = `${parts.carries.length} ${parts.slices.length} ${parts.closures.length}`;
+  return hash(`${counts} next ${parts.next.map((n) => keys.get(n)).join(',')} emit ${parts.emits.map((n) => keys.get(n)).join(',')}`);
+}
+
+/** Whether two bodies compute the same (structural equality, commutative operands in either order). */
+function sameBody(a: BodyParts, b: BodyParts): boolean {
+  if (a.carries.length !== b.carries.length || a.slices.length !== b.slices.length || a.closures.length !== b.closures.length) return false;
+  if (a.next.length !== b.next.length || a.emits.length !== b.emits.length) return false;
+  const [rolesA, rolesB] = [rolesOf(a), rolesOf(b)];
+  const memo = new Map<Node, Map<Node, boolean>>();
+  const same = (x: Node, y: Node): boolean => {
+    const known = memo.get(x)?.get(y);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (rolesA.has(x) || rolesB.has(y)) result = rolesA.get(x) === rolesB.get(y) && sameShape(x.shape, y.shape);
+    else if (x.op !== y.op || x.inputs.length !== y.inputs.length || attrsKey(x.attrs) !== attrsKey(y.attrs)) result = false;
+    else {
+      result = x.inputs.every((input, i) => same(input, y.inputs[i]));
+      if (!result && x.def.commutative && x.inputs.length === 2) result = same(x.inputs[0], y.inputs[1]) && same(x.inputs[1], y.inputs[0]);
+    }
+    if (!memo.has(x)) memo.set(x, new Map());
+    memo.get(x)!.set(y, result);
+    return result;
+  };
+  const outputsA = [...a.next, ...a.emits];
+  const outputsB = [...b.next, ...b.emits];
+  return outputsA.every((x, i) => same(x, outputsB[i]));
 }
 
 /** 64 bits of FNV-1a (two lanes), as hex. */

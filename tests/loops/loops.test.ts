@@ -180,6 +180,11 @@ describe('generated code keeps a loop a loop', () => {
     expect(Math.abs(many - few) / few).toBeLessThan(0.1);
   });
 
+  it('one forward loop and one backward loop for several gradients of one loss (equal bodies intern as one)', () => {
+    const source = compileSpec(spec({ hs: 'scan(cell, h0, X)', loss: 'sum(square(hs))', gW: 'grad(loss, W)', gU: 'grad(loss, U)', gb: 'grad(loss, b)' }, ['loss', 'gW', 'gU', 'gb'])).source;
+    expect(source.match(/for \(let \$k = 0; \$k < \$steps; \$k\+\+\)/g)).toHaveLength(2);
+  });
+
   it('compiles to the same bytes twice', () => {
     expect(compileSpec(text).source).toBe(compileSpec(text).source);
   });
