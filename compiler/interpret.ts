@@ -35,9 +35,17 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
       throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
     }
   }
-  /** Every result of each loop, computed once for all the loop's nodes. */
+  evaluateInOrder(needed, values, dims, Storage);
+  return outputs.map((n) => values.get(n)!);
+}
+
+/**
+ * Evaluates the nodes of `order` (topological) that `values` does not hold yet, into it. The
+ * nodes of one loop that differ only in the result they pick are computed by one run.
+ */
+export function evaluateInOrder(order: readonly Node[], values: Map<Node, Tensor>, dims: Readonly<Record<string, number>>, Storage: Float64ArrayConstructor | Float32ArrayConstructor): void {
   const loops = new Map<string, Tensor[]>();
-  for (const node of needed) {
+  for (const node of order) {
     if (values.has(node)) continue;
     if (node.op === 'loop') {
       const key = loopKey(node);
@@ -58,7 +66,6 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
     }
     values.set(node, { shape, data: out });
   }
-  return outputs.map((n) => values.get(n)!);
 }
 
 /** What the nodes of one loop share: all but the result they pick. */

@@ -1,5 +1,6 @@
 import { bindDims } from '../dims.js';
-import { interpret } from '../interpret.js';
+import type { Node } from '../graph.js';
+import { ancestors, evaluateInOrder } from '../interpret.js';
 import type { Data, Tensor } from '../ops/op.js';
 import { concreteShape, sizeOf } from '../shape.js';
 import { bodyOf, inputLayout } from './body.js';
@@ -26,8 +27,10 @@ export function runLoop(attrs: LoopAttrs, inputs: readonly Tensor[], Storage: Fl
   const fedShapes = [...inputs.slice(0, n).map((t) => t.shape), ...inputs.slice(n, n + m).map((t) => t.shape.slice(1)), ...inputs.slice(layout.closures).map((t) => t.shape)];
   const declared = new Map(placeholders.map((p) => [p.attrs.name as string, p.shape]));
   const dims = bindDims(declared, new Map(placeholders.map((p, i) => [p.attrs.name as string, fedShapes[i]])));
-  const feeds: Record<string, Tensor> = {};
-  body.closures.forEach((p, i) => (feeds[p.attrs.name as string] = inputs[layout.closures + i]));
+  const outputs = [...body.next, ...body.emits];
+  const order = ancestors(outputs);
+  const feeds = new Map<Node, Tensor>();
+  body.closures.forEach((p, i) => feeds.set(p, inputs[layout.closures + i]));
   let carries = inputs.slice(0, n);
   const carryStacks = body.carries.map((c) => stack(concreteShape(c.shape, dims), steps, Storage));
   const beforeStacks = body.carries.map((c) => stack(concreteShape(c.shape, dims), steps, Storage));
@@ -35,11 +38,13 @@ export function runLoop(attrs: LoopAttrs, inputs: readonly Tensor[], Storage: Fl
   for (let k = 0; k < steps; k++) {
     const t = attrs.reverse ? steps - 1 - k : k;
     body.carries.forEach((c, i) => {
-      feeds[c.attrs.name as string] = carries[i];
+      feeds.set(c, carries[i]);
       beforeStacks[i].data.set(carries[i].data, t * carries[i].data.length);
     });
-    body.slices.forEach((s, i) => (feeds[s.attrs.name as string] = rowOf(inputs[layout.xs + i], t)));
-    const values = interpret([...body.next, ...body.emits], feeds);
+    body.slices.forEach((s, i) => feeds.set(s, rowOf(inputs[layout.xs + i], t)));
+    const known = new Map(feeds);
+    evaluateInOrder(order, known, dims, Storage);
+    const values = outputs.map((o) => known.get(o)!);
     carries = values.slice(0, n);
     carries.forEach((c, i) => carryStacks[i].data.set(c.data, t * c.data.length));
     values.slice(n).forEach((e, j) => emitStacks[j].data.set(e.data, t * e.data.length));

@@ -57,6 +57,10 @@ export class LimitedGraph extends Graph {
     super(dtype);
   }
 
+  override sibling(): Graph {
+    return new LimitedGraph(this.dtype, this.limits);
+  }
+
   override apply(op: OpName, inputs: readonly Node[], attrs: Attrs = NO_ATTRS): Node {
     const count = this.nodes.length;
     const node = super.apply(op, inputs, attrs);

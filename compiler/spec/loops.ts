@@ -1,5 +1,5 @@
 import { suggest, SymgradError } from '../errors.js';
-import { Graph, type Node } from '../graph.js';
+import type { Graph, Node } from '../graph.js';
 import { internBody, placeholder } from '../loops/body.js';
 import { liveNodes } from '../nodes.js';
 import { sameShape, showShape } from '../shape.js';
@@ -39,7 +39,7 @@ export function callLoop(kind: string, argExprs: readonly Expr[], kwargs: readon
     }
   });
 
-  const body = new Graph(graph.dtype);
+  const body = graph.sibling();
   body.label = fn.name;
   const carry = placeholder(body, 'carry', init.node.shape);
   const slices = xs.map((x) => placeholder(body, 'slice', x.node.shape.slice(1)));

@@ -143,7 +143,7 @@ describe('derivatives through loops against central differences', () => {
     const rows = checkDerivatives(loadSpec(text), feeds(3)).rows;
     expect(rows.length).toBeGreaterThanOrEqual(13);
     for (const r of rows) expect(r.ok, `${r.name}: ${r.call.fn} (abs ${r.absError})`).toBe(true);
-  });
+  }, 180_000);
 
   it('the hypergradient: a validation loss after iterate differentiated with respect to the learning rate, to order 2', () => {
     const text = spec({ w: 'iterate(descend, h0, steps=4)', val: 'sum(square(w - 1))', dlr: 'grad(val, lr)', d2lr: 'hessian(val, lr)', dW: 'grad(val, W)' }, ['dlr', 'd2lr', 'dW']);
@@ -216,6 +216,12 @@ describe('bad loops are errors naming the place', () => {
     const later = JSON.parse(spec({ y: 'fold(early, h0, X)' }, ['y']));
     later.functions = { early: { args: ['h', 'x'], nodes: { n: 'iterate(late, h, steps=2)' }, return: 'n' }, late: { args: ['h'], return: 'h' } };
     expect(failure(JSON.stringify(later))).toMatch(/^functions\.early\.nodes\.n: column 9: 'late' is defined after 'early'/);
+  });
+
+  it('a body is bound by the spec limits too', () => {
+    const text = spec({ y: 'fold(cell, h0, X)' }, ['y']);
+    expect(() => loadSpec(text, { maxNodes: 12 })).toThrow(/grows past 12 nodes/);
+    expect(() => loadSpec(text, { maxNodes: 40 })).not.toThrow();
   });
 
   it('the CLI prints one error line and exits 2', async () => {
