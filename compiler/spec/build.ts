@@ -61,7 +61,7 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
         return at(e.pos, () => ({ node: graph.apply(e.op, [left.node, right.node]), order: Math.max(left.order, right.order) }));
       }
       case 'call': {
-        if (LOOP_FUNCTIONS.has(e.callee)) return at(e.pos, () => placed(e.pos, () => callLoop(e.callee, e.args, e.kwargs, scope, graph, visit)));
+        if (LOOP_FUNCTIONS.has(e.callee)) return at(e.pos, () => placed(e.pos, () => callLoop(e.callee, e.args, e.kwargs, scope, visit)));
         const user = scope.functions?.get(e.callee);
         if (user) return at(e.pos, () => callUser(user, e.args, e.kwargs, e.pos));
         const f = specFunctions.get(e.callee);

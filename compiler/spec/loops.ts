@@ -1,8 +1,6 @@
 import { suggest, SymgradError } from '../errors.js';
-import type { Graph, Node } from '../graph.js';
-import { internBody, placeholder } from '../loops/body.js';
-import { liveNodes } from '../nodes.js';
-import { sameShape, showShape } from '../shape.js';
+import type { Node } from '../graph.js';
+import { buildLoop } from '../loops/build.js';
 import type { Built, Scope } from './build.js';
 import { callFunction } from './call.js';
 import type { Expr, Kwarg } from './expr.js';
@@ -12,10 +10,10 @@ export const LOOP_FUNCTIONS: ReadonlySet<string> = new Set(['scan', 'fold', 'ite
 
 /**
  * `scan(f, init, xs...)`, `fold(f, init, xs...)` or `iterate(f, init, steps=K)`: f's body is
- * built once, into a graph of its own (compiler/loops/body.ts), on placeholders for the carry,
- * one slice of each sequence and the inputs, params and consts it uses; the result is a loop node.
+ * built once, into a graph of its own (compiler/loops/build.ts), on placeholders for the carry,
+ * one row of each sequence and the inputs, params and consts it uses; the result is a loop node.
  */
-export function callLoop(kind: string, argExprs: readonly Expr[], kwargs: readonly Kwarg[], scope: Scope, graph: Graph, visit: (e: Expr) => Built): Built {
+export function callLoop(kind: string, argExprs: readonly Expr[], kwargs: readonly Kwarg[], scope: Scope, visit: (e: Expr) => Built): Built {
   const usage = kind === 'iterate' ? 'iterate(f, init, steps=K)' : `${kind}(f, init, xs1, xs2, ...)`;
   const [fnExpr, initExpr, ...xsExprs] = argExprs;
   if (fnExpr?.kind !== 'name') throw new SymgradError('', `the first argument of ${kind} must name a function of the spec's functions section: ${usage}`);
@@ -32,40 +30,23 @@ export function callLoop(kind: string, argExprs: readonly Expr[], kwargs: readon
   }
   const init = visit(initExpr);
   const xs = xsExprs.map(visit);
-  xs.forEach((x, i) => {
-    if (x.node.shape.length === 0) throw new SymgradError('', `sequence ${i + 1} of ${kind} is a scalar: a sequence needs an axis 0 to loop over`);
-    if (x.node.shape[0] !== xs[0].node.shape[0]) {
-      throw new SymgradError('', `the sequences of ${kind} have different lengths: ${showShape(xs[0].node.shape)} and ${showShape(x.node.shape)} (axis 0 is the step)`);
-    }
-  });
-
-  const body = graph.sibling();
-  body.label = fn.name;
-  const carry = placeholder(body, 'carry', init.node.shape);
-  const slices = xs.map((x) => placeholder(body, 'slice', x.node.shape.slice(1)));
-  // What the body sees of the spec: consts as they are, everything else through a placeholder.
-  const outside = new Map<Node, Node>();
-  const globals = new Map<string, Node>();
-  for (const [name, node] of scope.globals ?? new Map<string, Node>()) {
-    if (node.op === 'constant') {
-      globals.set(name, body.apply('constant', [], node.attrs));
-    } else {
-      const p = placeholder(body, 'closure', node.shape);
-      outside.set(p, node);
-      globals.set(name, p);
-    }
-  }
-  const inner: Scope = { nodes: new Map(), orders: new Map(), later: new Set(), maxOrder: scope.maxOrder, functions: scope.functions, globals };
-  const value = callFunction(fn, [carry, ...slices].map((node) => ({ node, order: 0 })), inner, body, () => {});
-  if (!sameShape(value.node.shape, carry.shape)) {
-    throw new SymgradError('', `${fn.name} returns shape ${showShape(value.node.shape)}, but the carry (init) has shape ${showShape(carry.shape)}: a loop's function returns the next carry`);
-  }
-  const live = new Set(liveNodes([value.node]));
-  const closures = [...outside.keys()].filter((p) => live.has(p));
-  const loopBody = internBody({ name: fn.name, graph: body, carries: [carry], slices, closures, next: [value.node], emits: [] });
-  const inputs = [init.node, ...xs.map((x) => x.node), ...closures.map((p) => outside.get(p)!)];
-  const node = graph.apply('loop', inputs, { body: loopBody.id, reverse: false, steps, result: kind === 'scan' ? 1 : 0 });
-  return { node, order: Math.max(init.order, value.order, ...xs.map((x) => x.order)) };
+  // What the body sees of the spec: its inputs, params and consts, passed in where used.
+  const globals = [...(scope.globals ?? new Map<string, Node>())];
+  let order = 0;
+  const node = buildLoop(
+    fn.name,
+    init.node,
+    xs.map((x) => x.node),
+    globals.map(([, node]) => node),
+    (carry, rows, inner) => {
+      const seen: Scope = { nodes: new Map(), orders: new Map(), later: new Set(), maxOrder: scope.maxOrder, functions: scope.functions, globals: new Map(globals.map(([name], i) => [name, inner[i]])) };
+      const value = callFunction(fn, [carry, ...rows].map((n) => ({ node: n, order: 0 })), seen, carry.graph, () => {});
+      order = value.order;
+      return value.node;
+    },
+    { steps, result: kind === 'scan' ? 'stack' : 'last' },
+  );
+  return { node, order: Math.max(init.order, order, ...xs.map((x) => x.order)) };
 }
 
 function stepsOf(kind: string, kwargs: readonly Kwarg[], usage: string): number {

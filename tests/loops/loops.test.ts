@@ -193,7 +193,7 @@ describe('generated code keeps a loop a loop', () => {
 describe('bad loops are errors naming the place', () => {
   const cases: [string, Record<string, string>, Json, RegExp][] = [
     ['a body returning the wrong carry shape', { y: 'fold(wide, h0, X)' }, { functions: { wide: { args: ['h', 'x'], nodes: { n: 'sum(h) + x' }, return: 'n' } } }, /nodes\.y: column 1: wide returns shape \[2\], but the carry \(init\) has shape \[3\]/],
-    ['sequences of different lengths', { y: 'fold(two, h0, X, Y)' }, {}, /nodes\.y: column 1: the sequences of fold have different lengths: \[T, 2\] and \[5, 2\]/],
+    ['sequences of different lengths', { y: 'fold(two, h0, X, Y)' }, {}, /nodes\.y: column 1: the sequences have different lengths: \[T, 2\] and \[5, 2\]/],
     ['steps not a whole number', { y: 'iterate(descend, h0, steps=2.5)' }, {}, /nodes\.y: column \d+: steps must be a whole number ≥ 0, got 2\.5/],
     ['negative steps', { y: 'iterate(descend, h0, steps=-1)' }, {}, /steps must be a whole number ≥ 0, got -1/],
     ['missing steps', { y: 'iterate(descend, h0)' }, {}, /nodes\.y: column 1: iterate needs the keyword steps/],
