@@ -3,6 +3,8 @@ import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { NodeMap } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
+import { loopVjpMany } from '../loops/derive.js';
+import { sameLoop } from '../loops/shape.js';
 import { pruneBetween } from './prune.js';
 
 /**
@@ -59,6 +61,13 @@ export function buildGradMany(
       const d = between.has(consumer) ? gradTable.get(consumer) : null;
       if (!d) continue;
       let contributions = vjps.get(consumer);
+      if (!contributions && consumer.op === 'loop' && !masks.get(consumer)) {
+        // The results of one loop get one backward loop, for all their cotangents.
+        const group = graph.getConsumers(v).filter((c) => between.has(c) && gradTable.get(c) && !masks.get(c) && sameLoop(c, consumer));
+        const all = loopVjpMany(group.map((c) => [c, gradTable.get(c)!]));
+        group.forEach((c) => vjps.set(c, c === group[0] ? all : c.inputs.map(() => null)));
+        contributions = vjps.get(consumer);
+      }
       if (!contributions) {
         contributions = consumer.def.vjp?.(consumer, d) ?? [];
         vjps.set(consumer, contributions);

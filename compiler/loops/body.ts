@@ -1,4 +1,5 @@
 import { attrsKey } from '../attrs.js';
+import { constantValue } from '../builder.js';
 import { SymgradError } from '../errors.js';
 import type { Graph, Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
@@ -142,4 +143,22 @@ export function resultKind(body: LoopBody, r: number): { kind: 'final' | 'after'
   if (r < 2 * n) return { kind: 'after', index: r - n };
   if (r < 3 * n) return { kind: 'before', index: r - 2 * n };
   return { kind: 'emit', index: r - 3 * n };
+}
+
+/** A loop node in a trace: its function, direction and result, then its inputs (uniform constants as numbers). */
+export function loopNotation(node: Node, show: (input: Node) => string): string {
+  const inputs = node.inputs.map((x) => {
+    const value = constantValue(x);
+    return value === undefined ? show(x) : String(value);
+  });
+  return `loop⟨${loopSummary(node)}⟩(${inputs.join(', ')})`;
+}
+
+/** A short description of a loop node: its function, direction and result (`cell: last carry`). */
+function loopSummary(node: Node): string {
+  const body = bodyOf(node.attrs.body as string);
+  const { kind, index } = resultKind(body, node.attrs.result as number);
+  const carry = body.carries.length > 1 ? ` ${index + 1}` : '';
+  const what = { final: `last carry${carry}`, after: `carry${carry} after each step`, before: `carry${carry} before each step`, emit: `emitted value ${index + 1}` }[kind];
+  return `${body.name}${node.attrs.reverse ? ' backwards' : ''}: ${what}`;
 }

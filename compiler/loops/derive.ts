@@ -18,27 +18,44 @@ function groups(node: Node) {
  * closed-over values' gradients (summed over the steps), and emits the sequences' gradients.
  */
 export function loopVjp(node: Node, d: Node): (Node | null)[] {
+  return loopVjpMany([[node, d]]);
+}
+
+/**
+ * The gradients of a loop's inputs for cotangents of several of its results (nodes of one loop,
+ * differing only in `result`), by one backward loop.
+ */
+export function loopVjpMany(pairs: readonly (readonly [Node, Node])[]): (Node | null)[] {
+  const [node] = pairs[0];
   const { body, init, xs, closures } = groups(node);
   const g = body.graph;
   const outer = node.graph;
   const n = body.carries.length;
-  const { kind, index } = resultKind(body, node.attrs.result as number);
 
   const cotangents = body.carries.map((c) => placeholder(g, 'cotangent', c.shape));
   const sums = body.closures.map((c) => placeholder(g, 'sum', c.shape));
-  // A stacked result's cotangent is read a row per step.
-  const seedOf = kind === 'emit' ? body.emits[index] : kind === 'final' ? undefined : body.carries[index];
-  const rowSeed = seedOf && placeholder(g, 'cotangent_row', seedOf.shape);
-  const seeds: [Node, Node][] = body.next.map((y, i) => [y, kind === 'after' && i === index ? apply('add', [cotangents[i], rowSeed!]) : cotangents[i]]);
-  if (kind === 'emit') seeds.push([body.emits[index], rowSeed!]);
-  if (kind === 'before') seeds.push([body.carries[index], rowSeed!]);
+  const seeds: [Node, Node][] = body.next.map((y, i) => [y, cotangents[i]]);
+  // A stacked result's cotangent is read a row per step: it seeds the value that is stacked.
+  const rows: { placeholder: Node; d: Node }[] = [];
+  const finals: (Node | undefined)[] = init.map(() => undefined);
+  for (const [result, d] of pairs) {
+    const { kind, index } = resultKind(body, result.attrs.result as number);
+    if (kind === 'final') {
+      finals[index] = finals[index] ? apply('add', [finals[index]!, d]) : d;
+      continue;
+    }
+    const stacked = kind === 'emit' ? body.emits[index] : kind === 'after' ? body.next[index] : body.carries[index];
+    const row = placeholder(g, 'cotangent_row', stacked.shape);
+    rows.push({ placeholder: row, d });
+    seeds.push([stacked, row]);
+  }
   const grads = buildGradMany(seeds, [...body.carries, ...body.slices, ...body.closures]);
   const closureGrads = grads.slice(n + body.slices.length);
   const back = internBody({
     name: body.name,
     graph: g,
     carries: [...cotangents, ...sums],
-    slices: [...body.carries, ...body.slices, ...(rowSeed ? [rowSeed] : [])],
+    slices: [...body.carries, ...body.slices, ...rows.map((r) => r.placeholder)],
     closures: body.closures,
     next: [...grads.slice(0, n), ...sums.map((s, j) => apply('add', [s, closureGrads[j]]))],
     emits: grads.slice(n, n + body.slices.length),
@@ -46,7 +63,7 @@ export function loopVjp(node: Node, d: Node): (Node | null)[] {
 
   const zeros = (x: Node) => zerosLike(outer, x.shape);
   const before = body.carries.map((_, i) => outer.apply('loop', node.inputs, { ...node.attrs, result: 2 * n + i }));
-  const inputs = [...init.map((x, i) => (kind === 'final' && index === i ? d : zeros(x))), ...closures.map(zeros), ...before, ...xs, ...(rowSeed ? [d] : []), ...closures];
+  const inputs = [...init.map((x, i) => finals[i] ?? zeros(x)), ...closures.map(zeros), ...before, ...xs, ...rows.map((r) => r.d), ...closures];
   const result = (i: number) => outer.apply('loop', inputs, { body: back.id, reverse: !node.attrs.reverse, steps: -1, result: i });
   const carried = back.carries.length;
   return [...init.map((_, i) => result(i)), ...xs.map((_, i) => result(3 * carried + i)), ...closures.map((_, j) => result(n + j))];
