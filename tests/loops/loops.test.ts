@@ -162,9 +162,9 @@ describe('a loop inside a loop body', () => {
       consts: { K: [[0.1, 0.2], [0.3, -0.1], [0.2, 0.2]] },
       functions: {
         inner: { args: ['g', 'k'], nodes: { n: 'sin(g + k) * 0.5 + W @ g * 0.1' }, return: 'n' },
-        step: { args: ['h', 'x'], nodes: { m: 'fold(inner, tanh(W @ h + x), K)' }, return: 'm' },
+        advance: { args: ['h', 'x'], nodes: { m: 'fold(inner, tanh(W @ h + x), K)' }, return: 'm' },
       },
-      nodes: { hs: 'scan(step, h0, X)', loss: 'sum(square(hs))', gW: 'grad(loss, W)', gX: 'grad(loss, X)', gg: 'grad(sum(gW * gW), h0)', jv: 'jvp(loss, W, W)' },
+      nodes: { hs: 'scan(advance, h0, X)', loss: 'sum(square(hs))', gW: 'grad(loss, W)', gX: 'grad(loss, X)', gg: 'grad(sum(gW * gW), h0)', jv: 'jvp(loss, W, W)' },
       outputs: ['hs', 'gW', 'gX', 'gg', 'jv'],
     });
     const given = { X: { shape: [3, 2], data: Float64Array.of(1, 2, 0.3, -0.5, 0.2, 0.1) }, h0: { shape: [2], data: Float64Array.of(0.5, -0.2) } };
