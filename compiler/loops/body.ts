@@ -155,7 +155,7 @@ export function loopNotation(node: Node, show: (input: Node) => string): string 
 }
 
 /** A short description of a loop node: its function, direction and result (`cell: last carry`). */
-function loopSummary(node: Node): string {
+export function loopSummary(node: Node): string {
   const body = bodyOf(node.attrs.body as string);
   const { kind, index } = resultKind(body, node.attrs.result as number);
   const carry = body.carries.length > 1 ? ` ${index + 1}` : '';
