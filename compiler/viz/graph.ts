@@ -51,7 +51,7 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
     const kind = kindOf(node, order);
     const label = names.get(node)?.join(', ');
     const value = scalarValue(node);
-    const op = node.op === 'loop' ? `loop ⟨${loopSummary(node)}⟩` : node.op;
+    const op = node.op === 'loop' ? `loop (${loopSummary(node)})` : node.op;
     const head = kind === 'forward' || kind === 'derivative' ? [label, op].filter((s) => s !== undefined).join(': ') : (label ?? op);
     const lines = node.shape.length > 0 ? [head, `[${node.shape.join(', ')}]`] : [value === undefined ? head : `${head} = ${formatNumber(value)}`];
     nodes.push({ id, lines, kind, order, output: outputSet.has(node), literal: false });
