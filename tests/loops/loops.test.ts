@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,6 +208,13 @@ describe('generated code keeps a loop a loop', () => {
     const source = compileSpec(spec({ hs: 'scan(cell, h0, X)', loss: 'sum(square(hs))', gW: 'grad(loss, W)', gU: 'grad(loss, U)', gb: 'grad(loss, b)' }, ['loss', 'gW', 'gU', 'gb'])).source;
     expect(source.match(/for \(let \$k = 0; \$k < \$steps; \$k\+\+\)/g)).toHaveLength(2);
   });
+
+  it('a .ts module with loops (a named T, a gradient of a gradient) passes tsc --strict', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'symgrad-loops-ts-'));
+    writeFileSync(join(dir, 'rnn.ts'), compileSpec(text, { language: 'ts' }).source);
+    const args = ['--strict', '--noEmit', '--target', 'es2022', '--module', 'es2022', '--ignoreConfig', join(dir, 'rnn.ts')];
+    expect(() => execFileSync(join('node_modules', '.bin', 'tsc'), args, { encoding: 'utf8' })).not.toThrow();
+  }, 60_000);
 
   it('compiles to the same bytes twice', () => {
     expect(compileSpec(text).source).toBe(compileSpec(text).source);
