@@ -79,6 +79,9 @@ export class LimitedGraph extends Graph {
     if (this.nodes.length > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
     const problem = shapeProblem(node.shape, this.limits);
     if (problem) throw new SymgradError('', problem);
+    // A loop's steps are bounded as a dimension is: a stack of them is one.
+    const steps = node.op === 'loop' ? (node.attrs.steps as number) : 0;
+    if (steps > this.limits.maxElements) throw new SymgradError('', `a loop of ${steps} steps is longer than ${this.limits.maxElements} (--max-elements)`);
     if (node.shape.every((d) => typeof d === 'number')) this.total += fixedSize(node.shape);
     if (this.total > maxTotalElements) throw new SymgradError('', `the graph holds more than ${maxTotalElements} elements (--max-total-elements)`);
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDerivatives, compileSpec, interpret, loadSpec, type Tensor } from '../../compiler/index.js';
+import { checkDerivatives, compileSpec, interpret, loadSpec, type Limits, type Tensor } from '../../compiler/index.js';
 import { SymgradError } from '../../compiler/errors.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { cli } from '../cli/run.js';
@@ -50,9 +50,9 @@ function interpreted(text: string, given: Record<string, Tensor>): Record<string
 }
 
 /** The error loading a spec gives, as the CLI prints it after the file name. */
-function failure(text: string): string {
+function failure(text: string, limits: Partial<Limits> = {}): string {
   try {
-    loadSpec(text);
+    loadSpec(text, limits);
   } catch (error) {
     if (error instanceof SymgradError) return error.format();
     throw error;
@@ -253,6 +253,7 @@ describe('bad loops are errors naming the place', () => {
     const text = spec({ y: 'fold(cell, h0, X)' }, ['y']);
     expect(() => loadSpec(text, { maxNodes: 12 })).toThrow(/grows past 12 nodes/);
     expect(() => loadSpec(text, { maxNodes: 40 })).not.toThrow();
+    expect(failure(spec({ y: 'iterate(descend, h0, steps=1000)' }, ['y']), { maxElements: 999 })).toMatch(/^nodes\.y: column 1: a loop of 1000 steps is longer than 999 \(--max-elements\)/);
   });
 
   it('the CLI prints one error line and exits 2', async () => {
