@@ -43,6 +43,21 @@ export function planRepeat(nodes: readonly Node[], dim: (d: Shape[number]) => st
   return planned;
 }
 
+/** Bytes the loops of a plan allocate besides its own buffers: each body's buffers and two per carry. */
+export function loopBytes(plan: TensorPlan, count: (shape: Shape) => number, bytes: number): number {
+  let total = 0;
+  for (const step of plan.schedule.steps) {
+    if (step.kind !== 'repeat') continue;
+    // Planned already (the plan's gemms list needed it), so the dimension names do not matter here.
+    const { body, plan: inner } = planRepeat(step.nodes, (d) => String(d));
+    for (const b of inner.memory.buffers) total += count([b.coefficient, ...b.dims]) * bytes;
+    for (const n of inner.outputBases) total += count(n.shape) * bytes;
+    for (const c of body.carries) total += 2 * count(c.shape) * bytes;
+    total += loopBytes(inner, count, bytes);
+  }
+  return total;
+}
+
 /** Loop numbers per module, so each loop's variables get a prefix of their own. */
 const counters = new WeakMap<object, { next: number }>();
 

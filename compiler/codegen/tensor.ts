@@ -4,7 +4,7 @@ import { sizeExpr } from '../ops/loops.js';
 import type { Shape } from '../shape.js';
 import { gemmCall, packingSizes } from './gemm.js';
 import { emitLoop } from './loop.js';
-import { emitRepeat, planRepeat } from './loops.js';
+import { emitRepeat, loopBytes, planRepeat } from './loops.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
 
@@ -112,6 +112,7 @@ export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: num
   let workspace = 0;
   for (const b of plan.memory.buffers) workspace += count([b.coefficient, ...b.dims]) * bytes;
   for (const n of plan.outputBases) workspace += count(n.shape) * bytes;
+  workspace += loopBytes(plan, count, bytes);
   if (plan.gemms.length > 0) {
     const { a, b } = packingSizes(plan.gemms);
     workspace += (a + b) * 8;
