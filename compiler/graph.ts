@@ -129,6 +129,11 @@ export class Graph {
    */
   settle(_outputs: readonly Node[]): void {}
 
+  /** A new, empty graph of the same kind and dtype (a loop body's), bound by the same limits. */
+  sibling(): Graph {
+    return new Graph(this.dtype);
+  }
+
   /** get_consumers(V, G): the nodes that take `node` as an input, in creation order. */
   getConsumers(node: Node): readonly Node[] {
     const consumers = this.consumerLists[node.id];

@@ -4,6 +4,7 @@ export * from './ops/index.js';
 export { Graph, Node, type Attrs, type DType } from './graph.js';
 export { constant, scalar, type Operand } from './builder.js';
 export * from './derivatives.js';
+export { fold, iterate, scan } from './loops/build.js';
 export { interpret, ancestors } from './interpret.js';
 export { simplify } from './simplify/index.js';
 export { graphStats } from './stats.js';

@@ -1,9 +1,11 @@
 import { bindDims } from './dims.js';
 import { SymgradError } from './errors.js';
 import { initValues } from './init.js';
+import { runLoop, type LoopAttrs } from './loops/run.js';
 import type { Node } from './graph.js';
 import type { Data, Tensor } from './ops/op.js';
 import { concreteShape, sizeOf, type Shape } from './shape.js';
+import { isLoop } from './loops/body.js';
 
 /**
  * The reference interpreter: the executable definition of every op, and the oracle for
@@ -34,8 +36,25 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
       throw new SymgradError(`feeds.${name}`, `missing feed for input '${name}'`);
     }
   }
-  for (const node of needed) {
+  evaluateInOrder(needed, values, dims, Storage);
+  return outputs.map((n) => values.get(n)!);
+}
+
+/**
+ * Evaluates the nodes of `order` (topological) that `values` does not hold yet, into it. The
+ * nodes of one loop that differ only in the result they pick are computed by one run.
+ */
+export function evaluateInOrder(order: readonly Node[], values: Map<Node, Tensor>, dims: Readonly<Record<string, number>>, Storage: Float64ArrayConstructor | Float32ArrayConstructor): void {
+  const loops = new Map<string, Tensor[]>();
+  for (const node of order) {
     if (values.has(node)) continue;
+    if (isLoop(node)) {
+      const key = loopKey(node);
+      let results = loops.get(key);
+      if (!results) loops.set(key, (results = runLoop(node.attrs as unknown as LoopAttrs, node.inputs.map((input) => values.get(input)!), Storage)));
+      values.set(node, results[node.attrs.result as number]);
+      continue;
+    }
     const shape = concreteShape(node.shape, dims);
     const out: Data = new Storage(sizeOf(shape));
     const inputs = node.inputs.map((input) => values.get(input)!);
@@ -48,7 +67,11 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
     }
     values.set(node, { shape, data: out });
   }
-  return outputs.map((n) => values.get(n)!);
+}
+
+/** What the nodes of one loop share: all but the result they pick. */
+function loopKey(node: Node): string {
+  return `${node.attrs.body} ${node.attrs.reverse} ${node.attrs.steps} ${node.inputs.map((x) => x.id).join(',')}`;
 }
 
 /** The nodes `outputs` depend on (themselves included), in topological order. */

@@ -3,7 +3,10 @@ import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { NodeMap } from '../nodes.js';
 import { sameShape, showShape, type Shape } from '../shape.js';
+import { loopVjpMany } from '../loops/derive.js';
+import { sameLoop } from '../loops/shape.js';
 import { pruneBetween } from './prune.js';
+import { isLoop } from '../loops/body.js';
 
 /**
  * build_grad (Goodfellow et al., Algorithms 6.5 and 6.6), appending gradient nodes to y's graph.
@@ -22,19 +25,36 @@ import { pruneBetween } from './prune.js';
  * a node of its own for that gradient (the trace names each adjoint so); by default the sum itself.
  */
 export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe?: (node: Node, contributions: readonly Node[], sum: Node) => Node): Node[] {
-  if (!sameShape(seed.shape, y.shape)) {
-    throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
+  return buildGradMany([[y, seed]], targets, observe);
+}
+
+/**
+ * build_grad for several outputs at once: the gradient of Σ ⟨seed, y⟩ over the (y, seed) pairs,
+ * in one pass (a loop body's next carries and emitted values are differentiated so).
+ */
+export function buildGradMany(
+  seeds: readonly (readonly [Node, Node])[],
+  targets: readonly Node[],
+  observe?: (node: Node, contributions: readonly Node[], sum: Node) => Node,
+): Node[] {
+  for (const [y, seed] of seeds) {
+    if (!sameShape(seed.shape, y.shape)) {
+      throw new SymgradError('', `the cotangent has shape ${showShape(seed.shape)} but y has shape ${showShape(y.shape)}`);
+    }
   }
-  const graph = y.graph;
-  const between = pruneBetween(targets, y);
+  const graph = seeds[0][0].graph;
+  const between = new Set<Node>();
+  for (const [y] of seeds) for (const node of pruneBetween(targets, y)) between.add(node);
+  const seedOf = new NodeMap<Node>();
+  for (const [y, seed] of seeds) seedOf.set(y, seedOf.has(y) ? apply('add', [seedOf.get(y)!, seed]) : seed);
   const gradTable = new NodeMap<Node | null>();
-  gradTable.set(y, seed);
   const masks = new NodeMap<Node | null>();
   const vjps = new NodeMap<readonly (Node | null)[]>();
   const first = Math.min(...targets.map((t) => t.id));
-  for (let id = y.id - 1; id >= first; id--) {
+  for (let id = Math.max(...seeds.map(([y]) => y.id)); id >= first; id--) {
     const v = graph.nodes[id];
-    if (!between.has(v)) continue;
+    const seed = seedOf.get(v);
+    if (!between.has(v) && !seed) continue;
     graph.checkTime();
     const gradients: Node[] = [];
     const branchMasks: (Node | null)[] = [];
@@ -42,6 +62,13 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe
       const d = between.has(consumer) ? gradTable.get(consumer) : null;
       if (!d) continue;
       let contributions = vjps.get(consumer);
+      if (!contributions && isLoop(consumer) && !masks.get(consumer)) {
+        // The results of one loop get one backward loop, for all their cotangents.
+        const group = graph.getConsumers(v).filter((c) => between.has(c) && gradTable.get(c) && !masks.get(c) && sameLoop(c, consumer));
+        const all = loopVjpMany(group.map((c) => [c, gradTable.get(c)!]));
+        group.forEach((c) => vjps.set(c, c === group[0] ? all : c.inputs.map(() => null)));
+        contributions = vjps.get(consumer);
+      }
       if (!contributions) {
         contributions = consumer.def.vjp?.(consumer, d) ?? [];
         vjps.set(consumer, contributions);
@@ -58,6 +85,15 @@ export function buildGrad(y: Node, targets: readonly Node[], seed: Node, observe
         const mask = positionwise ? branchMask(consumer, i, outer) : reach;
         branchMasks.push(mask && (!positionwise || sameShape(v.shape, consumer.shape) ? mask : anyAlongBroadcast(mask, consumer.shape, v.shape)));
       }
+    }
+    if (seed && gradients.length === 0) {
+      // A seeded output nothing else reads: its gradient is the seed, as given.
+      gradTable.set(v, seed);
+      continue;
+    }
+    if (seed) {
+      gradients.push(seed);
+      branchMasks.push(null);
     }
     masks.set(v, eitherMask(branchMasks));
     const sum = gradients.length === 0 ? null : gradients.reduce((a, b) => apply('add', [a, b]));

@@ -12,6 +12,7 @@ import { emitStraight } from './straight.js';
 import { emitTape } from './tape.js';
 import { hasScalarCall } from './types.js';
 import { emitTensor, planTensor, tensorBytes } from './tensor.js';
+import { isLoop } from '../loops/body.js';
 
 /** The compute part of a kernel instance, whatever the mode. */
 export interface Body {
@@ -73,7 +74,8 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const bytes = program.dtype === 'float32' ? 4 : 8;
   const scalarCall = hasScalarCall(program) ? { size: outputs.reduce((n, o) => n + staticSize(o.shape)!, 0) } : undefined;
 
-  const scalars = scalarCandidate(order) ? expandScalars(order, outputs, program.dtype, TAPE_MAX_OPS) : undefined;
+  // A loop stays a loop: never expanded into scalars.
+  const scalars = scalarCandidate(order) && !order.some((n) => isLoop(n)) ? expandScalars(order, outputs, program.dtype, TAPE_MAX_OPS) : undefined;
   const ops = scalars ? scalars.values.filter((v) => v.kind === 'op').length : 0;
   // A tape names only leaves and outputs; everything else is a slot.
   const named = scalars && ops > STRAIGHT_MAX_OPS ? order.filter((n) => n.inputs.length === 0 || outputs.includes(n)) : order;
@@ -112,7 +114,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
     state: tensor.state,
     allocate: tensor.allocate,
     elements: tensor.elements,
-    functions: lines,
+    functions: [...tensor.functions, ...lines],
     compute: entry,
     data: (node) => {
       const access = plan.schedule.views.of(node);

@@ -3,6 +3,8 @@ import { sameShape, type Shape } from '../shape.js';
 import { broadcastStrideExprs, strideExprs } from './indexing.js';
 import { kernelOf } from './kernels/index.js';
 import { isView, Views, type Access } from './views.js';
+import { sameLoop } from '../loops/shape.js';
+import { isLoop } from '../loops/body.js';
 
 /**
  * One fused loop over `shape`: elementwise members (`map`), copies of views (`copy`), small
@@ -13,7 +15,12 @@ export interface LoopStep {
   readonly shape: Shape;
   readonly members: Node[];
 }
-export type Step = LoopStep | { readonly kind: 'gemm'; readonly node: Node } | { readonly kind: 'kernel'; readonly node: Node };
+/** The nodes of one `loop` (one per result used), computed by one step (codegen/loops.ts). */
+export interface RepeatStep {
+  readonly kind: 'repeat';
+  readonly nodes: Node[];
+}
+export type Step = LoopStep | RepeatStep | { readonly kind: 'gemm'; readonly node: Node } | { readonly kind: 'kernel'; readonly node: Node };
 
 export type MemberKind = 'map' | 'copy' | 'dot' | 'reduce';
 
@@ -58,6 +65,13 @@ export function schedule(order: readonly Node[], outputs: readonly Node[], dim: 
   for (const node of order) {
     const kind = stepKind(node, views);
     if (kind === undefined) continue;
+    if (isLoop(node)) {
+      const p = steps.findIndex((step) => step.kind === 'repeat' && sameLoop(step.nodes[0], node));
+      if (p >= 0) (steps[p] as RepeatStep).nodes.push(node);
+      else steps.push({ kind: 'repeat', nodes: [node] });
+      position.set(node, p >= 0 ? p : steps.length - 1);
+      continue;
+    }
     if (kind === 'gemm' || kind === 'kernel') {
       position.set(node, steps.length);
       steps.push({ kind, node });
@@ -94,10 +108,12 @@ export function schedule(order: readonly Node[], outputs: readonly Node[], dim: 
         for (const r of memberReads(m, kind, step.shape, views, step)) if (r.kind === 'buffer') use(r.base, p);
       }
     } else {
-      use(step.node, p);
-      for (const x of step.node.inputs) {
-        const access = step.kind === 'kernel' ? views.of(views.contiguous(x)) : views.of(x);
-        if (access.kind === 'strided') use(access.base, p);
+      for (const node of step.kind === 'repeat' ? step.nodes : [step.node]) {
+        use(node, p);
+        for (const x of node.inputs) {
+          const access = step.kind !== 'gemm' ? views.of(views.contiguous(x)) : views.of(x);
+          if (access.kind === 'strided') use(access.base, p);
+        }
       }
     }
   });
@@ -114,6 +130,7 @@ export function stepKind(node: Node, views: Views): MemberKind | 'gemm' | 'kerne
   if (node.def.emit.kind === 'leaf' || isView(node)) return undefined;
   if (node.def.emit.kind === 'elementwise') return 'map';
   if (node.def.reduction) return 'reduce';
+  if (node.def.emit.kind === 'repeat') return 'kernel';
   const kernel = kernelOf(node);
   return kernel.step ? kernel.step(node) : 'kernel';
 }

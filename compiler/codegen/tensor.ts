@@ -5,6 +5,7 @@ import { gemmCall, packingSizes } from './gemm.js';
 import type { KernelContext } from './kernels/context.js';
 import { kernelOf } from './kernels/index.js';
 import { emitLoop } from './loop.js';
+import { emitRepeat, loopBytes, planRepeat } from './loops.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
 
@@ -26,7 +27,7 @@ export function planTensor(order: readonly Node[], outputs: readonly Node[], dim
   }
   const pooled = [...plan.stored].filter((n) => !outputBases.has(n));
   const memory = assignBuffers(pooled, plan.position, plan.lastUse, plan.steps.length);
-  const gemms = plan.steps.flatMap((s) => (s.kind === 'gemm' ? [s.node] : []));
+  const gemms = plan.steps.flatMap((s) => (s.kind === 'gemm' ? [s.node] : s.kind === 'repeat' ? planRepeat(s.nodes, dim).plan.gemms : []));
   return { schedule: plan, memory, outputBases, gemms };
 }
 
@@ -44,7 +45,12 @@ export interface TensorNames {
 }
 
 /** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
-export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][] } {
+export function emitTensor(
+  plan: TensorPlan,
+  names: TensorNames,
+  storage: string,
+  root: object = names,
+): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[] } {
   const { schedule: s, memory } = plan;
   const state: string[] = [];
   const allocate: string[] = [];
@@ -56,6 +62,8 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     allocate.push(`${variable} = new ${storage}(${size(shape)});`);
   };
   let locals = 0;
+  /** The compute functions of loop bodies. */
+  const functions: string[] = [];
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
     allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
@@ -71,12 +79,20 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     }
   }
   const blocks = s.steps.map((step) => {
-    const nodes = step.kind === 'loop' ? step.members : [step.node];
+    const nodes = step.kind === 'loop' ? step.members : step.kind === 'repeat' ? step.nodes : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
     const comment = `// ${labels.join(', ')}`;
     let lines: string[];
     if (step.kind === 'loop') lines = emitLoop(step, { schedule: s, ...names });
     else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
+    else if (step.kind === 'repeat') {
+      const code = emitRepeat(step.nodes, s, names, storage, root);
+      state.push(...code.state);
+      allocate.push(...code.allocate);
+      elements.push(...code.elements);
+      functions.push(...code.functions);
+      lines = code.lines;
+    }
     else {
       const node = step.node;
       const context: KernelContext = {
@@ -91,7 +107,7 @@ export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
-  return { state, allocate, elements, blocks };
+  return { state, allocate, elements, blocks, functions };
 }
 
 /** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */
@@ -100,6 +116,7 @@ export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: num
   let workspace = 0;
   for (const b of plan.memory.buffers) workspace += count([b.coefficient, ...b.dims]) * bytes;
   for (const n of plan.outputBases) workspace += count(n.shape) * bytes;
+  workspace += loopBytes(plan, count, bytes);
   if (plan.gemms.length > 0) {
     const { a, b } = packingSizes(plan.gemms);
     workspace += (a + b) * 8;

@@ -51,6 +51,7 @@ export * from './pad.js';
 export * from './outer.js';
 export * from './softmax.js';
 export * from './log_softmax.js';
+export * from './loop.js';
 export * from './mse.js';
 export * from './bce_with_logits.js';
 export * from './softmax_cross_entropy.js';

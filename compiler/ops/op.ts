@@ -24,7 +24,9 @@ export type Emission =
   /** Whole-tensor code: its kernel is in codegen/kernels/. */
   | { readonly kind: 'kernel' }
   /** Leaves: fed or constant, no code of their own. */
-  | { readonly kind: 'leaf' };
+  | { readonly kind: 'leaf' }
+  /** A loop over a body graph (compiler/loops/): codegen/loops.ts writes it. */
+  | { readonly kind: 'repeat' };
 
 /**
  * One op: its shape rule, reference evaluation, derivative rules, scalar expression and traits.

@@ -1,6 +1,7 @@
 import type { Node } from '../graph.js';
 import { broadcastShapes, sameShape } from '../shape.js';
 import { make } from './make.js';
+import { simplifyLoopBody } from './loops.js';
 import { rule, test, type Rule } from './pattern.js';
 
 const isElementwise = (node: Node) => node.def.emit.kind === 'elementwise';
@@ -20,4 +21,5 @@ export const cleanup: readonly Rule[] = [
       return inputs.every((input, i) => input === n.inputs[i]) ? undefined : make(n.op, inputs, n.attrs);
     },
   ),
+  simplifyLoopBody,
 ];

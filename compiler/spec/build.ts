@@ -4,6 +4,7 @@ import type { Attrs, AttrValue, Graph, Node } from '../graph.js';
 import type { KeywordSpec } from '../ops/op.js';
 import type { Expr, Kwarg } from './expr.js';
 import { callFunction } from './call.js';
+import { callLoop, LOOP_FUNCTIONS } from './loops.js';
 import { specFunctions, type SpecFunction } from './functions.js';
 import type { UserFunction } from './user.js';
 
@@ -60,11 +61,12 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
         return at(e.pos, () => ({ node: graph.apply(e.op, [left.node, right.node]), order: Math.max(left.order, right.order) }));
       }
       case 'call': {
+        if (LOOP_FUNCTIONS.has(e.callee)) return at(e.pos, () => placed(e.pos, () => callLoop(e.callee, e.args, e.kwargs, scope, visit)));
         const user = scope.functions?.get(e.callee);
         if (user) return at(e.pos, () => callUser(user, e.args, e.kwargs, e.pos));
         const f = specFunctions.get(e.callee);
         if (!f) {
-          const known = [...specFunctions.keys(), ...(scope.functions?.keys() ?? [])];
+          const known = [...specFunctions.keys(), ...LOOP_FUNCTIONS, ...(scope.functions?.keys() ?? [])];
           throw new SymgradError(`column ${e.pos + 1}`, `unknown function '${e.callee}'${suggest(e.callee, known)}`);
         }
         return at(e.pos, () => call(f, e.args, e.kwargs));
@@ -102,6 +104,15 @@ export function buildExpression(expr: Expr, scope: Scope, graph: Graph, onDeriva
     }
   };
   return visit(expr);
+}
+
+/** Errors placed inside a loop's body are placed at the loop's column too. */
+function placed(pos: number, fn: () => Built): Built {
+  try {
+    return fn();
+  } catch (error) {
+    throw error instanceof SymgradError && error.place !== '' && !error.place.startsWith('column ') ? error.within(`column ${pos + 1}`) : error;
+  }
 }
 
 function lookup(name: string, scope: Scope): Built {

@@ -4,6 +4,7 @@ import { Graph, type DType, type Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
 import type { OpName } from '../ops/table.js';
 import { showShape, type Shape } from '../shape.js';
+import { isLoop } from '../loops/body.js';
 
 /** Bounds that keep a hostile spec from exhausting the compiler; each is a CLI option. */
 export interface Limits {
@@ -66,6 +67,10 @@ export class LimitedGraph extends Graph {
     super(dtype);
   }
 
+  override sibling(): Graph {
+    return new LimitedGraph(this.dtype, this.limits);
+  }
+
   override apply(op: OpName, inputs: readonly Node[], attrs: Attrs = NO_ATTRS): Node {
     const count = this.nodes.length;
     const node = super.apply(op, inputs, attrs);
@@ -99,6 +104,9 @@ export class LimitedGraph extends Graph {
     if (this.nodes.length - this.dead > maxNodes) throw new SymgradError('', `the graph grows past ${maxNodes} nodes (--max-nodes)`);
     const problem = shapeProblem(node.shape, this.limits);
     if (problem) throw new SymgradError('', problem);
+    // A loop's steps are bounded as a dimension is: a stack of them is one.
+    const steps = isLoop(node) ? (node.attrs.steps as number) : 0;
+    if (steps > this.limits.maxElements) throw new SymgradError('', `a loop of ${steps} steps is longer than ${this.limits.maxElements} (--max-elements)`);
     if (node.shape.every((d) => typeof d === 'number')) this.total += fixedSize(node.shape);
     if (this.total > maxTotalElements) throw new SymgradError('', `the graph holds more than ${maxTotalElements} elements (--max-total-elements)`);
   }

@@ -5,6 +5,7 @@ import { buildExpression, type DerivativeCall } from './build.js';
 import { parseExpression, type Expr } from './expr.js';
 import { fieldsAt, objectAt, type JsonObject } from './fields.js';
 import { specFunctions } from './functions.js';
+import { LOOP_FUNCTIONS } from './loops.js';
 import { paramInit } from './init.js';
 import { parseJson, type JsonValue } from './json.js';
 import { DEFAULT_LIMITS, LimitedGraph, shapeProblem, type Limits } from './limits.js';
@@ -52,7 +53,7 @@ export function buildSpec(spec: JsonValue, limits: Limits = DEFAULT_LIMITS): Loa
   const names = new Map<string, Node>();
   const orders = new Map<string, number>();
   /** Built-in functions, then (once read) the spec's own: no other name may take theirs. */
-  const functionNames = new Set(specFunctions.keys());
+  const functionNames = new Set([...specFunctions.keys(), ...LOOP_FUNCTIONS]);
   /** Checks a new name and returns its place, `section.name`. */
   const declare = (section: string, name: string): string => {
     const place = `${section}.${name}`;

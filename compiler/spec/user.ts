@@ -2,6 +2,7 @@ import { suggest, SymgradError } from '../errors.js';
 import type { Expr } from './expr.js';
 import { fieldsAt, objectAt } from './fields.js';
 import { specFunctions } from './functions.js';
+import { LOOP_FUNCTIONS } from './loops.js';
 import type { JsonValue } from './json.js';
 import { nameProblem } from './names.js';
 import { describe } from './values.js';
@@ -31,11 +32,11 @@ export const COTANGENT = 'dy';
 export function parseFunctions(value: JsonValue, globals: ReadonlySet<string>, parse: (text: string) => Expr): Map<string, UserFunction> {
   const section = objectAt(value, 'functions');
   const all = Object.keys(section);
-  const taken = new Set([...specFunctions.keys(), ...all]);
+  const taken = new Set([...specFunctions.keys(), ...LOOP_FUNCTIONS, ...all]);
   const functions = new Map<string, UserFunction>();
   for (const [name, decl] of Object.entries(section)) {
     const place = `functions.${name}`;
-    if (specFunctions.has(name)) throw new SymgradError(place, `'${name}' is a built-in function's name`);
+    if (specFunctions.has(name) || LOOP_FUNCTIONS.has(name)) throw new SymgradError(place, `'${name}' is a built-in function's name`);
     const problem = nameProblem(name, new Set());
     if (problem) throw new SymgradError(place, problem);
     if (globals.has(name)) throw new SymgradError(place, `'${name}' is already declared`);
@@ -141,13 +142,23 @@ function checkNames(expr: Expr, at: string, visible: ReadonlySet<string>, laterN
       case 'number':
         return;
       case 'call': {
-        const known = specFunctions.has(e.callee) || context.callable.has(e.callee);
-        if (!known && context.later.has(e.callee)) {
-          const [self] = context.later;
-          const what = e.callee === self ? `'${self}' calls itself` : `'${e.callee}' is defined after '${self}'`;
-          fail(e.pos, `${what}: a function may call only built-ins and functions defined before it (no recursion)`);
+        const callee = (name: string, pos: number) => {
+          const known = specFunctions.has(name) || LOOP_FUNCTIONS.has(name) || context.callable.has(name);
+          if (!known && context.later.has(name)) {
+            const [self] = context.later;
+            const what = name === self ? `'${self}' calls itself` : `'${name}' is defined after '${self}'`;
+            fail(pos, `${what}: a function may call only built-ins and functions defined before it (no recursion)`);
+          }
+          if (!known) fail(pos, `unknown function '${name}'${suggest(name, [...specFunctions.keys(), ...LOOP_FUNCTIONS, ...context.callable.keys()])}`);
+        };
+        callee(e.callee, e.pos);
+        const [first, ...rest] = e.args;
+        // A loop's first argument names the function it steps.
+        if (LOOP_FUNCTIONS.has(e.callee) && first?.kind === 'name' && !visible.has(first.name)) {
+          callee(first.name, first.pos);
+          if (!context.callable.has(first.name)) fail(first.pos, `'${first.name}' is a built-in; ${e.callee} steps a function of the spec's functions section`);
+          return rest.forEach(visit);
         }
-        if (!known) fail(e.pos, `unknown function '${e.callee}'${suggest(e.callee, [...specFunctions.keys(), ...context.callable.keys()])}`);
         return e.args.forEach(visit);
       }
     }

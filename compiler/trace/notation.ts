@@ -1,3 +1,4 @@
+import { isLoop, loopNotation } from '../loops/body.js';
 import type { AttrValue, Node } from '../graph.js';
 
 /** Infix ops in the lecture's notation, with their precedence (higher binds tighter). */
@@ -46,6 +47,7 @@ export function notation(node: Node, name: (node: Node) => string | undefined, l
       const operand = show(n.inputs[0]);
       return { text: `-${wrap(operand.text, operand.precedence <= UNARY)}`, precedence: UNARY };
     }
+    if (isLoop(n)) return { text: loopNotation(n, (input) => show(input).text), precedence: ATOM };
     const args = [...n.inputs.map((input) => show(input).text), ...Object.entries(n.attrs).map(([k, v]) => `${k}=${formatAttr(v)}`)];
     return { text: `${RENAMED[n.op] ?? n.op}(${args.join(', ')})`, precedence: ATOM };
   };

@@ -1,5 +1,6 @@
 import type { Node } from '../graph.js';
 import { ancestors } from '../interpret.js';
+import { isLoop, loopSummary } from '../loops/body.js';
 import { simplify } from '../simplify/index.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { formatNumber, scalarValue } from '../trace/notation.js';
@@ -50,7 +51,8 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
     const kind = kindOf(node, order);
     const label = names.get(node)?.join(', ');
     const value = scalarValue(node);
-    const head = kind === 'forward' || kind === 'derivative' ? [label, node.op].filter((s) => s !== undefined).join(': ') : (label ?? node.op);
+    const op = isLoop(node) ? `loop (${loopSummary(node)})` : node.op;
+    const head = kind === 'forward' || kind === 'derivative' ? [label, op].filter((s) => s !== undefined).join(': ') : (label ?? op);
     const lines = node.shape.length > 0 ? [head, `[${node.shape.join(', ')}]`] : [value === undefined ? head : `${head} = ${formatNumber(value)}`];
     nodes.push({ id, lines, kind, order, output: outputSet.has(node), literal: false });
     node.inputs.forEach((input, i) => {

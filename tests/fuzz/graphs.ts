@@ -28,6 +28,7 @@ export interface GraphCase {
     inputs: Record<string, { shape: number[] }>;
     params: Record<string, { shape: number[]; init: unknown }>;
     consts: Record<string, unknown>;
+    functions?: Record<string, { args: string[]; nodes: Record<string, string>; return: string }>;
     nodes: Record<string, string>;
     outputs: string[];
   };
@@ -712,6 +713,33 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       const sce = f === 'softmax_cross_entropy';
       spec.nodes[name] = sce ? `${f}(${v.name}, ${label.name})` : `${f}(${v.name}, axis=${axis})`;
       b.add(b.derived(name, shape, new Set(sce ? [v.name, label.name] : [v.name])));
+      continue;
+    }
+    const carries = b.values.filter((v) => v.role !== 'direction' && v.order === 0 && size(v.shape) <= 6);
+    if (carries.length > 0 && b.chance(10)) {
+      // A loop (SPEC §6): scan, fold or iterate of a smooth cell over a new sequence input, closing over a value.
+      const init = b.pick(carries);
+      const s = init.shape;
+      // A body sees the spec's inputs, params and consts (not its nodes); the carry itself otherwise.
+      const globals = b.values.filter((v) => (v.role === 'input' || v.role === 'param' || v.role === 'const') && broadcastsTo(v.shape, s));
+      const closure = globals.length > 0 && b.chance(80) ? b.pick(globals) : undefined;
+      const fn = `cell${Object.keys(spec.functions ?? {}).length}`;
+      const kind = b.pick(['scan', 'fold', 'iterate'] as const);
+      const mix = `tanh(h * ${closure ? closure.name : 'h'} * 0.5 + ${b.literal()})`;
+      spec.functions = { ...spec.functions, [fn]: kind === 'iterate' ? { args: ['h'], nodes: { m: mix }, return: 'm' } : { args: ['h', 'x'], nodes: { m: `${mix} + sin(x) * 0.5` }, return: 'm' } };
+      const used = new Set([init.name, ...(closure ? [closure.name] : [])]);
+      if (kind === 'iterate') {
+        spec.nodes[name] = `iterate(${fn}, ${init.name}, steps=${b.int(0, 3)})`;
+      } else {
+        const seq = `q${i}`;
+        const shape = [b.int(1, 3), ...s];
+        spec.inputs[seq] = { shape };
+        feeds[seq] = feedValue(g, shape, 'smooth');
+        leaf(seq, shape, 'input');
+        used.add(seq);
+        spec.nodes[name] = `${kind}(${fn}, ${init.name}, ${seq})`;
+      }
+      b.add(b.derived(name, kind === 'scan' ? [spec.inputs[`q${i}`].shape[0], ...s] : s, used));
       continue;
     }
     const forward = b.values.filter((v) => v.role === 'node');

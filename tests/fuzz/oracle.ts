@@ -84,6 +84,7 @@ function oracleSpec(c: GraphCase, d: Derivative, shapes: (name: string) => reado
     inputs,
     params: c.spec.params,
     consts,
+    functions: c.spec.functions,
     nodes: Object.fromEntries(all.filter(([n]) => needed.has(n))),
     outputs: [target, ...guards.map(([n]) => n)],
   };

@@ -1,5 +1,6 @@
 import { constant } from '../../compiler/builder.js';
 import type { Node } from '../../compiler/graph.js';
+import { fold, scan } from '../../compiler/loops/build.js';
 import * as op from '../../compiler/ops/index.js';
 import type { OpCase } from './derivatives.js';
 
@@ -136,4 +137,7 @@ export const opCases: OpCase[] = [
   { name: 'cholesky', shapes: [[3, 3]], build: (a) => op.cholesky(shifted(a, 4)), domain: [unit] },
   { name: 'cholesky', shapes: [[2, 2, 2]], build: (a) => op.cholesky(shifted(a, 3)), domain: [unit] },
   { name: 'custom_vjp', shapes: [[2, 3], [3]], build: (x, w) => op.mul(sinTimes(x, w), x) },
+  // An RNN-like scan over the rows of xs closing over w; its stack, and its last carry through fold.
+  { name: 'loop', shapes: [[3, 2], [2], [2]], build: (xs, h, w) => scan((c, [r], [v]) => op.tanh(op.add(op.mul(c, v), r)), h, [xs], [w]) },
+  { name: 'loop', shapes: [[4, 2], [2]], build: (xs, h) => op.mul(fold((c, [r]) => op.sin(op.add(op.mul(c, r), r)), h, [xs]), h) },
 ];
