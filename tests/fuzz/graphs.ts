@@ -25,7 +25,7 @@ export interface Derivative {
 export interface GraphCase {
   readonly spec: {
     format: 'symgrad/1';
-    inputs: Record<string, { shape: number[] }>;
+    inputs: Record<string, { shape: (number | string)[] }>;
     params: Record<string, { shape: number[]; init: unknown }>;
     consts: Record<string, unknown>;
     nodes: Record<string, string>;
@@ -65,6 +65,12 @@ interface Value {
   readonly deps: ReadonlySet<string>;
   /** Variables of the derivative calls it depends on, with the y of each. */
   readonly calls: readonly { readonly x: string; readonly yDeps: ReadonlySet<string> }[];
+  /**
+   * The declared shape, when it has the named dimension N (fed as the size at its place in
+   * `shape`): such a value is used only broadcast against a fixed shape (`namedBroadcast`), where
+   * N must equal that size, or as a derivative's variable.
+   */
+  readonly named?: readonly (number | string)[];
 }
 
 const SHAPES: Shape[] = [[], [3], [2], [2, 1], [1, 3], [2, 3], [3, 2], [2, 2]];
@@ -149,7 +155,7 @@ class Builder {
 
   /** A value of exactly shape s read from the values so far (possibly reshaped or broadcast). */
   leaf(s: Shape): string {
-    const usable = this.values.filter((v) => v.role !== 'direction');
+    const usable = this.values.filter((v) => v.role !== 'direction' && !v.named);
     const exact = usable.filter((v) => same(v.shape, s));
     const options: (() => string)[] = exact.map((v) => () => this.ref(v));
     for (const v of usable) {
@@ -189,6 +195,8 @@ class Builder {
     const d = depth - 1;
     const e = (shape: Shape = s) => this.expr(shape, d);
     const rank = s.length;
+    const named = this.chance(20) ? this.namedBroadcast(s, d) : undefined;
+    if (named !== undefined) return named;
     const forms: (() => string | undefined)[] = [
       () => `${this.pick(['sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'swish', 'neg', 'square', 'expm1'])}(${e()})`,
       () => `${this.pick(['atan', 'sinh', 'cosh', 'asinh', 'erf', 'erfc', 'gelu'])}(${e()})`,
@@ -231,7 +239,7 @@ class Builder {
       () => (rank > 0 && this.chance(20) ? `${this.pick(['zeros', 'ones'])}(shape=${show(s)})` : undefined),
       () => this.maxout(s, d),
       () => {
-        const sg = this.values.filter((v) => v.role === 'node' && same(v.shape, s));
+        const sg = this.values.filter((v) => v.role === 'node' && !v.named && same(v.shape, s));
         return sg.length > 0 ? `stop_gradient(${this.ref(this.pick(sg))})` : undefined;
       },
       () => this.rewriteBait(s, d),
@@ -239,6 +247,26 @@ class Builder {
     for (;;) {
       const made = this.pick(forms)();
       if (made !== undefined) return made;
+    }
+  }
+
+  /**
+   * A value whose declared shape has the named dimension N, broadcast against an expression of
+   * the fixed shape s (N must then be its size there; the result has the fixed shape s).
+   */
+  namedBroadcast(s: Shape, d: number): string | undefined {
+    const named = this.values.filter((v) => v.named && v.role !== 'direction' && broadcastsTo(v.shape, s));
+    if (named.length === 0) return undefined;
+    const v = this.ref(this.pick(named));
+    const e = this.expr(s, d);
+    switch (this.int(0, 3)) {
+      case 0: return `(${v} ${this.pick(['+', '-', '*'])} ${e})`;
+      case 1: return `(${e} ${this.pick(['+', '-', '*'])} ${v})`;
+      case 2: {
+        this.guard(`(${v}) - (${e})`);
+        return `${this.pick(['maximum', 'minimum'])}(${v}, ${e})`;
+      }
+      default: return `where(${this.condition(this.pick(narrower(s)), d)}, ${v}, ${e})`;
     }
   }
 
@@ -463,18 +491,18 @@ class Builder {
   }
 
   /**
-   * An expression of shape t with up to two entries exactly 0 (prod's derivatives are exact at
-   * every order with up to two zeros): e·mask, plus v − stop_gradient(v) for a node v of shape t,
-   * so that the zero entries still move with the variables v depends on.
+   * An expression of shape t with up to three entries exactly 0 (prod's derivatives are exact at
+   * every order with any number of zeros): e·mask, plus v − stop_gradient(v) for a node v of
+   * shape t, so that the zero entries still move with the variables v depends on.
    */
   withZeros(t: Shape, d: number): string {
     const name = `k${Object.keys(this.consts).length}`;
-    const zeros = new Set(Array.from({ length: this.int(1, 2) }, () => this.int(0, size(t) - 1)));
+    const zeros = new Set(Array.from({ length: this.int(1, 3) }, () => this.int(0, size(t) - 1)));
     let at = 0;
     const entries = (shape: Shape): unknown => (shape.length === 0 ? (zeros.has(at++) ? 0 : 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
     this.consts[name] = entries(t);
     const masked = `(${this.expr(t, d)} * ${name})`;
-    const nodes = this.values.filter((v) => v.role === 'node' && same(v.shape, t));
+    const nodes = this.values.filter((v) => v.role === 'node' && !v.named && same(v.shape, t));
     if (nodes.length === 0) return masked;
     const v = this.ref(this.pick(nodes));
     return `(${masked} + (${v} - stop_gradient(${v})))`;
@@ -681,6 +709,15 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     leaf(`x${i}`, shape, 'input');
   }
   if (b.chance(30)) {
+    // An input with the named dimension N in place of a size > 1 (fed as that size).
+    const shape = b.pick(SHAPES.filter((t) => t.some((n) => n > 1)));
+    const axis = b.pick(shape.flatMap((n, a) => (n > 1 ? [a] : [])));
+    const named = shape.map((n, a) => (a === axis ? 'N' : n));
+    spec.inputs.xn = { shape: named };
+    feeds.xn = feedValue(g, shape, 'smooth');
+    b.add({ name: 'xn', shape, role: 'input', order: 0, deps: new Set(['xn']), calls: [], named });
+  }
+  if (b.chance(30)) {
     const shape = b.pick(SHAPES);
     feeds.p = feedValue(g, shape, 'smooth');
     spec.params.p = { shape: [...shape], init: feeds.p };
@@ -699,12 +736,12 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
   for (let i = 0; i < steps; i++) {
     const name = `n${i}`;
     b.index = Object.keys(spec.nodes).length;
-    const heads = b.values.filter((v) => v.role === 'input' && v.shape.length > 0);
+    const heads = b.values.filter((v) => v.role === 'input' && !v.named && v.shape.length > 0);
     if (heads.length > 0 && b.chance(10)) {
       // softmax and friends of an input, for the accuracy check at large feeds.
       const v = b.pick(heads);
       const axis = b.int(-v.shape.length, v.shape.length - 1);
-      const label = b.pick(b.values.filter((o) => o.role !== 'direction' && same(o.shape, v.shape)));
+      const label = b.pick(b.values.filter((o) => o.role !== 'direction' && !o.named && same(o.shape, v.shape)));
       const [f, shape] = b.pick([
         ['softmax', v.shape], ['log_softmax', v.shape], ['logsumexp', v.shape.filter((_, a) => a !== axis + (axis < 0 ? v.shape.length : 0))],
         ['softmax_cross_entropy', []],
@@ -714,7 +751,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       b.add(b.derived(name, shape, new Set(sce ? [v.name, label.name] : [v.name])));
       continue;
     }
-    const forward = b.values.filter((v) => v.role === 'node');
+    const forward = b.values.filter((v) => v.role === 'node' && !v.named);
     const twin = forward.length > 0 && b.chance(15) ? b.pick(forward) : undefined;
     if (twin && twin.order === 0) {
       // A node structurally identical to an earlier one (a = sin(x), b = sin(x)).
@@ -733,7 +770,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const kind = b.pick(KINDS);
     const scalarY = kind === 'grad' || kind === 'hessian' || kind === 'hvp';
     // y: an existing value or a new expression (which may name the variable inline).
-    const existing = b.values.filter((v) => v.role === 'node' && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
+    const existing = b.values.filter((v) => v.role === 'node' && !v.named && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
     const y = existing.length > 0 && b.chance(50)
       ? (() => { const v = b.pick(existing); return { text: b.ref(v), used: new Set([v.name]), shape: v.shape }; })()
       : (() => {
@@ -748,7 +785,8 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const yValue = b.derived('', y.shape, y.used);
     if (yValue.order >= 3) continue;
     const variables = b.values.filter(
-      (v) => v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36),
+      (v) =>
+        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named),
     );
     const upstream = variables.filter((v) => yValue.deps.has(v.name));
     const x = upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
@@ -757,7 +795,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     if (kind === 'vjp' || kind === 'jvp' || kind === 'hvp') {
       dir = `u${directions++}`;
       const shape = kind === 'vjp' ? y.shape : x.shape;
-      spec.inputs[dir] = { shape: [...shape] };
+      spec.inputs[dir] = { shape: [...(kind === 'vjp' ? shape : (x.named ?? shape))] };
       feeds[dir] = feedValue(g, shape, 'direction');
       leaf(dir, shape, 'direction');
     }
@@ -766,7 +804,8 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const shape = kind === 'grad' || kind === 'vjp' || kind === 'hvp' ? x.shape : kind === 'jvp' ? y.shape : kind === 'hessian' ? [...x.shape, ...x.shape] : [...y.shape, ...x.shape];
     const used = new Set([...y.used, x.name, ...(dir ? [dir] : [])]);
     const value = b.derived(name, shape, used, yValue.order + 1);
-    b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }] });
+    const named = x.named && (kind === 'jacobian' ? [...y.shape, ...x.named] : kind === 'jvp' ? undefined : x.named);
+    b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }], ...(named && { named }) });
   }
   Object.assign(spec.consts, b.consts);
   spec.outputs = Object.keys(spec.nodes);
