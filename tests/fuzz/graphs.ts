@@ -786,7 +786,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     if (yValue.order >= 3) continue;
     const variables = b.values.filter(
       (v) =>
-        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named),
+        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named || yValue.deps.has(v.name)),
     );
     const upstream = variables.filter((v) => yValue.deps.has(v.name));
     const x = upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
@@ -804,7 +804,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const shape = kind === 'grad' || kind === 'vjp' || kind === 'hvp' ? x.shape : kind === 'jvp' ? y.shape : kind === 'hessian' ? [...x.shape, ...x.shape] : [...y.shape, ...x.shape];
     const used = new Set([...y.used, x.name, ...(dir ? [dir] : [])]);
     const value = b.derived(name, shape, used, yValue.order + 1);
-    const named = x.named && (kind === 'jacobian' ? [...y.shape, ...x.named] : kind === 'jvp' ? undefined : x.named);
+    const named = x.named && (kind === 'jacobian' ? [...y.shape, ...x.named] : kind === 'hessian' ? [...x.named, ...x.named] : kind === 'jvp' ? undefined : x.named);
     b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }], ...(named && { named }) });
   }
   Object.assign(spec.consts, b.consts);
