@@ -1,5 +1,5 @@
 import { SymgradError } from './errors.js';
-import { showShape, type DimRequirement, type Shape } from './shape.js';
+import { showShape, type NodeRequirement, type Shape } from './shape.js';
 
 /**
  * Bind named dimensions from fed shapes, checking every fixed dimension and that a name gets
@@ -9,7 +9,7 @@ import { showShape, type DimRequirement, type Shape } from './shape.js';
 export function bindDims(
   declared: ReadonlyMap<string, Shape>,
   fed: ReadonlyMap<string, readonly number[]>,
-  requirements: ReadonlyMap<string, DimRequirement & { readonly label: string }> = new Map(),
+  requirements: ReadonlyMap<string, NodeRequirement> = new Map(),
 ): Record<string, number> {
   const dims: Record<string, number> = Object.create(null);
   const boundBy: Record<string, string> = Object.create(null);
@@ -39,6 +39,6 @@ export function bindDims(
 }
 
 /** The error of a named dimension fed another size than the one it is broadcast against (generated code says the same). */
-export function requirementMessage(label: string, dim: string, value: number, feed: string, size: number): string {
+function requirementMessage(label: string, dim: string, value: number, feed: string, size: number): string {
   return `nodes.${label}: dimension ${dim} is ${value} (in feeds.${feed}) but is broadcast against size ${size}, so it must be ${size}`;
 }

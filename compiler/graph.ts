@@ -4,7 +4,7 @@ import type { ParamInit } from './init.js';
 import { InternTable } from './intern.js';
 import type { OpDef } from './ops/op.js';
 import { opTable, type OpName } from './ops/table.js';
-import { collectRequirements, showShape, staticSize, type DimRequirement, type Shape } from './shape.js';
+import { collectRequirements, showShape, staticSize, type DimRequirement, type NodeRequirement, type Shape } from './shape.js';
 
 export type DType = 'float64' | 'float32';
 export type { AttrValue, Attrs } from './attrs.js';
@@ -53,7 +53,7 @@ export class Graph {
    * Sizes named dimensions must have at run time, by name, with the label of the node that first
    * required it (a name broadcast against a fixed size); run() checks them once the feeds bind.
    */
-  readonly requirements = new Map<string, DimRequirement & { readonly label: string }>();
+  readonly requirements = new Map<string, NodeRequirement>();
 
   constructor(readonly dtype: DType = 'float64') {}
 
@@ -123,8 +123,7 @@ export class Graph {
   private checkRequirement({ dim, size }: DimRequirement): void {
     const earlier = this.requirements.get(dim);
     if (earlier && earlier.size !== size) {
-      const where = earlier.label ? ` by nodes.${earlier.label}` : '';
-      throw new SymgradError('', `dimension ${dim} is broadcast against ${size} here but against ${earlier.size}${where}; it cannot be both`);
+      throw new SymgradError('', `dimension ${dim} is broadcast against ${size} here but against ${earlier.size} by nodes.${earlier.label}; it cannot be both`);
     }
   }
 

@@ -58,6 +58,11 @@ export interface DimRequirement {
   readonly size: number;
 }
 
+/** A requirement with the label of the node that makes it (what a run that breaks it names). */
+export interface NodeRequirement extends DimRequirement {
+  readonly label: string;
+}
+
 let collecting: DimRequirement[] | undefined;
 
 /** Records that named dimension `dim` must be `size` at run time, for the shape rule being run. */

@@ -3,7 +3,7 @@ import type { DType, Graph, Node } from '../graph.js';
 import type { ParamInit } from '../init.js';
 import { NAME_PATTERN, isReservedName } from '../spec/names.js';
 import type { LoadedSpec } from '../spec/load.js';
-import type { DimRequirement, Shape } from '../shape.js';
+import type { NodeRequirement, Shape } from '../shape.js';
 import { jsString } from '../literals.js';
 
 /** What the code generator needs: the leaves in signature order, the outputs, and names for nodes. */
@@ -16,7 +16,7 @@ export interface Program {
   /** Preferred variable names (spec names); other nodes are named after their label. */
   readonly names: ReadonlyMap<string, Node>;
   /** Sizes named dimensions must have at run time, with the node that requires each (the graph's). */
-  readonly requirements: readonly (DimRequirement & { readonly label: string })[];
+  readonly requirements: readonly NodeRequirement[];
 }
 
 export function programFromSpec(spec: LoadedSpec, outputs: readonly Node[] = spec.outputs.map((o) => o.node)): Program {
