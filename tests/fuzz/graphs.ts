@@ -732,6 +732,11 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
   }
 
   const steps = b.int(2, 7);
+  // Whether a spec node broadcasts a value with N against a fixed size, so that N's size is known
+  // when compiling (a hessian with respect to xn needs it): a text naming such a value, outside a
+  // derivative's variable, does.
+  const namesNamed = (text: string) => b.values.some((v) => v.named && new RegExp(`\\b${v.name}\\b`).test(text));
+  let sized = false;
   let directions = 0;
   for (let i = 0; i < steps; i++) {
     const name = `n${i}`;
@@ -764,6 +769,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       const { text, used } = b.track(() => b.expr(shape, b.int(1, 4)));
       // Never a bare name: a node is then the same node as the value it names.
       spec.nodes[name] = /^[A-Za-z_]\w*$/.test(text) ? `sin(${text})` : text;
+      sized ||= namesNamed(text);
       b.add(b.derived(name, shape, used));
       continue;
     }
@@ -786,7 +792,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     if (yValue.order >= 3) continue;
     const variables = b.values.filter(
       (v) =>
-        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named || yValue.deps.has(v.name)),
+        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named || sized || namesNamed(y.text)),
     );
     const upstream = variables.filter((v) => yValue.deps.has(v.name));
     const x = upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
@@ -800,6 +806,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       leaf(dir, shape, 'direction');
     }
     spec.nodes[name] = `${kind}(${y.text}, ${x.name}${dir ? `, ${dir}` : ''})`;
+    sized ||= namesNamed(y.text);
     derivatives.push({ name, kind, y: y.text, x: x.name, dir });
     const shape = kind === 'grad' || kind === 'vjp' || kind === 'hvp' ? x.shape : kind === 'jvp' ? y.shape : kind === 'hessian' ? [...x.shape, ...x.shape] : [...y.shape, ...x.shape];
     const used = new Set([...y.used, x.name, ...(dir ? [dir] : [])]);
