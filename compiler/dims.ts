@@ -1,11 +1,16 @@
 import { SymgradError } from './errors.js';
-import { showShape, type Shape } from './shape.js';
+import { showShape, type NodeRequirement, type Shape } from './shape.js';
 
 /**
  * Bind named dimensions from fed shapes, checking every fixed dimension and that a name gets
- * the same size everywhere. `declared` and `fed` are keyed by feed name.
+ * the same size everywhere, and the sizes `requirements` (a graph's) demand, a RangeError naming
+ * the node that broadcasts. `declared` and `fed` are keyed by feed name.
  */
-export function bindDims(declared: ReadonlyMap<string, Shape>, fed: ReadonlyMap<string, readonly number[]>): Record<string, number> {
+export function bindDims(
+  declared: ReadonlyMap<string, Shape>,
+  fed: ReadonlyMap<string, readonly number[]>,
+  requirements: ReadonlyMap<string, NodeRequirement> = new Map(),
+): Record<string, number> {
   const dims: Record<string, number> = Object.create(null);
   const boundBy: Record<string, string> = Object.create(null);
   for (const [name, shape] of fed) {
@@ -27,5 +32,13 @@ export function bindDims(declared: ReadonlyMap<string, Shape>, fed: ReadonlyMap<
       }
     });
   }
+  for (const { dim, size, label } of requirements.values()) {
+    if (dim in dims && dims[dim] !== size) throw new RangeError(requirementMessage(label, dim, dims[dim], boundBy[dim], size));
+  }
   return dims;
+}
+
+/** The error of a named dimension fed another size than the one it is broadcast against (generated code says the same). */
+function requirementMessage(label: string, dim: string, value: number, feed: string, size: number): string {
+  return `nodes.${label}: dimension ${dim} is ${value} (in feeds.${feed}) but is broadcast against size ${size}, so it must be ${size}`;
 }

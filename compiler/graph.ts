@@ -4,7 +4,7 @@ import type { ParamInit } from './init.js';
 import { InternTable } from './intern.js';
 import type { OpDef } from './ops/op.js';
 import { opTable, type OpName } from './ops/table.js';
-import { showShape, staticSize, type Shape } from './shape.js';
+import { collectRequirements, showShape, staticSize, type DimRequirement, type NodeRequirement, type Shape } from './shape.js';
 
 export type DType = 'float64' | 'float32';
 export type { AttrValue, Attrs } from './attrs.js';
@@ -49,6 +49,11 @@ export class Graph {
   /** How each param starts, by name. */
   readonly paramInits = new Map<string, ParamInit>();
   private readonly leafNames = new Set<string>();
+  /**
+   * Sizes named dimensions must have at run time, by name, with the label of the node that first
+   * required it (a name broadcast against a fixed size); run() checks them once the feeds bind.
+   */
+  readonly requirements = new Map<string, NodeRequirement>();
 
   constructor(readonly dtype: DType = 'float64') {}
 
@@ -70,8 +75,10 @@ export class Graph {
     const known = this.interned.find(op, inputs, givenText);
     if (known) return known;
     let inferred: ReturnType<OpDef['infer']>;
+    let required: DimRequirement[];
     try {
-      inferred = def.infer(inputs.map((n) => n.shape), attrs);
+      ({ result: inferred, required } = collectRequirements(() => def.infer(inputs.map((n) => n.shape), attrs)));
+      for (const r of required) this.checkRequirement(r);
     } catch (error) {
       if (error instanceof SymgradError && error.place === '') throw new SymgradError('', `${op}: ${error.message}`);
       throw error;
@@ -85,6 +92,7 @@ export class Graph {
     }
     const node = new Node(this, this.nodes.length, op, inputs, finalAttrs, inferred.shape, this.label);
     this.nodes.push(node);
+    for (const r of required) if (!this.requirements.has(r.dim)) this.requirements.set(r.dim, { ...r, label: this.label || op });
     this.consumerLists.push(undefined);
     this.interned.add(node, text);
     if (text !== givenText) this.interned.add(node, givenText);
@@ -109,6 +117,20 @@ export class Graph {
     }
     this.paramInits.set(name, given);
     return this.apply('param', [], { name, shape });
+  }
+
+  /** Takes over a requirement another graph made (a loop body's): the same check, kept with its node's label. */
+  require(requirement: NodeRequirement): void {
+    this.checkRequirement(requirement);
+    if (!this.requirements.has(requirement.dim)) this.requirements.set(requirement.dim, requirement);
+  }
+
+  /** A named dimension cannot be required to have two sizes. */
+  private checkRequirement({ dim, size }: DimRequirement): void {
+    const earlier = this.requirements.get(dim);
+    if (earlier && earlier.size !== size) {
+      throw new SymgradError('', `dimension ${dim} is broadcast against ${size} here but against ${earlier.size} by nodes.${earlier.label}; it cannot be both`);
+    }
   }
 
   private checkNewLeaf(name: string): void {

@@ -17,12 +17,13 @@ export function interpret(outputs: readonly Node[], feeds: Readonly<Record<strin
   const graph = outputs[0].graph;
   const Storage = graph.dtype === 'float32' ? Float32Array : Float64Array;
   const needed = ancestors(outputs);
-  // Named dimensions are bound from every fed leaf of the graph, as generated code does.
+  // Named dimensions are bound from every fed leaf of the graph and checked against the sizes
+  // the graph broadcasts them against, as generated code does.
   const allLeaves = [...graph.leaves('input'), ...graph.leaves('param')];
   const declared = new Map<string, Shape>(allLeaves.map((n) => [n.attrs.name as string, n.shape]));
   const fed = new Map<string, readonly number[]>();
   for (const name of declared.keys()) if (Object.hasOwn(feeds, name)) fed.set(name, feeds[name].shape);
-  const dims = bindDims(declared, fed);
+  const dims = bindDims(declared, fed, graph.requirements);
   const values = new Map<Node, Tensor>();
   for (const leaf of needed.filter((n) => n.def.leaf === 'fed')) {
     const name = leaf.attrs.name as string;

@@ -24,25 +24,62 @@ export function checkSameShape(what: string, a: Shape, b: Shape): void {
   if (!sameShape(a, b)) throw new ShapeError(`${what} need the same shape, got ${showShape(a)} and ${showShape(b)}`);
 }
 
-/** NumPy broadcasting: align on the right; equal dims, or a 1, broadcast. Names must match exactly. */
+/**
+ * NumPy broadcasting: align on the right; equal dims, or a 1, broadcast. Two names must be the
+ * same name. A name against a fixed size k > 1 gives k, and requires the name to be k at run
+ * time (a requirement recorded with `requireDim`, checked when the feeds bind the names).
+ */
 export function broadcastShapes(shapes: readonly Shape[]): Shape {
   // Shapes are immutable: a result equal to an input shape is that shape (big graphs keep fewer arrays).
   if (shapes.length > 0 && shapes.every((s) => sameShape(s, shapes[0]))) return shapes[0];
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: Dim[] = [];
+  const cannot = (a: Dim, b: Dim) => new ShapeError(`cannot broadcast shapes ${shapes.map(showShape).join(' and ')} (${a} vs ${b})`);
   for (let k = 0; k < rank; k++) {
     let dim: Dim = 1;
+    const named = new Set<string>();
     for (const shape of shapes) {
       const d = shape[shape.length - rank + k] ?? 1;
+      if (typeof d === 'string') named.add(d);
       if (d === 1 || d === dim) continue;
-      if (dim !== 1) {
-        throw new ShapeError(`cannot broadcast shapes ${shapes.map(showShape).join(' and ')} (${dim} vs ${d})`);
-      }
-      dim = d;
+      if (dim === 1) dim = d;
+      else if (typeof dim === typeof d) throw cannot(dim, d);
+      else if (typeof d === 'number') dim = d;
     }
+    if (typeof dim === 'number') for (const name of named) requireDim(name, dim);
     out.push(dim);
   }
   return out;
+}
+
+/** A named dimension that must have a given size at run time (it is broadcast against that size). */
+export interface DimRequirement {
+  readonly dim: string;
+  readonly size: number;
+}
+
+/** A requirement with the label of the node that makes it (what a run that breaks it names). */
+export interface NodeRequirement extends DimRequirement {
+  readonly label: string;
+}
+
+let collecting: DimRequirement[] | undefined;
+
+/** Records that named dimension `dim` must be `size` at run time, for the shape rule being run. */
+export function requireDim(dim: string, size: number): void {
+  collecting?.push({ dim, size });
+}
+
+/** Runs a shape rule, returning its result and what it requires of named dimensions. */
+export function collectRequirements<T>(rule: () => T): { result: T; required: DimRequirement[] } {
+  const outer = collecting;
+  const required: DimRequirement[] = [];
+  collecting = required;
+  try {
+    return { result: rule(), required };
+  } finally {
+    collecting = outer;
+  }
 }
 
 /** Number of elements, with named dims looked up in `dims`. */

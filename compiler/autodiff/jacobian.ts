@@ -11,15 +11,16 @@ export type JacobianMode = 'forward' | 'reverse';
 
 /**
  * Forward mode (one jvp per entry of x) when x has fewer entries than y, else reverse (one vjp
- * per entry of y). A side with a named dimension has a size known only at run time, so the
- * other side is the one unrolled; one of them must have a fixed shape.
+ * per entry of y). A side with a named dimension has a size known only at run time, unless the
+ * graph requires the name to have a fixed size (it is broadcast against one), so the other side
+ * is the one unrolled; one of them must have a known size.
  */
 export function jacobianMode(y: Node, x: Node): JacobianMode {
-  const [nx, ny] = [staticSize(x.shape), staticSize(y.shape)];
+  const [nx, ny] = [knownSize(x), knownSize(y)];
   if (nx === undefined && ny === undefined) {
     throw new SymgradError(
       '',
-      `jacobian of ${showShape(y.shape)} with respect to ${showShape(x.shape)}: one of them needs a fixed shape (one jvp or vjp is built per entry of it); use hvp, jvp or vjp for named dimensions`,
+      `jacobian of ${showShape(y.shape)} with respect to ${showShape(x.shape)}: one of them needs a fixed shape (one jvp or vjp is built per entry of it, and named sizes are known only at run time); use hvp, jvp or vjp for named dimensions`,
     );
   }
   if (nx === undefined) return 'reverse';
@@ -38,7 +39,7 @@ export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, 
   const graph = y.graph;
   const shape = [...y.shape, ...x.shape];
   const count = entries(mode === 'forward' ? x : y, mode);
-  const other = staticSize((mode === 'forward' ? y : x).shape);
+  const other = knownSize(mode === 'forward' ? y : x);
   if (count === 0 || other === 0 || !pruneBetween([x], y).has(y)) return zerosLike(graph, shape);
   if (count === 1) {
     const only = mode === 'forward' ? jvp(y, x, oneHot(graph, 0, x.shape)) : vjp(y, x, oneHot(graph, 0, y.shape));
@@ -60,16 +61,30 @@ export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, 
   return sum!;
 }
 
-/** The basis tensor of a static shape with a 1 at flat index i. */
+/** The basis tensor of a shape of known size with a 1 at flat index i (named as the shape is). */
 function oneHot(graph: Graph, i: number, shape: Shape): Node {
-  const values = new Array<number>(staticSize(shape)!).fill(0);
+  const fixed = knownShape(graph, shape)!;
+  const values = new Array<number>(staticSize(fixed)!).fill(0);
   values[i] = 1;
-  return constant(graph, values, shape);
+  const basis = constant(graph, values, fixed);
+  return sameShape(fixed, shape) ? basis : reshape(basis, shape);
 }
 
-/** The number of entries of the side unrolled in this mode, which must be fixed. */
+/** The shape with each named dimension that the graph requires to have a fixed size replaced by it. */
+function knownShape(graph: Graph, shape: Shape): number[] | undefined {
+  const sizes = shape.map((d) => (typeof d === 'number' ? d : graph.requirements.get(d)?.size));
+  return sizes.every((d) => d !== undefined) ? (sizes as number[]) : undefined;
+}
+
+/** The number of entries of a node, if known at compile time. */
+export function knownSize(node: Node): number | undefined {
+  const shape = knownShape(node.graph, node.shape);
+  return shape && staticSize(shape);
+}
+
+/** The number of entries of the side unrolled in this mode, which must be known. */
 function entries(node: Node, mode: JacobianMode): number {
-  const size = staticSize(node.shape);
+  const size = knownSize(node);
   if (size === undefined) {
     throw new SymgradError('', `jacobian in ${mode} mode needs a fixed shape for ${mode === 'forward' ? 'x' : 'y'}, got ${showShape(node.shape)}`);
   }

@@ -139,7 +139,7 @@ function completePoint(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>
       point[name] = feeds[name];
       continue;
     }
-    const shape = leaf.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ??= UNBOUND_DIMENSION)));
+    const shape = leaf.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ??= spec.graph.requirements.get(d)?.size ?? UNBOUND_DIMENSION)));
     point[name] = { shape, data: Float64Array.from({ length: sizeOf(shape) }, () => 0.5 + next()) };
     random.push(name);
   }

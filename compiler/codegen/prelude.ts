@@ -1,9 +1,10 @@
 /**
  * The fixed part of every generated module: reading feeds into typed arrays, checking shapes
  * and binding named dimensions, with errors that name the feed and both shapes. `t(...)`
- * keeps type annotations in `.ts` output and drops them in `.js`.
+ * keeps type annotations in `.ts` output and drops them in `.js`. With `requirements`, also the
+ * check that a named dimension has the fixed size the graph broadcasts it against.
  */
-export function prelude(ts: boolean, storage: string): string {
+export function prelude(ts: boolean, storage: string, requirements = false): string {
   const t = (annotation: string) => (ts ? annotation : '');
   return `${ts ? `/** A feed: a number, a flat or nested array in row-major order, a typed array, or { data, shape }. */
 export type Feed = number | ArrayLike<number> | readonly unknown[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
@@ -128,7 +129,7 @@ function $check(feeds${t(': Feeds')}, name${t(': string')}, declared${t(': reado
   return data;
 }
 
-/** The checked values of a feed that is not a ${storage}, copied into this kernel's staging array (made once per size). */
+${requirements ? requireDim(t) : ''}/** The checked values of a feed that is not a ${storage}, copied into this kernel's staging array (made once per size). */
 function $stage(value${t(': number | ArrayLike<number>')}, staging${t(`: ${storage}`)}, size${t(': number')})${t(`: ${storage}`)} {
   if (staging.length !== size) staging = new ${storage}(size);
   if (typeof value === 'number') {
@@ -138,5 +139,17 @@ function $stage(value${t(': number | ArrayLike<number>')}, staging${t(`: ${stora
   }
   return staging;
 }
+`;
+}
+
+/** The check of named dimension k against the fixed size it is broadcast against (at node \`node\`). */
+function requireDim(t: (annotation: string) => string): string {
+  return `/** Named dimension k is broadcast against a fixed size at node \`node\`: it must have that size. */
+function $requireDim(dims${t(': Float64Array')}, dimNames${t(': readonly string[]')}, dimFeeds${t(': readonly string[]')}, k${t(': number')}, size${t(': number')}, node${t(': string')})${t(': void')} {
+  if (dims[k] !== size) {
+    throw new RangeError('nodes.' + node + ': dimension ' + dimNames[k] + ' is ' + dims[k] + ' (in feeds.' + dimFeeds[k] + ') but is broadcast against size ' + size + ', so it must be ' + size);
+  }
+}
+
 `;
 }

@@ -3,7 +3,7 @@ import type { DType, Graph, Node } from '../graph.js';
 import type { ParamInit } from '../init.js';
 import { NAME_PATTERN, isReservedName } from '../spec/names.js';
 import type { LoadedSpec } from '../spec/load.js';
-import type { Shape } from '../shape.js';
+import type { NodeRequirement, Shape } from '../shape.js';
 import { jsString } from '../literals.js';
 
 /** What the code generator needs: the leaves in signature order, the outputs, and names for nodes. */
@@ -15,6 +15,8 @@ export interface Program {
   readonly outputs: readonly { readonly name: string; readonly node: Node }[];
   /** Preferred variable names (spec names); other nodes are named after their label. */
   readonly names: ReadonlyMap<string, Node>;
+  /** Sizes named dimensions must have at run time, with the node that requires each (the graph's). */
+  readonly requirements: readonly NodeRequirement[];
 }
 
 export function programFromSpec(spec: LoadedSpec, outputs: readonly Node[] = spec.outputs.map((o) => o.node)): Program {
@@ -32,6 +34,7 @@ export function programFromGraph(graph: Graph, outputs: Readonly<Record<string, 
     params: leaves('param').map((p) => ({ ...p, init: graph.paramInits.get(p.name)! })),
     outputs: Object.entries(outputs).map(([name, node]) => ({ name, node })),
     names: new Map(Object.entries(outputs)),
+    requirements: [...graph.requirements.values()],
   };
 }
 

@@ -1,7 +1,7 @@
 import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
-import { sameShape, showShape } from '../shape.js';
+import { sameShape, showShape, type Shape } from '../shape.js';
 import { internBody, placeholder } from './body.js';
 
 /** What a loop gives: every carry after each step, stacked (`scan`), or the last one (`fold`, `iterate`). */
@@ -38,15 +38,27 @@ export function buildLoop(
     outside.set(p, c);
     return p;
   });
-  const next = step(carry, rows, inner);
-  if (!sameShape(next.shape, carry.shape)) {
-    throw new SymgradError('', `${name} returns shape ${showShape(next.shape)}, but the carry (init) has shape ${showShape(carry.shape)}: a loop's function returns the next carry`);
-  }
+  const returned = step(carry, rows, inner);
+  const next = sameShape(returned.shape, carry.shape) ? returned : renamed(returned, carry.shape, name);
+  for (const requirement of body.requirements.values()) graph.require(requirement);
   const live = new Set(liveNodes([next]));
   const used = [...outside.keys()].filter((p) => live.has(p));
   const loopBody = internBody({ name, graph: body, carries: [carry], slices: rows, closures: used, next: [next], emits: [] });
   const inputs = [init, ...xs, ...used.map((p) => outside.get(p)!)];
   return graph.apply('loop', inputs, { body: loopBody.id, reverse: false, steps: xs.length > 0 ? -1 : steps, result: options.result === 'stack' ? 1 : 0 });
+}
+
+/**
+ * The next carry in the carry's shape where the two differ only by named dimensions against the
+ * sizes the body requires them to have ([3] for a carry ["N"] broadcast against [3]): a reshape
+ * that renames, which records the requirement. Any other difference is an error.
+ */
+function renamed(next: Node, shape: Shape, name: string): Node {
+  const renames = next.shape.length === shape.length && next.shape.every((d, a) => d === shape[a] || typeof d !== typeof shape[a]);
+  if (!renames) {
+    throw new SymgradError('', `${name} returns shape ${showShape(next.shape)}, but the carry (init) has shape ${showShape(shape)}: a loop's function returns the next carry`);
+  }
+  return next.graph.apply('reshape', [next], { shape });
 }
 
 /**

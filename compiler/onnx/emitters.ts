@@ -44,6 +44,32 @@ function positivePart(b: OnnxBuilder, x: string, negative: string, name: string)
 const argExtremum = (type: string): Emitter => (b, node, [x], name) =>
   b.toFloat(b.op(type, [x], `${name}/int64`, { axis: node.attrs.axis as number, keepdims: node.attrs.keepdims ? 1 : 0, select_last_index: 0 }), name);
 
+/**
+ * y[k] = Σ_{i<k} b[i]·Π_{i<j<k} a[j] (the mirror image in reverse) as masked products over an
+ * [n, n, n] block along the scan's axis, moved last: exact (no division), O(n³), for the short
+ * scans of prod's derivatives. The scan's order of additions and IEEE specials may differ.
+ */
+function exclusiveScan(b: OnnxBuilder, node: Node, [a, c]: readonly string[], name: string): string {
+  const axis = node.attrs.axis as number;
+  const rank = node.shape.length;
+  const size = b.op('Squeeze', [b.shape([node.shape[axis]])], `${name}/n`);
+  const r = b.op('Range', [b.int(0), size, b.int(1)], `${name}/range`);
+  // Positions along the last three axes [i, k, j]: j strictly between i and k; i before k.
+  const [r3, r2] = [b.op('Unsqueeze', [r, b.ints([-1, -2])], `${name}/r3`), b.op('Unsqueeze', [r, b.ints([-1])], `${name}/r2`)];
+  const [lo, hi] = node.attrs.reverse ? [r2, r3] : [r3, r2];
+  const between = b.op('And', [b.op('Less', [lo, r], `${name}/after`), b.op('Less', [r, hi], `${name}/before`)], `${name}/between`);
+  const ordered = b.op(node.attrs.reverse ? 'Greater' : 'Less', [r2, r], `${name}/ordered`);
+  const perm = [...Array.from({ length: rank }, (_, d) => d).filter((d) => d !== axis), axis];
+  const moved = axis === rank - 1;
+  const last = (x: string, hint: string) => (moved ? x : b.op('Transpose', [x], hint, { perm }));
+  const factors = b.op('Where', [between, b.op('Unsqueeze', [last(a, `${name}/a`), b.ints([-3, -2])], `${name}/a3`), b.floats([1])], `${name}/factors`);
+  const products = b.op('ReduceProd', [factors, b.ints([-1])], `${name}/products`, { keepdims: 0 });
+  const terms = b.op('Mul', [b.op('Unsqueeze', [last(c, `${name}/b`), b.ints([-1])], `${name}/b2`), products], `${name}/terms`);
+  const kept = b.op('Where', [ordered, terms, b.floats([0])], `${name}/kept`);
+  const sum = b.op('ReduceSum', [kept, b.ints([-2])], moved ? name : `${name}/sum`, { keepdims: 0 });
+  return moved ? sum : b.op('Transpose', [sum], name, { perm: perm.map((_, d) => perm.indexOf(d)) });
+}
+
 /** The ONNX form of every primitive op (composites are built from these before export). */
 export const emitters: Partial<Record<OpName, Emitter>> = {
   add: same('Add'),
@@ -123,6 +149,7 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
     return b.op('Clip', [x, bound(node.attrs.lo), bound(node.attrs.hi)], name);
   },
   cumsum: (b, node, [x], name) => b.op('CumSum', [x, b.int(node.attrs.axis as number)], name, { reverse: node.attrs.reverse ? 1 : 0 }),
+  exclusive_scan: exclusiveScan,
   // Over several axes (the builder's list) (x − m) − log Σ exp(x − m), m the max, as the generated code.
   log_softmax: (b, node, [x], name) => {
     const axes = axesOf(node);

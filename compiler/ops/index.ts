@@ -77,6 +77,7 @@ export * from './floor.js';
 export * from './ceil.js';
 export * from './round.js';
 export * from './prod.js';
+export * from './exclusive_scan.js';
 export * from './var.js';
 export * from './std.js';
 export * from './cumsum.js';

@@ -25,7 +25,7 @@ export interface Derivative {
 export interface GraphCase {
   readonly spec: {
     format: 'symgrad/1';
-    inputs: Record<string, { shape: number[] }>;
+    inputs: Record<string, { shape: (number | string)[] }>;
     params: Record<string, { shape: number[]; init: unknown }>;
     consts: Record<string, unknown>;
     functions?: Record<string, { args: string[]; nodes: Record<string, string>; return: string }>;
@@ -66,6 +66,12 @@ interface Value {
   readonly deps: ReadonlySet<string>;
   /** Variables of the derivative calls it depends on, with the y of each. */
   readonly calls: readonly { readonly x: string; readonly yDeps: ReadonlySet<string> }[];
+  /**
+   * The declared shape, when it has the named dimension N (fed as the size at its place in
+   * `shape`): such a value is used only broadcast against a fixed shape (`namedBroadcast`), where
+   * N must equal that size, or as a derivative's variable.
+   */
+  readonly named?: readonly (number | string)[];
 }
 
 const SHAPES: Shape[] = [[], [3], [2], [2, 1], [1, 3], [2, 3], [3, 2], [2, 2]];
@@ -150,7 +156,7 @@ class Builder {
 
   /** A value of exactly shape s read from the values so far (possibly reshaped or broadcast). */
   leaf(s: Shape): string {
-    const usable = this.values.filter((v) => v.role !== 'direction');
+    const usable = this.values.filter((v) => v.role !== 'direction' && !v.named);
     const exact = usable.filter((v) => same(v.shape, s));
     const options: (() => string)[] = exact.map((v) => () => this.ref(v));
     for (const v of usable) {
@@ -190,6 +196,8 @@ class Builder {
     const d = depth - 1;
     const e = (shape: Shape = s) => this.expr(shape, d);
     const rank = s.length;
+    const named = this.chance(20) ? this.namedBroadcast(s, d) : undefined;
+    if (named !== undefined) return named;
     const forms: (() => string | undefined)[] = [
       () => `${this.pick(['sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'swish', 'neg', 'square', 'expm1'])}(${e()})`,
       () => `${this.pick(['atan', 'sinh', 'cosh', 'asinh', 'erf', 'erfc', 'gelu'])}(${e()})`,
@@ -232,7 +240,7 @@ class Builder {
       () => (rank > 0 && this.chance(20) ? `${this.pick(['zeros', 'ones'])}(shape=${show(s)})` : undefined),
       () => this.maxout(s, d),
       () => {
-        const sg = this.values.filter((v) => v.role === 'node' && same(v.shape, s));
+        const sg = this.values.filter((v) => v.role === 'node' && !v.named && same(v.shape, s));
         return sg.length > 0 ? `stop_gradient(${this.ref(this.pick(sg))})` : undefined;
       },
       () => this.rewriteBait(s, d),
@@ -240,6 +248,26 @@ class Builder {
     for (;;) {
       const made = this.pick(forms)();
       if (made !== undefined) return made;
+    }
+  }
+
+  /**
+   * A value whose declared shape has the named dimension N, broadcast against an expression of
+   * the fixed shape s (N must then be its size there; the result has the fixed shape s).
+   */
+  namedBroadcast(s: Shape, d: number): string | undefined {
+    const named = this.values.filter((v) => v.named && v.role !== 'direction' && broadcastsTo(v.shape, s));
+    if (named.length === 0) return undefined;
+    const v = this.ref(this.pick(named));
+    const e = this.expr(s, d);
+    switch (this.int(0, 3)) {
+      case 0: return `(${v} ${this.pick(['+', '-', '*'])} ${e})`;
+      case 1: return `(${e} ${this.pick(['+', '-', '*'])} ${v})`;
+      case 2: {
+        this.guard(`(${v}) - (${e})`);
+        return `${this.pick(['maximum', 'minimum'])}(${v}, ${e})`;
+      }
+      default: return `where(${this.condition(this.pick(narrower(s)), d)}, ${v}, ${e})`;
     }
   }
 
@@ -464,18 +492,18 @@ class Builder {
   }
 
   /**
-   * An expression of shape t with up to two entries exactly 0 (prod's derivatives are exact at
-   * every order with up to two zeros): e·mask, plus v − stop_gradient(v) for a node v of shape t,
-   * so that the zero entries still move with the variables v depends on.
+   * An expression of shape t with up to three entries exactly 0 (prod's derivatives are exact at
+   * every order with any number of zeros): e·mask, plus v − stop_gradient(v) for a node v of
+   * shape t, so that the zero entries still move with the variables v depends on.
    */
   withZeros(t: Shape, d: number): string {
     const name = `k${Object.keys(this.consts).length}`;
-    const zeros = new Set(Array.from({ length: this.int(1, 2) }, () => this.int(0, size(t) - 1)));
+    const zeros = new Set(Array.from({ length: this.int(1, 3) }, () => this.int(0, size(t) - 1)));
     let at = 0;
     const entries = (shape: Shape): unknown => (shape.length === 0 ? (zeros.has(at++) ? 0 : 1) : Array.from({ length: shape[0] }, () => entries(shape.slice(1))));
     this.consts[name] = entries(t);
     const masked = `(${this.expr(t, d)} * ${name})`;
-    const nodes = this.values.filter((v) => v.role === 'node' && same(v.shape, t));
+    const nodes = this.values.filter((v) => v.role === 'node' && !v.named && same(v.shape, t));
     if (nodes.length === 0) return masked;
     const v = this.ref(this.pick(nodes));
     return `(${masked} + (${v} - stop_gradient(${v})))`;
@@ -682,6 +710,15 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     leaf(`x${i}`, shape, 'input');
   }
   if (b.chance(30)) {
+    // An input with the named dimension N in place of a size > 1 (fed as that size).
+    const shape = b.pick(SHAPES.filter((t) => t.some((n) => n > 1)));
+    const axis = b.pick(shape.flatMap((n, a) => (n > 1 ? [a] : [])));
+    const named = shape.map((n, a) => (a === axis ? 'N' : n));
+    spec.inputs.xn = { shape: named };
+    feeds.xn = feedValue(g, shape, 'smooth');
+    b.add({ name: 'xn', shape, role: 'input', order: 0, deps: new Set(['xn']), calls: [], named });
+  }
+  if (b.chance(30)) {
     const shape = b.pick(SHAPES);
     feeds.p = feedValue(g, shape, 'smooth');
     spec.params.p = { shape: [...shape], init: feeds.p };
@@ -696,16 +733,21 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
   }
 
   const steps = b.int(2, 7);
+  // Whether a spec node broadcasts a value with N against a fixed size, so that N's size is known
+  // when compiling (a hessian with respect to xn needs it): a text naming such a value, outside a
+  // derivative's variable, does.
+  const namesNamed = (text: string) => b.values.some((v) => v.named && new RegExp(`\\b${v.name}\\b`).test(text));
+  let sized = false;
   let directions = 0;
   for (let i = 0; i < steps; i++) {
     const name = `n${i}`;
     b.index = Object.keys(spec.nodes).length;
-    const heads = b.values.filter((v) => v.role === 'input' && v.shape.length > 0);
+    const heads = b.values.filter((v) => v.role === 'input' && !v.named && v.shape.length > 0);
     if (heads.length > 0 && b.chance(10)) {
       // softmax and friends of an input, for the accuracy check at large feeds.
       const v = b.pick(heads);
       const axis = b.int(-v.shape.length, v.shape.length - 1);
-      const label = b.pick(b.values.filter((o) => o.role !== 'direction' && same(o.shape, v.shape)));
+      const label = b.pick(b.values.filter((o) => o.role !== 'direction' && !o.named && same(o.shape, v.shape)));
       const [f, shape] = b.pick([
         ['softmax', v.shape], ['log_softmax', v.shape], ['logsumexp', v.shape.filter((_, a) => a !== axis + (axis < 0 ? v.shape.length : 0))],
         ['softmax_cross_entropy', []],
@@ -715,7 +757,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       b.add(b.derived(name, shape, new Set(sce ? [v.name, label.name] : [v.name])));
       continue;
     }
-    const carries = b.values.filter((v) => v.role !== 'direction' && v.order === 0 && size(v.shape) <= 6);
+    const carries = b.values.filter((v) => v.role !== 'direction' && v.order === 0 && !v.named && size(v.shape) <= 6);
     if (carries.length > 0 && b.chance(10)) {
       // A loop (SPEC §6): scan, fold or iterate of a smooth cell over a new sequence input, closing over a value.
       const init = b.pick(carries);
@@ -728,6 +770,7 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       const mix = `tanh(h * ${closure ? closure.name : 'h'} * 0.5 + ${b.literal()})`;
       spec.functions = { ...spec.functions, [fn]: kind === 'iterate' ? { args: ['h'], nodes: { m: mix }, return: 'm' } : { args: ['h', 'x'], nodes: { m: `${mix} + sin(x) * 0.5` }, return: 'm' } };
       const used = new Set([init.name, ...(closure ? [closure.name] : [])]);
+      let result = s;
       if (kind === 'iterate') {
         spec.nodes[name] = `iterate(${fn}, ${init.name}, steps=${b.int(0, 3)})`;
       } else {
@@ -738,11 +781,12 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
         leaf(seq, shape, 'input');
         used.add(seq);
         spec.nodes[name] = `${kind}(${fn}, ${init.name}, ${seq})`;
+        if (kind === 'scan') result = shape;
       }
-      b.add(b.derived(name, kind === 'scan' ? [spec.inputs[`q${i}`].shape[0], ...s] : s, used));
+      b.add(b.derived(name, result, used));
       continue;
     }
-    const forward = b.values.filter((v) => v.role === 'node');
+    const forward = b.values.filter((v) => v.role === 'node' && !v.named);
     const twin = forward.length > 0 && b.chance(15) ? b.pick(forward) : undefined;
     if (twin && twin.order === 0) {
       // A node structurally identical to an earlier one (a = sin(x), b = sin(x)).
@@ -755,13 +799,14 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       const { text, used } = b.track(() => b.expr(shape, b.int(1, 4)));
       // Never a bare name: a node is then the same node as the value it names.
       spec.nodes[name] = /^[A-Za-z_]\w*$/.test(text) ? `sin(${text})` : text;
+      sized ||= namesNamed(text);
       b.add(b.derived(name, shape, used));
       continue;
     }
     const kind = b.pick(KINDS);
     const scalarY = kind === 'grad' || kind === 'hessian' || kind === 'hvp';
     // y: an existing value or a new expression (which may name the variable inline).
-    const existing = b.values.filter((v) => v.role === 'node' && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
+    const existing = b.values.filter((v) => v.role === 'node' && !v.named && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
     const y = existing.length > 0 && b.chance(50)
       ? (() => { const v = b.pick(existing); return { text: b.ref(v), used: new Set([v.name]), shape: v.shape }; })()
       : (() => {
@@ -776,7 +821,8 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     const yValue = b.derived('', y.shape, y.used);
     if (yValue.order >= 3) continue;
     const variables = b.values.filter(
-      (v) => v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36),
+      (v) =>
+        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named || sized || namesNamed(y.text)),
     );
     const upstream = variables.filter((v) => yValue.deps.has(v.name));
     const x = upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
@@ -785,16 +831,18 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     if (kind === 'vjp' || kind === 'jvp' || kind === 'hvp') {
       dir = `u${directions++}`;
       const shape = kind === 'vjp' ? y.shape : x.shape;
-      spec.inputs[dir] = { shape: [...shape] };
+      spec.inputs[dir] = { shape: [...(kind === 'vjp' ? shape : (x.named ?? shape))] };
       feeds[dir] = feedValue(g, shape, 'direction');
       leaf(dir, shape, 'direction');
     }
     spec.nodes[name] = `${kind}(${y.text}, ${x.name}${dir ? `, ${dir}` : ''})`;
+    sized ||= namesNamed(y.text);
     derivatives.push({ name, kind, y: y.text, x: x.name, dir });
     const shape = kind === 'grad' || kind === 'vjp' || kind === 'hvp' ? x.shape : kind === 'jvp' ? y.shape : kind === 'hessian' ? [...x.shape, ...x.shape] : [...y.shape, ...x.shape];
     const used = new Set([...y.used, x.name, ...(dir ? [dir] : [])]);
     const value = b.derived(name, shape, used, yValue.order + 1);
-    b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }] });
+    const named = x.named && (kind === 'jacobian' ? [...y.shape, ...x.named] : kind === 'hessian' ? [...x.named, ...x.named] : kind === 'jvp' ? undefined : x.named);
+    b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }], ...(named && { named }) });
   }
   Object.assign(spec.consts, b.consts);
   spec.outputs = Object.keys(spec.nodes);

@@ -9,8 +9,10 @@
 import { compileSpec, type Compiled } from '../../compiler/compile.js';
 import { SymgradError } from '../../compiler/errors.js';
 import type { Node } from '../../compiler/graph.js';
-import { interpret } from '../../compiler/interpret.js';
-import type { Tensor } from '../../compiler/ops/op.js';
+import { bindDims } from '../../compiler/dims.js';
+import { ancestors, interpret } from '../../compiler/interpret.js';
+import type { Data, Tensor } from '../../compiler/ops/op.js';
+import { concreteShape, sizeOf, type Shape } from '../../compiler/shape.js';
 import { loadSpec } from '../../compiler/spec/load.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import type { Derivative, GraphCase } from './graphs.js';
@@ -222,10 +224,10 @@ export function expectedDerivative(c: GraphCase, d: Derivative): (number | undef
 /**
  * Where b (simplified, or generated) cannot stand for a (unsimplified, or interpreted): NaN for
  * NaN, the same infinities, finite values close relative to the tensor's scale (rounding noise
- * below 1e-12 aside). Returns the first entry that differs, or -1. With `stabilizing`,
- * an overflow of a to ±Infinity may become a finite b (log(exp x) → x at 800).
+ * below 1e-12 aside). Returns the first entry that differs and is not `excused`, or -1. With
+ * `stabilizing`, an overflow of a to ±Infinity may become a finite b (log(exp x) → x at 800).
  */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, stabilizing: boolean): number {
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, stabilizing: boolean, excused: (i: number) => boolean = () => false): number {
   let scale = 0;
   for (const t of [a, b]) for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i])) scale = Math.max(scale, Math.abs(t[i]));
   for (let i = 0; i < a.length; i++) {
@@ -233,14 +235,23 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>, rtol: numbe
     if (Number.isNaN(x) && Number.isNaN(y)) continue;
     if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= rtol * Math.max(Math.abs(x), Math.abs(y)) + rtol * 1e-3 * scale + 1e-12) continue;
     if (x === y || (stabilizing && !Number.isNaN(x) && !Number.isFinite(x) && Number.isFinite(y))) continue;
+    if (excused(i)) continue;
     return i;
   }
   return -1;
 }
 
-function compare(check: Check, names: readonly string[], a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[], at: string, rtol: number): Failure | undefined {
+function compare(
+  check: Check,
+  names: readonly string[],
+  a: readonly ArrayLike<number>[],
+  b: readonly ArrayLike<number>[],
+  at: string,
+  rtol: number,
+  excused?: (k: number, i: number) => boolean,
+): Failure | undefined {
   for (const [k, name] of names.entries()) {
-    const i = firstDifference(a[k], b[k], rtol, check === 'simplify');
+    const i = firstDifference(a[k], b[k], rtol, check === 'simplify', excused && ((i) => excused(k, i)));
     if (i >= 0) {
       const [x, y] = check === 'simplify' ? ['unsimplified', 'simplified'] : ['interpreter', 'generated code'];
       return { check, node: name, detail: `${name}[${i}] at the ${at} feeds: ${x} ${a[k][i]}, ${y} ${b[k][i]}` };
@@ -294,6 +305,58 @@ function checkAccuracy(c: GraphCase, compiled: Compiled): Failure | undefined {
   return undefined;
 }
 
+/**
+ * The reference interpreter's values with every computed entry (the feeds' too) moved by a few
+ * ulps, relatively, by a pattern drawn from `seed`: what the same graph gives where its ops round
+ * differently (1 + 1e-20 is 1 only by rounding). Zeros, infinities and NaN stay as they are, and
+ * whole numbers too unless `whole` (positions must stay whole).
+ */
+function interpretNudged(outputs: readonly Node[], feeds: Record<string, Tensor>, seed: number, whole: boolean): Tensor[] {
+  let state = seed;
+  const nudge = (data: Data) => {
+    for (let i = 0; i < data.length; i++) {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      if (Number.isFinite(data[i]) && (whole || !Number.isInteger(data[i]))) data[i] *= 1 + ((state % 5) - 2) * Number.EPSILON;
+    }
+  };
+  const graph = outputs[0].graph;
+  const declared = new Map<string, Shape>([...graph.leaves('input'), ...graph.leaves('param')].map((n) => [n.attrs.name as string, n.shape]));
+  const dims = bindDims(declared, new Map(Object.entries(feeds).map(([name, t]) => [name, t.shape])));
+  const values = new Map<Node, Tensor>();
+  for (const node of ancestors(outputs)) {
+    const shape = concreteShape(node.shape, dims);
+    const data = new Float64Array(sizeOf(shape));
+    if (node.def.leaf === 'fed') data.set(feeds[node.attrs.name as string].data);
+    else node.def.evaluate(data, node.inputs.map((n) => values.get(n)!), node.attrs, shape);
+    nudge(data);
+    values.set(node, { shape, data });
+  }
+  return outputs.map((n) => values.get(n)!);
+}
+
+/**
+ * Whether output k's entry i of `outputs` at `feeds` is decided by rounding: where the graph's ops
+ * round differently by a few ulps (interpretNudged), it changes beyond the simplify check's
+ * tolerance. Its value is then an accident of rounding: std of equal entries is exactly 0, and
+ * its derivative NaN, only where the mean rounds back to the entries; two equal values computed
+ * two ways compare either way. A regrouping that is exact in real numbers (x / 3 → x · ⅓, like
+ * terms collected) may land on the other side, so the simplify check does not judge an entry
+ * that is so in the written or in the simplified graph. A rewrite that is wrong at an exact
+ * special value (x / x → 1 at 0, √x·√x → x at −1) is still caught: zeros, infinities and NaN
+ * are not moved.
+ */
+export function unstable(outputs: readonly Node[], feeds: Record<string, Tensor>, base: readonly ArrayLike<number>[], k: number, i: number): boolean {
+  const nudged = (seed: number) => {
+    try {
+      return interpretNudged([outputs[k]], feeds, seed, true)[0].data[i];
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return interpretNudged([outputs[k]], feeds, seed, false)[0].data[i];
+    }
+  };
+  return [1, 2, 3, 4, 5, 6, 7, 8].some((seed) => firstDifference([base[k][i]], [nudged(seed)], 1e-6, false) >= 0);
+}
+
 /** Every disagreement of one case (empty when it passes), in the checks asked for. */
 export async function checkCase(c: GraphCase, checks: readonly Check[] = ['load', 'derivative', 'simplify', 'codegen', 'accuracy']): Promise<Failure[]> {
   let compiled: Compiled;
@@ -317,7 +380,11 @@ export async function checkCase(c: GraphCase, checks: readonly Check[] = ['load'
     const module = checks.includes('codegen') ? await loadModuleSource(compiled.source) : undefined;
     for (const [at, feeds] of [['smooth', smooth], ['special', tensors(c.special)]] as const) {
       const rewritten = interpret(simplified, feeds).map((t) => t.data);
-      if (checks.includes('simplify')) note(compare('simplify', outputNames, interpret(unsimplified, feeds).map((t) => t.data), rewritten, at, 1e-6));
+      if (checks.includes('simplify')) {
+        const written = interpret(unsimplified, feeds).map((t) => t.data);
+        const excused = (k: number, i: number) => unstable(unsimplified, feeds, written, k, i) || unstable(simplified, feeds, rewritten, k, i);
+        note(compare('simplify', outputNames, written, rewritten, at, 1e-6, excused));
+      }
       const run = module?.run(feeds);
       if (run) note(compare('codegen', outputNames, rewritten, outputNames.map((n) => run[n].data), at, 1e-9));
     }

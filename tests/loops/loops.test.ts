@@ -115,6 +115,42 @@ describe('scan, fold and iterate', () => {
   });
 });
 
+describe('a carry with a named dimension that the body broadcasts against a fixed size', () => {
+  // h has shape ["N"]; h * c (c of shape [3]) has shape [3] and requires N = 3 at run time.
+  const text = JSON.stringify({
+    format: 'symgrad/1',
+    inputs: { h0: { shape: ['N'] }, X: { shape: [2, 3] } },
+    consts: { c: [1, 2, 3] },
+    functions: { cell: { args: ['h', 'x'], nodes: { n: 'tanh(h * c + x)' }, return: 'n' } },
+    nodes: { y: 'fold(cell, h0, X)', g: 'grad(sum(y), h0)' },
+    outputs: ['y', 'g'],
+  });
+  const h0 = (n: number) => ({ shape: [n], data: Float64Array.from({ length: n }, (_, i) => 0.2 * i - 0.1) });
+  const X2 = { shape: [2, 3], data: Float64Array.from([0.1, -0.4, 0.3, 0.5, 0.2, -0.6]) };
+
+  it('loads, and generated code gives the interpreter\'s values and the hand-stepped cell\'s', async () => {
+    const compiled = compileSpec(text);
+    const outputs = compiled.spec.outputs.map((o) => o.node);
+    const [y, g] = interpret(outputs, { h0: h0(3), X: X2 }).map((t) => [...t.data]);
+    let h = [...h0(3).data];
+    for (let t = 0; t < 2; t++) h = h.map((v, i) => Math.tanh(v * (i + 1) + X2.data[3 * t + i]));
+    y.forEach((v, i) => expect(v).toBeCloseTo(h[i], 14));
+    expect(g.every(Number.isFinite)).toBe(true);
+    const module = await loadModuleSource(compiled.source);
+    const run = module.run({ h0: h0(3), X: X2 });
+    expect([...run.y.data]).toEqual(y);
+    expect([...run.g.data]).toEqual(g);
+  });
+
+  it('a wrong N is a RangeError naming the dimension in generated code and the interpreter, not a silent read', async () => {
+    const compiled = compileSpec(text);
+    expect(() => interpret(compiled.spec.outputs.map((o) => o.node), { h0: h0(4), X: X2 })).toThrow(/dimension N is 4.*must be 3/);
+    const module = await loadModuleSource(compiled.source);
+    expect(() => module.run({ h0: h0(4), X: X2 })).toThrow(RangeError);
+    expect(() => module.run({ h0: h0(4), X: X2 })).toThrow(/dimension N is 4.*must be 3/);
+  });
+});
+
 describe('derivatives through loops against central differences', () => {
   it('orders 1 to 3, reverse and forward mode, grad of grad, hessian, hvp, jacobian', () => {
     const text = spec(

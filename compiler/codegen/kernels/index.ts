@@ -5,7 +5,7 @@ import { cholesky, determinant, inv, solve } from './linalg.js';
 import { matmul } from './matmul.js';
 import { broadcast_to, concat, last, pad, reshape, slice, transpose } from './movement.js';
 import { gather, one_hot, scatter_add } from './positions.js';
-import { argExtremum, count, cumsum, prod, reduction } from './reduce.js';
+import { argExtremum, count, cumsum, exclusive_scan, prod, reduction } from './reduce.js';
 import { log_softmax, logsumexp } from './shifted.js';
 
 /**
@@ -22,6 +22,7 @@ const KERNELS: { readonly [op in OpName]?: Kernel } = {
   argmax: argExtremum('>'),
   argmin: argExtremum('<'),
   cumsum,
+  exclusive_scan,
   reshape,
   broadcast_to,
   transpose,

@@ -61,5 +61,5 @@ function batchStrides(k: KernelContext, shape: Shape, ownRank: number, batch: Sh
   const own = shape.slice(0, ownRank);
   const strides = strideExprs(k, shape);
   const offset = batch.length - own.length;
-  return batch.map((d, t) => (t < offset || own[t - offset] !== d ? '0' : strides[t - offset]));
+  return batch.map((d, t) => (t < offset || (own[t - offset] === 1 && d !== 1) ? '0' : strides[t - offset]));
 }

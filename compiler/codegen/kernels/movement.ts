@@ -13,7 +13,7 @@ export const broadcast_to: Kernel = {
     const { node, out, ins } = k;
     const x = node.inputs[0];
     const offset = node.shape.length - x.shape.length;
-    const inStrides = node.shape.map((d, a) => (a < offset || x.shape[a - offset] !== d ? '0' : strideExprs(k, x.shape)[a - offset]));
+    const inStrides = node.shape.map((d, a) => (a < offset || (x.shape[a - offset] === 1 && d !== 1) ? '0' : strideExprs(k, x.shape)[a - offset]));
     return loopNest(k, node.shape, [strideExprs(k, node.shape), inStrides], ([o, i]) => [`${out}[${o}] = ${k.at(ins[0], i)};`]);
   },
   view: (node, strides) => broadcastStrideExprs(strides, node.inputs[0].shape, node.shape),

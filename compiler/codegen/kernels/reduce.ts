@@ -106,3 +106,24 @@ export const cumsum: Kernel = {
     ]);
   },
 };
+
+/** exclusive_scan: y[k] = s[k − 1] with s[k] = a[k]·s[k − 1] + b[k], along the axis, forward or from the end. */
+export const exclusive_scan: Kernel = {
+  lines: (k) => {
+    const { node, out, ins } = k;
+    const axis = node.attrs.axis as number;
+    const strides = strideExprs(k, node.shape);
+    const n = k.dim(node.shape[axis]);
+    const [s, step, at] = [k.local('s'), k.local('step'), k.local('at')];
+    const index = node.attrs.reverse ? `${n} - 1 - ${step}` : step;
+    const across = node.shape.map((d, a) => (a === axis ? 1 : d));
+    return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
+      `let ${s} = 0;`,
+      `for (let ${step} = 0; ${step} < ${n}; ${step}++) {`,
+      `  const ${at} = ${o} + (${index}) * ${strides[axis]};`,
+      `  ${out}[${at}] = ${s};`,
+      `  ${s} = ${step} === 0 ? ${k.at(ins[1], at)} : ${k.at(ins[0], at)} * ${s} + ${k.at(ins[1], at)};`,
+      '}',
+    ]);
+  },
+};
