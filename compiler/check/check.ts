@@ -95,7 +95,7 @@ function compare(evaluation: Evaluation, call: DerivativeCall, g: Node | undefin
 
 /** Whether a call differentiates through a function's custom vjp. */
 function throughCustomVjp(call: DerivativeCall): boolean {
-  return [...pruneBetween([call.args[1]], call.args[0])].some((node) => node.op === 'custom_vjp');
+  return [...pruneBetween([call.args[1]], call.args[0])].some((node) => node.def.customDerivative);
 }
 
 /** Finite differences a call takes when k entries of x are differenced. */

@@ -2,6 +2,7 @@ import { binaryOp } from './op.js';
 
 export const add = binaryOp({
   name: 'add',
+  range: 'monotone',
   commutative: true,
   associative: true,
   compute: ([a, b]) => a + b,

@@ -68,6 +68,7 @@ export const custom_vjp: OpBuilder<(fn: CustomFunction, args: readonly Node[]) =
     name: 'custom_vjp',
     arity: 'variadic',
     internal: true,
+    customDerivative: true,
     infer: (inputs) => {
       if (inputs.length === 0) throw new SymgradError('', 'needs at least the value');
       return { shape: inputs[inputs.length - 1] };

@@ -5,6 +5,7 @@ import { binaryOp } from './op.js';
 /** d(a/b) = da/b − (a/b)·db/b, written with the output y = a/b. */
 export const div = binaryOp({
   name: 'div',
+  range: 'monotone',
   compute: ([a, b]) => a / b,
   expr: ([a, b]) => `(${a} / ${b})`,
   vjp: (y, d) => {

@@ -10,6 +10,7 @@ import { defineOp, elementwiseDef, type OpBuilder } from './op.js';
 export const mul: OpBuilder<(a: Operand, b: Operand) => Node> = defineOp(
   elementwiseDef({
     name: 'mul',
+    range: 'monotone',
     arity: 2,
     commutative: true,
     associative: true,

@@ -59,6 +59,14 @@ export interface OpDef {
   readonly reduction?: { readonly identity: number; combine(acc: string, value: string): string };
   /** Written without brackets in a chain (a + b + c). */
   readonly associative?: boolean;
+  /**
+   * What the IEEE classes of the inputs say of the result's (compiler/simplify/facts.ts):
+   * `monotone` in every argument within each class of each (a divisor never crosses 0 inside one),
+   * so the values at the classes' ends bound it; `bounded` in [−1, 1] for finite inputs (NaN otherwise).
+   */
+  readonly range?: 'monotone' | 'bounded';
+  /** Its derivative rules are the user's, not those of its value (a custom vjp): finite differences need not agree. */
+  readonly customDerivative?: boolean;
   /** Chooses between inputs 1 and 2 by input 0, entry by entry: the gradient of the branch not taken is exactly 0. */
   readonly selects?: boolean;
   /** The input the result equals exactly, when there is one (x·1 is x): the graph builds no node then. */
@@ -79,6 +87,7 @@ export interface ElementwiseSpec {
   readonly keywords?: Readonly<Record<string, KeywordSpec>>;
   readonly commutative?: boolean;
   readonly associative?: boolean;
+  readonly range?: 'monotone' | 'bounded';
   readonly selects?: boolean;
   readonly internal?: boolean;
   identity?(inputs: readonly Node[]): Node | undefined;
@@ -98,6 +107,7 @@ export function elementwiseDef(spec: ElementwiseSpec): OpDef {
     commutative: spec.commutative,
     associative: spec.associative,
     selects: spec.selects,
+    range: spec.range,
     internal: spec.internal,
     identity: spec.identity,
     infer: (inputs, attrs) => ({ shape: broadcastShapes(inputs), attrs: spec.defaults && { ...spec.defaults, ...attrs } }),

@@ -6,6 +6,7 @@ import { square } from './square.js';
 /** 1/x; its derivative is −1/x² = −y². */
 export const reciprocal = unaryOp({
   name: 'reciprocal',
+  range: 'monotone',
   compute: ([x]) => 1 / x,
   expr: ([x]) => `(1 / ${x})`,
   vjp: (y, d) => [mul(d, neg(square(y)))],

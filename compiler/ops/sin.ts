@@ -4,6 +4,7 @@ import { unaryOp } from './op.js';
 
 export const sin = unaryOp({
   name: 'sin',
+  range: 'bounded',
   compute: ([x]) => Math.sin(x),
   expr: ([x]) => `Math.sin(${x})`,
   vjp: ({ inputs: [x] }, d) => [mul(d, cos(x))],

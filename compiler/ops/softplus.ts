@@ -8,6 +8,7 @@ import { sigmoid } from './sigmoid.js';
  */
 export const softplus = unaryOp({
   name: 'softplus',
+  range: 'monotone',
   compute: ([x]) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
   expr: ([x]) => `(Math.max(${x}, 0) + Math.log1p(Math.exp(-Math.abs(${x}))))`,
   vjp: ({ inputs: [x] }, d) => [mul(d, sigmoid(x))],

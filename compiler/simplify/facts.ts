@@ -76,7 +76,7 @@ function memoOf(graph: Graph): Memo {
   return memo;
 }
 
-const isLeaf = (node: Node) => node.op === 'input' || node.op === 'param';
+const isLeaf = (node: Node) => node.def.leaf === 'fed';
 
 /** The facts of a node (computed for it and the nodes below it, without recursion). */
 export function factsOf(node: Node): AtomFacts {
@@ -102,7 +102,7 @@ export function factsOf(node: Node): AtomFacts {
     const inputs = top.inputs.map((input) => facts.get(input)!);
     const classes = new Int16Array(count);
     let relevant = 1 | inputs.reduce((acc, f) => acc | f.relevant, 0);
-    if (top.op === 'constant') {
+    if (top.def.leaf === 'known') {
       classes.fill(classesFrom(top, []));
     } else if (isLeaf(top)) {
       const i = few ? memo.leaves.indexOf(top) : -1;
@@ -135,20 +135,16 @@ export function only(node: Node, allowed: number): boolean {
   return (factsOf(node).union & ~allowed) === 0;
 }
 
-const MONOTONE = new Set(['exp', 'expm1', 'log', 'log1p', 'sqrt', 'square', 'abs', 'neg', 'tanh', 'sigmoid', 'softplus', 'relu', 'reciprocal']);
-const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div']);
-const SAME = new Set(['broadcast_to', 'reshape', 'transpose']);
-const BOUNDED = new Set(['sin', 'cos']);
-
-/** Results of the ops above (none has attributes or more than two inputs) by op, then by dtype and their inputs' classes. */
+/** Results of the `monotone` ops (none has attributes or more than two inputs) by op, then by dtype and their inputs' classes. */
 const byClasses = new Map<string, Map<number, number>>();
 
 function classesFrom(node: Node, inputs: readonly number[]): number {
-  if (node.op === 'constant') return (node.attrs.value as number[]).reduce((acc, v) => acc | classOf(v), 0);
-  if (SAME.has(node.op)) return inputs[0];
-  if (node.op === 'where') return inputs[1] | inputs[2];
-  if (BOUNDED.has(node.op)) return (inputs[0] & FINITE ? NEG_SMALL | ZEROS | POS_SMALL : 0) | (inputs[0] & ~FINITE ? NAN : 0);
-  if (!MONOTONE.has(node.op) && !ARITHMETIC.has(node.op)) return ANY;
+  const def = node.def;
+  if (def.leaf === 'known') return (node.attrs.value as number[]).reduce((acc, v) => acc | classOf(v), 0);
+  if (def.movement === 'view') return inputs[0];
+  if (def.selects) return inputs[1] | inputs[2];
+  if (def.range === 'bounded') return (inputs[0] & FINITE ? NEG_SMALL | ZEROS | POS_SMALL : 0) | (inputs[0] & ~FINITE ? NAN : 0);
+  if (def.range !== 'monotone') return ANY;
   let known = byClasses.get(node.op);
   if (!known) byClasses.set(node.op, (known = new Map()));
   const key = (node.dtype === 'float32' ? 1 << 18 : 0) | ((inputs[1] ?? 0) << 9) | inputs[0];
