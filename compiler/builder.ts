@@ -38,7 +38,7 @@ export function zerosLike(graph: Graph, shape: Shape): Node {
 /** The constant value of a scalar (or broadcast scalar) node, if it is one. */
 export function constantValue(node: Node): number | undefined {
   if (node.op === 'broadcast_to') return constantValue(node.inputs[0]);
-  if (node.op !== 'constant') return undefined;
+  if (node.def.leaf !== 'known') return undefined;
   const values = node.attrs.value as readonly number[];
   return values.length > 0 && values.every((v) => Object.is(v, values[0])) ? values[0] : undefined;
 }

@@ -182,5 +182,5 @@ function compareOperands(a: Node, b: Node): number {
 
 /** A constant or a broadcast constant. */
 function isConstant(node: Node): boolean {
-  return node.op === 'constant' || (node.op === 'broadcast_to' && node.inputs[0].op === 'constant');
+  return node.def.leaf === 'known' || (node.op === 'broadcast_to' && node.inputs[0].def.leaf === 'known');
 }

@@ -83,7 +83,7 @@ function structureKey(parts: BodyParts): string {
   for (const node of liveNodes([...roles.keys(), ...outputs])) {
     const role = roles.get(node);
     if (role) keys.set(node, hash(`${role}${showShape(node.shape)}`));
-    else if (node.op === 'input') throw new SymgradError('', `${parts.name}: a body reads a value that is not one of its placeholders`);
+    else if (node.def.leaf === 'fed') throw new SymgradError('', `${parts.name}: a body reads a value that is not one of its placeholders`);
     else {
       const inputs = node.inputs.map((x) => keys.get(x)!);
       if (node.def.commutative) inputs.sort();

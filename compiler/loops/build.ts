@@ -33,7 +33,7 @@ export function buildLoop(
   const rows = xs.map((x) => placeholder(body, 'slice', x.shape.slice(1)));
   const outside = new Map<Node, Node>();
   const inner = closures.map((c) => {
-    if (c.op === 'constant') return body.apply('constant', [], c.attrs);
+    if (c.def.leaf === 'known') return body.apply('constant', [], c.attrs);
     const p = placeholder(body, 'closure', c.shape);
     outside.set(p, c);
     return p;

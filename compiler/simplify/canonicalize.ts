@@ -25,7 +25,7 @@ const axes = (node: Node) => node.attrs.axes as readonly number[];
  */
 export const canonicalize: readonly Rule[] = [
   rule('variable-value', variable(x), x),
-  rule('custom-vjp-value', test((n) => n.op === 'custom_vjp', 'c'), (m) => m.c.inputs[m.c.inputs.length - 1]),
+  rule('custom-vjp-value', test((n) => n.def.customDerivative === true, 'c'), (m) => m.c.inputs[m.c.inputs.length - 1]),
   foldConstants,
   rule('add-zero', add(x, test(isZero, 'z')), x, (m) => isNegZero(m.z) || only(m.x, ~NEG_ZERO)),
   rule('sub-zero', sub(x, test(isZero, 'z')), x, (m) => !isNegZero(m.z) || only(m.x, ~NEG_ZERO)),

@@ -74,7 +74,7 @@ const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div', 'neg', 'square', 'sqrt',
 function isArithmetic(node: Node): boolean {
   if (ARITHMETIC.has(node.op)) return true;
   const [, b, c] = node.inputs;
-  if (node.op === 'constant') return constantValue(node) !== undefined;
+  if (node.def.leaf === 'known') return constantValue(node) !== undefined;
   if (node.op === 'pow') return constantValue(b) !== undefined;
   return node.op === 'where' && (constantValue(b) === 0 || constantValue(c) === 0);
 }

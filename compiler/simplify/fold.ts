@@ -18,7 +18,7 @@ const UNIFORM_PRESERVING = new Set(['broadcast_to', 'reshape', 'transpose']);
  */
 export const foldConstants = rule(
   'fold-constants',
-  test((node) => node.inputs.length > 0 && node.inputs.every((input) => input.op === 'constant' || constantValue(input) !== undefined)),
+  test((node) => node.inputs.length > 0 && node.inputs.every((input) => input.def.leaf === 'known' || constantValue(input) !== undefined)),
   (_, node) => foldUniform(node) ?? foldSmall(node),
 );
 
@@ -36,7 +36,7 @@ function foldUniform(node: Node): Node | undefined {
 function foldSmall(node: Node): Node | undefined {
   const size = staticSize(node.shape);
   if (size === undefined || size > FOLD_LIMIT) return undefined;
-  if (!node.inputs.every((input) => input.op === 'constant')) return undefined;
+  if (!node.inputs.every((input) => input.def.leaf === 'known')) return undefined;
   const [result] = interpret([node], {});
   return constant(node.graph, [...result.data], node.shape);
 }
