@@ -1,16 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
-import { packagedChromium } from './chromium.js';
+import { REPORT_FAILURES, servedBrowser } from './chromium.js';
 
 // The WebAssembly gemm runs in a browser as in Node: a float32 product of 600-term sums, whose
 // bits differ between the WebAssembly gemm (float32 sums) and the JS one (float64 sums), on the
 // main thread, compiled synchronously by createKernel() and asynchronously by createKernelAsync().
-const ARGS = ['--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const spec = JSON.stringify({
   format: 'symgrad/1',
   name: 'browser_gemm',
@@ -24,7 +20,7 @@ const feeds = { A: Float32Array.from(uniformArray(random, 40 * 600, [-1, 1])), B
 const sources = { wasm: compileSpec(spec).source, js: compileSpec(spec, { target: 'js' }).source };
 
 const page = (entry: string) => `<!doctype html>
-<script>window.addEventListener('error', (event) => { window.failure = event.message; }); window.addEventListener('unhandledrejection', (event) => { window.failure = String(event.reason); });</script>
+${REPORT_FAILURES}
 <script type="module">
 import * as module from '/module.js';
 const feeds = { A: Float32Array.from(${JSON.stringify(Array.from(feeds.A))}), B: Float32Array.from(${JSON.stringify(Array.from(feeds.B))}) };
@@ -33,36 +29,16 @@ const out = kernel.run(feeds);
 window.result = { C: Array.from(out.C.data), D: Array.from(out.D.data) };
 </script>`;
 
-let server: Server;
-let origin: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/module.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(sources.wasm);
-    else if (path === '/sync' || path === '/async') response.writeHead(200, { 'content-type': 'text/html' }).end(page(path.slice(1)));
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ ...packagedChromium(), args: ARGS });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+const browser = servedBrowser((path) => {
+  if (path === '/module.js') return { type: 'text/javascript', body: sources.wasm };
+  if (path === '/sync' || path === '/async') return { type: 'text/html', body: page(path.slice(1)) };
+  return undefined;
 });
 
 it.each(['sync', 'async'])('runs the WebAssembly gemm on the main thread (%s), with the bits Node gets', async (entry) => {
-  const tab = await browser.newPage();
-  await tab.goto(`${origin}/${entry}`);
-  await tab.waitForFunction('"result" in window || "failure" in window', undefined, { timeout: 30_000 });
-  expect(await tab.evaluate('window.failure')).toBeUndefined();
-  const inBrowser = (await tab.evaluate('window.result')) as { C: number[]; D: number[] };
+  const inBrowser = (await browser.open(`/${entry}`)) as { C: number[]; D: number[] };
   const [wasm, js] = [(await loadModuleSource(sources.wasm)).run(feeds), (await loadModuleSource(sources.js)).run(feeds)];
   expect(Array.from(wasm.C.data)).not.toEqual(Array.from(js.C.data));
   expect(inBrowser.C).toEqual(Array.from(wasm.C.data));
   expect(inBrowser.D).toEqual(Array.from(wasm.D.data));
-  await tab.close();
 }, 60_000);

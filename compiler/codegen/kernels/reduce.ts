@@ -86,44 +86,43 @@ export function argExtremum(operator: '>' | '<'): Kernel {
   };
 }
 
+/**
+ * A loop along the node's `axis` (from the end when `reverse`) at every position across it:
+ * `start` before it, `step(at, s)` at each entry (`at` its offset, `s` the step's number).
+ */
+function alongAxis(k: KernelContext, start: string, step: (at: string, s: string) => string[]): string[] {
+  const { node } = k;
+  const axis = node.attrs.axis as number;
+  const strides = strideExprs(k, node.shape);
+  const n = k.dim(node.shape[axis]);
+  const [s, at] = [k.local('s'), k.local('at')];
+  const index = node.attrs.reverse ? `${n} - 1 - ${s}` : s;
+  const across = node.shape.map((d, a) => (a === axis ? 1 : d));
+  return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
+    start,
+    `for (let ${s} = 0; ${s} < ${n}; ${s}++) {`,
+    `  const ${at} = ${o} + (${index}) * ${strides[axis]};`,
+    ...step(at, s).map((line) => `  ${line}`),
+    '}',
+  ]);
+}
+
 /** Running sums along the axis, from the end when `reverse`. */
 export const cumsum: Kernel = {
   lines: (k) => {
-    const { node, out, ins } = k;
-    const axis = node.attrs.axis as number;
-    const strides = strideExprs(k, node.shape);
-    const n = k.dim(node.shape[axis]);
-    const [acc, s, index] = [k.local('acc'), k.local('s'), k.local('at')];
-    const step = node.attrs.reverse ? `${n} - 1 - ${s}` : s;
-    const across = node.shape.map((d, a) => (a === axis ? 1 : d));
-    return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
-      `let ${acc} = 0;`,
-      `for (let ${s} = 0; ${s} < ${n}; ${s}++) {`,
-      `  const ${index} = ${o} + (${step}) * ${strides[axis]};`,
-      `  ${acc} += ${k.at(ins[0], index)};`,
-      `  ${out}[${index}] = ${acc};`,
-      '}',
-    ]);
+    const acc = k.local('acc');
+    return alongAxis(k, `let ${acc} = 0;`, (at) => [`${acc} += ${k.at(k.ins[0], at)};`, `${k.out}[${at}] = ${acc};`]);
   },
 };
 
 /** exclusive_scan: y[k] = s[k − 1] with s[k] = a[k]·s[k − 1] + b[k], along the axis, forward or from the end. */
 export const exclusive_scan: Kernel = {
   lines: (k) => {
-    const { node, out, ins } = k;
-    const axis = node.attrs.axis as number;
-    const strides = strideExprs(k, node.shape);
-    const n = k.dim(node.shape[axis]);
-    const [s, step, at] = [k.local('s'), k.local('step'), k.local('at')];
-    const index = node.attrs.reverse ? `${n} - 1 - ${step}` : step;
-    const across = node.shape.map((d, a) => (a === axis ? 1 : d));
-    return loopNest(k, across, [strides.map((st, a) => (a === axis ? '0' : st))], ([o]) => [
-      `let ${s} = 0;`,
-      `for (let ${step} = 0; ${step} < ${n}; ${step}++) {`,
-      `  const ${at} = ${o} + (${index}) * ${strides[axis]};`,
-      `  ${out}[${at}] = ${s};`,
-      `  ${s} = ${step} === 0 ? ${k.at(ins[1], at)} : ${k.at(ins[0], at)} * ${s} + ${k.at(ins[1], at)};`,
-      '}',
+    const [a, b] = k.ins;
+    const acc = k.local('acc');
+    return alongAxis(k, `let ${acc} = 0;`, (at, s) => [
+      `${k.out}[${at}] = ${acc};`,
+      `${acc} = ${s} === 0 ? ${k.at(b, at)} : ${k.at(a, at)} * ${acc} + ${k.at(b, at)};`,
     ]);
   },
 };
