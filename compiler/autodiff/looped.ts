@@ -1,8 +1,9 @@
 import { constant, zerosLike } from '../builder.js';
+import { SymgradError } from '../errors.js';
 import type { Graph, Node } from '../graph.js';
 import { scan } from '../loops/build.js';
 import { cumsum, equal, mul, ones, reshape, transpose } from '../ops/index.js';
-import type { Dim, Shape } from '../shape.js';
+import { showShape, type Dim, type Shape } from '../shape.js';
 import { vjp } from './grad.js';
 import { jvp } from './jvp.js';
 import { pruneBetween } from './prune.js';
@@ -16,6 +17,13 @@ import { pruneBetween } from './prune.js';
  */
 export function loopedJacobian(y: Node, x: Node, mode: 'forward' | 'reverse'): Node {
   const cone = pruneBetween([x], y);
+  const custom = [...cone].find((node) => node.op === 'custom_vjp');
+  if (custom) {
+    throw new SymgradError(
+      '',
+      `jacobian of ${showShape(y.shape)} with respect to ${showShape(x.shape)}: with sizes known only at run time on both sides it is a loop, which cannot go through the custom derivative of '${custom.attrs.fn}' yet; give x or y a fixed shape, or use jvp, vjp or hvp`,
+    );
+  }
   const closures = [x];
   for (const node of cone) {
     for (const input of node.inputs) if (!cone.has(input) && !closures.includes(input)) closures.push(input);

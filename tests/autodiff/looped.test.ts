@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { grad, hessian, jacobian, jacobianMode } from '../../compiler/autodiff/index.js';
+import { SymgradError } from '../../compiler/errors.js';
 import { Graph, type Node } from '../../compiler/graph.js';
-import { compileSpec, interpret, loadSpec, type Tensor } from '../../compiler/index.js';
+import { checkDerivatives, compileSpec, interpret, loadSpec, type Tensor } from '../../compiler/index.js';
 import * as op from '../../compiler/ops/index.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { maxError, tensor, valueOf } from './numeric.js';
@@ -106,5 +107,30 @@ describe('in a spec: generated code with N fed as 2 and then 5 in one kernel', (
       const total = (w: number[]) => [exactJacobian(w).reduce((a, b) => a + b, 0)];
       expect(maxError([...out.dJ.data], differences(total, v))).toBeLessThan(1e-8);
     }
+  });
+});
+
+describe('what the loop copies', () => {
+  const spec = (nodes: Record<string, string>, functions = {}) =>
+    JSON.stringify({ format: 'symgrad/1', inputs: { x: { shape: ['N'] } }, functions, nodes, outputs: Object.keys(nodes) });
+  const x = { shape: [3], data: Float64Array.of(0.1, -0.4, 0.7) };
+
+  it('holds a named node\'s other occurrences fixed (a = b = sin(x): ∂(a·b)/∂a is diag(b)), and symgrad check agrees', () => {
+    const loaded = loadSpec(spec({ a: 'sin(x)', b: 'sin(x)', Ja: 'jacobian(a * b, a)', H: 'hessian(sum(sin(x) * x), x)' }));
+    const [Ja] = interpret([loaded.names.get('Ja')!], { x });
+    expect(maxError([...Ja.data], [0, 1, 2].flatMap((i) => [0, 1, 2].map((k) => (i === k ? Math.sin(x.data[i]) : 0))))).toBeLessThan(1e-15);
+    const rows = checkDerivatives(loaded, { x }).rows;
+    expect(rows.map((r) => [r.name, r.ok])).toEqual([['Ja', true], ['H', true]]);
+  });
+
+  it('refuses a custom derivative inside, naming it (its rule belongs to the spec\'s graph)', () => {
+    const functions = { my_sin: { args: ['u'], nodes: { s: 'sin(u)' }, return: 's', vjp: { u: 'dy * cos(u)' } } };
+    let message = '';
+    try {
+      loadSpec(spec({ J: 'jacobian(my_sin(x), x)' }, functions));
+    } catch (error) {
+      message = error instanceof SymgradError ? error.format() : String(error);
+    }
+    expect(message).toContain("nodes.J: column 1: jacobian of [N] with respect to [N]: with sizes known only at run time on both sides it is a loop, which cannot go through the custom derivative of 'my_sin' yet");
   });
 });
