@@ -134,3 +134,22 @@ describe('what the loop copies', () => {
     expect(message).toContain("nodes.J: column 1: jacobian of [N] with respect to [N]: with sizes known only at run time on both sides it is a loop, which cannot go through the custom derivative of 'my_sin' yet");
   });
 });
+
+describe('through a loop', () => {
+  it('jacobian and hessian of an RNN scan with respect to its sequence of named length T: central differences, generated code', async () => {
+    const text = JSON.stringify({
+      format: 'symgrad/1',
+      inputs: { X: { shape: ['T', 2] }, h0: { shape: [2] } },
+      functions: { cell: { args: ['h', 'x'], nodes: { n: 'tanh(h * 0.5 + x)' }, return: 'n' } },
+      nodes: { hs: 'scan(cell, h0, X)', J: 'jacobian(hs, X)', H: 'hessian(sum(square(hs)), X)', G: 'grad(sum(J * J), X)' },
+      outputs: ['J', 'H', 'G'],
+    });
+    const loaded = loadSpec(text);
+    expect(loaded.names.get('J')!.shape).toEqual(['T', 2, 'T', 2]);
+    const given = { X: tensor([3, 2], [0.1, -0.4, 0.7, 0.2, -0.3, 0.5]), h0: tensor([2], [0.3, -0.1]) };
+    expect(checkDerivatives(loaded, given).rows.map((r) => [r.name, r.ok])).toEqual([['J', true], ['H', true], ['G', true]]);
+    const out = (await loadModuleSource(compileSpec(text).source)).run(given);
+    const reference = interpret(loaded.outputs.map((o) => o.node), given);
+    loaded.outputs.forEach((o, i) => expect(maxError([...out[o.name].data], [...reference[i].data]), o.name).toBeLessThan(1e-12));
+  });
+});
