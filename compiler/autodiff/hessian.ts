@@ -2,18 +2,15 @@ import { SymgradError } from '../errors.js';
 import type { Node } from '../graph.js';
 import { showShape } from '../shape.js';
 import { grad } from './grad.js';
-import { jacobian, knownSize } from './jacobian.js';
+import { jacobian } from './jacobian.js';
 import { jvp } from './jvp.js';
 
 /**
- * Second derivatives of a scalar y, with shape x.shape ++ x.shape: the Jacobian of the gradient.
- * x needs a size known at compile time (a named dimension only if broadcast against a fixed size).
+ * Second derivatives of a scalar y, with shape x.shape ++ x.shape: the Jacobian of the gradient
+ * (a loop over x's entries when their number is known only at run time).
  */
 export function hessian(y: Node, x: Node): Node {
   checkScalar('hessian', y);
-  if (knownSize(x) === undefined) {
-    throw new SymgradError('', `hessian needs x with a fixed shape (one jvp per entry of x), got ${showShape(x.shape)}; use hvp for named dimensions`);
-  }
   return jacobian(grad(y, x), x);
 }
 

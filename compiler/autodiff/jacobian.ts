@@ -1,10 +1,10 @@
 import { constant, zerosLike } from '../builder.js';
-import { SymgradError } from '../errors.js';
 import type { Graph, Node } from '../graph.js';
 import { add, mul, reshape } from '../ops/index.js';
-import { sameShape, showShape, staticSize, type Shape } from '../shape.js';
+import { sameShape, staticSize, type Shape } from '../shape.js';
 import { vjp } from './grad.js';
 import { jvp } from './jvp.js';
+import { loopedJacobian } from './looped.js';
 import { pruneBetween } from './prune.js';
 
 export type JacobianMode = 'forward' | 'reverse';
@@ -13,16 +13,10 @@ export type JacobianMode = 'forward' | 'reverse';
  * Forward mode (one jvp per entry of x) when x has fewer entries than y, else reverse (one vjp
  * per entry of y). A side with a named dimension has a size known only at run time, unless the
  * graph requires the name to have a fixed size (it is broadcast against one), so the other side
- * is the one unrolled; one of them must have a known size.
+ * is the one unrolled; with run-time sizes on both sides, reverse mode as a loop over y's entries.
  */
 export function jacobianMode(y: Node, x: Node): JacobianMode {
   const [nx, ny] = [knownSize(x), knownSize(y)];
-  if (nx === undefined && ny === undefined) {
-    throw new SymgradError(
-      '',
-      `jacobian of ${showShape(y.shape)} with respect to ${showShape(x.shape)}: one of them needs a fixed shape (one jvp or vjp is built per entry of it, and named sizes are known only at run time); use hvp, jvp or vjp for named dimensions`,
-    );
-  }
   if (nx === undefined) return 'reverse';
   if (ny === undefined) return 'forward';
   return nx < ny ? 'forward' : 'reverse';
@@ -32,15 +26,17 @@ export function jacobianMode(y: Node, x: Node): JacobianMode {
  * All partials ∂y/∂x, with shape y.shape ++ x.shape. Forward mode pushes each basis vector of x
  * through jvp to get a column; reverse mode pulls each basis vector of y back through vjp to get a
  * row. Each is put in place by broadcasting against a one-hot constant, and the terms are summed.
- * The side that is not unrolled may have named dims. `mode` overrides the choice (tests compare
- * both).
+ * The side that is not unrolled may have named dims; when the side to unroll has a size known
+ * only at run time, the basis vectors are the steps of a loop instead (./looped.ts). `mode`
+ * overrides the choice (tests compare both).
  */
 export function jacobian(y: Node, x: Node, mode: JacobianMode = jacobianMode(y, x)): Node {
   const graph = y.graph;
   const shape = [...y.shape, ...x.shape];
-  const count = entries(mode === 'forward' ? x : y, mode);
+  const count = knownSize(mode === 'forward' ? x : y);
   const other = knownSize(mode === 'forward' ? y : x);
   if (count === 0 || other === 0 || !pruneBetween([x], y).has(y)) return zerosLike(graph, shape);
+  if (count === undefined) return loopedJacobian(y, x, mode);
   if (count === 1) {
     const only = mode === 'forward' ? jvp(y, x, oneHot(graph, 0, x.shape)) : vjp(y, x, oneHot(graph, 0, y.shape));
     return sameShape(only.shape, shape) ? only : reshape(only, shape);
@@ -80,13 +76,4 @@ function knownShape(graph: Graph, shape: Shape): number[] | undefined {
 export function knownSize(node: Node): number | undefined {
   const shape = knownShape(node.graph, node.shape);
   return shape && staticSize(shape);
-}
-
-/** The number of entries of the side unrolled in this mode, which must be known. */
-function entries(node: Node, mode: JacobianMode): number {
-  const size = knownSize(node);
-  if (size === undefined) {
-    throw new SymgradError('', `jacobian in ${mode} mode needs a fixed shape for ${mode === 'forward' ? 'x' : 'y'}, got ${showShape(node.shape)}`);
-  }
-  return size;
 }

@@ -74,6 +74,8 @@ interface Value {
   readonly named?: readonly (number | string)[];
 }
 
+/** Smooth functions defined everywhere, for values with N. */
+const SMOOTH = ['sin', 'tanh', 'cos', 'sigmoid'];
 const SHAPES: Shape[] = [[], [3], [2], [2, 1], [1, 3], [2, 3], [3, 2], [2, 2]];
 /** Literals the expressions use; consts take the same values, so a const may equal a literal. */
 const LITERALS = [2, 0.5, 3, 1, -1];
@@ -100,6 +102,8 @@ class Builder {
   private used = new Set<string>();
   /** Depth inside arguments of jumps (see `jump`). */
   private jumps = 0;
+  /** Whether expressions may broadcast a value with N against a fixed size (which fixes N when compiling). */
+  pinsN = true;
   constructor(private readonly g: Draw) {}
 
   int(min: number, max: number): number {
@@ -196,7 +200,7 @@ class Builder {
     const d = depth - 1;
     const e = (shape: Shape = s) => this.expr(shape, d);
     const rank = s.length;
-    const named = this.chance(20) ? this.namedBroadcast(s, d) : undefined;
+    const named = this.pinsN && this.chance(20) ? this.namedBroadcast(s, d) : undefined;
     if (named !== undefined) return named;
     const forms: (() => string | undefined)[] = [
       () => `${this.pick(['sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'swish', 'neg', 'square', 'expm1'])}(${e()})`,
@@ -717,6 +721,8 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
     spec.inputs.xn = { shape: named };
     feeds.xn = feedValue(g, shape, 'smooth');
     b.add({ name: 'xn', shape, role: 'input', order: 0, deps: new Set(['xn']), calls: [], named });
+    // Half the time N stays unknown until run time: jacobians and hessians with N on both sides loop.
+    b.pinsN = b.chance(50);
   }
   if (b.chance(30)) {
     const shape = b.pick(SHAPES);
@@ -733,11 +739,6 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
   }
 
   const steps = b.int(2, 7);
-  // Whether a spec node broadcasts a value with N against a fixed size, so that N's size is known
-  // when compiling (a hessian with respect to xn needs it): a text naming such a value, outside a
-  // derivative's variable, does.
-  const namesNamed = (text: string) => b.values.some((v) => v.named && new RegExp(`\\b${v.name}\\b`).test(text));
-  let sized = false;
   let directions = 0;
   for (let i = 0; i < steps; i++) {
     const name = `n${i}`;
@@ -786,6 +787,15 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       b.add(b.derived(name, result, used));
       continue;
     }
+    const keepsN = b.values.filter((v) => v.named && v.role !== 'direction' && v.order === 0);
+    if (keepsN.length > 0 && b.chance(30)) {
+      // A smooth function of a value with N that keeps N unknown until run time (nothing pins it to a
+      // fixed size): a jacobian of it with respect to a value with N is then a loop over the entries.
+      const v = b.pick(keepsN);
+      spec.nodes[name] = `${b.pick(SMOOTH)}(${v.name}) * sum(${b.pick(SMOOTH)}(${v.name}))`;
+      b.add({ ...b.derived(name, v.shape, new Set([v.name])), named: v.named });
+      continue;
+    }
     const forward = b.values.filter((v) => v.role === 'node' && !v.named);
     const twin = forward.length > 0 && b.chance(15) ? b.pick(forward) : undefined;
     if (twin && twin.order === 0) {
@@ -799,16 +809,16 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       const { text, used } = b.track(() => b.expr(shape, b.int(1, 4)));
       // Never a bare name: a node is then the same node as the value it names.
       spec.nodes[name] = /^[A-Za-z_]\w*$/.test(text) ? `sin(${text})` : text;
-      sized ||= namesNamed(text);
       b.add(b.derived(name, shape, used));
       continue;
     }
     const kind = b.pick(KINDS);
     const scalarY = kind === 'grad' || kind === 'hessian' || kind === 'hvp';
-    // y: an existing value or a new expression (which may name the variable inline).
-    const existing = b.values.filter((v) => v.role === 'node' && !v.named && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
-    const y = existing.length > 0 && b.chance(50)
-      ? (() => { const v = b.pick(existing); return { text: b.ref(v), used: new Set([v.name]), shape: v.shape }; })()
+    // y: an existing value or a new expression (which may name the variable inline). A jacobian's
+    // y may have N (with N in x too, the jacobian is a loop over the entries).
+    const existing = b.values.filter((v) => v.role === 'node' && (!v.named || kind === 'jacobian') && v.order < 3 && (!scalarY || v.shape.length === 0) && size(v.shape) <= 6);
+    const y: { text: string; used: Set<string>; shape: Shape; named?: Value['named'] } = existing.length > 0 && b.chance(50)
+      ? (() => { const v = b.pick(existing); return { text: b.ref(v), used: new Set([v.name]), shape: v.shape, named: v.named }; })()
       : (() => {
           const shape = scalarY ? [] : b.pick(SHAPES);
           const build = () => (b.chance(30) ? b.where(shape, b.int(1, 3))! : b.expr(shape, b.int(1, 4)));
@@ -818,14 +828,22 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
           const { text, used } = b.track(() => b.where(t, b.int(1, 3))!);
           return { text: `${b.pick(['sum', 'mean', 'logsumexp'])}(${text})`, used, shape };
         })();
+    if ((kind === 'hessian' || kind === 'jacobian') && keepsN.length > 0 && b.chance(50)) {
+      // A value with N, or a scalar of one, that does not pin N: its jacobian or hessian with respect to a value with N is a loop.
+      const v = b.pick(keepsN);
+      const text = kind === 'hessian' ? `sum(${b.pick(SMOOTH)}(${v.name}) * ${v.name})` : b.ref(v);
+      Object.assign(y, { text, used: new Set([v.name]), shape: kind === 'hessian' ? [] : v.shape, named: kind === 'hessian' ? undefined : v.named });
+    }
     const yValue = b.derived('', y.shape, y.used);
     if (yValue.order >= 3) continue;
     const variables = b.values.filter(
       (v) =>
-        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36) && (kind !== 'hessian' || !v.named || sized || namesNamed(y.text)),
+        v.role !== 'direction' && size(v.shape) <= 6 && checkable(v, yValue.calls) && (kind !== 'jacobian' || size(v.shape) * size(y.shape) <= 36),
     );
     const upstream = variables.filter((v) => yValue.deps.has(v.name));
-    const x = upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
+    // A jacobian or hessian with respect to a value with N is a loop when y has N too: drawn often.
+    const namedUpstream = kind === 'jacobian' || kind === 'hessian' ? upstream.filter((v) => v.named) : [];
+    const x = namedUpstream.length > 0 && b.chance(60) ? b.pick(namedUpstream) : upstream.length > 0 && b.chance(85) ? b.pick(upstream) : variables.length > 0 ? b.pick(variables) : undefined;
     if (!x) continue;
     let dir: string | undefined;
     if (kind === 'vjp' || kind === 'jvp' || kind === 'hvp') {
@@ -836,12 +854,11 @@ export const graphCase: fc.Arbitrary<GraphCase> = fc.gen().map((g): GraphCase =>
       leaf(dir, shape, 'direction');
     }
     spec.nodes[name] = `${kind}(${y.text}, ${x.name}${dir ? `, ${dir}` : ''})`;
-    sized ||= namesNamed(y.text);
     derivatives.push({ name, kind, y: y.text, x: x.name, dir });
     const shape = kind === 'grad' || kind === 'vjp' || kind === 'hvp' ? x.shape : kind === 'jvp' ? y.shape : kind === 'hessian' ? [...x.shape, ...x.shape] : [...y.shape, ...x.shape];
     const used = new Set([...y.used, x.name, ...(dir ? [dir] : [])]);
     const value = b.derived(name, shape, used, yValue.order + 1);
-    const named = x.named && (kind === 'jacobian' ? [...y.shape, ...x.named] : kind === 'hessian' ? [...x.named, ...x.named] : kind === 'jvp' ? undefined : x.named);
+    const named = kind === 'jacobian' ? (x.named || y.named) && [...(y.named ?? y.shape), ...(x.named ?? x.shape)] : x.named && (kind === 'hessian' ? [...x.named, ...x.named] : kind === 'jvp' ? undefined : x.named);
     b.add({ ...value, calls: [...value.calls, { x: x.name, yDeps: yValue.deps }], ...(named && { named }) });
   }
   Object.assign(spec.consts, b.consts);
