@@ -17,7 +17,7 @@ import { pruneBetween } from './prune.js';
  */
 export function loopedJacobian(y: Node, x: Node, mode: 'forward' | 'reverse'): Node {
   const cone = pruneBetween([x], y);
-  const custom = [...cone].find((node) => node.op === 'custom_vjp');
+  const custom = [...cone].find((node) => node.def.customDerivative);
   if (custom) {
     throw new SymgradError(
       '',
