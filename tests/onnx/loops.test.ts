@@ -107,6 +107,29 @@ describe('loops exported as ONNX Loop', () => {
     }
   });
 
+  it('bodies that return a row, an outer value or a constant, or ignore their row, export too', async () => {
+    const text = rnn(
+      {
+        last: 'fold(pick, h0, X)',
+        ws: 'scan(start, h0, X)',
+        units: 'scan(flat, h0, X)',
+        skip: 'fold(decay2, h0, X)',
+      },
+      ['last', 'ws', 'units', 'skip'],
+    );
+    const spec = JSON.parse(text);
+    spec.functions = {
+      ...spec.functions,
+      pick: { args: ['h', 'x'], nodes: {}, return: 'x' },
+      start: { args: ['h', 'x'], nodes: { k: 'h0 + 0' }, return: 'k' },
+      flat: { args: ['h', 'x'], nodes: { one: 'h * 0 + 1' }, return: 'one' },
+      decay2: { args: ['h', 'x'], nodes: { n: 'h * 0.5' }, return: 'n' },
+    };
+    const model = await exportOnnx(JSON.stringify(spec));
+    expect((await loopsOf(model)).length).toBe(4);
+    await expectSame(JSON.stringify(spec), feedsOf(3, 2), model);
+  });
+
   it('a loop inside a loop body is a Loop inside the Loop body', async () => {
     const text = JSON.stringify({
       format: 'symgrad/1',
