@@ -130,6 +130,33 @@ describe('loops exported as ONNX Loop', () => {
     await expectSame(JSON.stringify(spec), feedsOf(3, 2), model);
   });
 
+  it('the RNN sample runs on one exported model with T = 4 and T = 0 (its readout W_o @ hs over an empty stack)', async () => {
+    const text = readFileSync('samples/rnn.graph.json', 'utf8');
+    const model = await exportOnnx(text);
+    for (const T of [4, 0]) {
+      const random = seededRandom(T);
+      const feed = (shape: number[]) => ({ shape, data: uniformArray(random, shape.reduce((p, q) => p * q, 1), [-1, 1]) });
+      const out = await expectSame(text, { h0: feed([16, 2]), X: feed([T, 1, 2]), Y: feed([T, 1, 2]) }, model);
+      expect(out.pred.shape).toEqual([T, 1, 2]);
+    }
+  });
+
+  it('matmul over a named batch of size 0 or 2, an operand broadcast or 1-D, with its gradients', async () => {
+    const text = JSON.stringify({
+      format: 'symgrad/1',
+      inputs: { A: { shape: ['N', 2, 3] }, v: { shape: [3] }, u: { shape: [2] }, K: { shape: [1, 4, 2] } },
+      nodes: { p: 'K @ A', q: 'A @ v', r: 'u @ A', loss: 'sum(square(p)) + sum(q) + sum(r)', dK: 'grad(loss, K)', du: 'grad(loss, u)', dA: 'grad(loss, A)' },
+      outputs: ['p', 'q', 'r', 'dK', 'du', 'dA'],
+    });
+    const model = await exportOnnx(text);
+    for (const N of [2, 0]) {
+      const random = seededRandom(N);
+      const feed = (shape: number[]) => ({ shape, data: uniformArray(random, shape.reduce((p, q) => p * q, 1), [-1, 1]) });
+      const out = await expectSame(text, { A: feed([N, 2, 3]), v: feed([3]), u: feed([2]), K: feed([1, 4, 2]) }, model);
+      expect([out.p.shape, out.q.shape, out.r.shape]).toEqual([[N, 4, 3], [N, 2], [N, 3]]);
+    }
+  });
+
   it('a loop inside a loop body is a Loop inside the Loop body', async () => {
     const text = JSON.stringify({
       format: 'symgrad/1',
