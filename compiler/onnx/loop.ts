@@ -64,7 +64,7 @@ export function emitLoop(b: OnnxBuilder, group: readonly Node[], x: readonly str
   const stacks = stacked.map((r) => b.fresh(`${name}/stack${r}`));
   b.node('Loop', [count, b.bool(true), ...x.slice(0, n)], [...finals, ...stacks], { body: graph });
 
-  // After no steps ONNX Runtime gives a scan output of shape [0]: the reshape restores [0, ...row].
+  // After no steps ONNX Runtime 1.30 sizes a scan output from the row's declared shape, a named size as 0 ([0, 2, 0] for [2, B]).
   const value = new Map<number, string>();
   stacked.forEach((r, k) => {
     const node = group.find((member) => member.attrs.result === r)!;
