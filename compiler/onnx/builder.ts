@@ -1,8 +1,8 @@
 import type { DType } from '../graph.js';
 import type { Shape } from '../shape.js';
-import { AttributeType, DataType, tensorProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+import { AttributeType, DataType, tensorProto, type AttributeProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from './proto.js';
 
-export type AttrValue = number | string | readonly number[];
+export type AttrValue = number | string | readonly number[] | GraphProto;
 
 /** Where a named dimension can be read at run time: an axis of a graph input. */
 export interface DimSource {
@@ -10,21 +10,34 @@ export interface DimSource {
   readonly axis: number;
 }
 
-/** Appends ONNX nodes (literals as Constant nodes, shared), with fresh value names. */
+/**
+ * Appends ONNX nodes (literals as Constant nodes, shared), with fresh value names. A builder made
+ * with a `parent` writes a subgraph (a Loop's body): names stay unique across the model, and the
+ * parent's constants and dimensions so far are read from the outer scope.
+ */
 export class OnnxBuilder {
   readonly nodes: NodeProto[] = [];
   readonly floatType: number;
-  private readonly taken = new Set<string>();
-  private readonly constants = new Map<string, string>();
-  private readonly dimValues = new Map<string, string>();
+  private readonly taken: Set<string>;
+  private readonly constants: Map<string, string>;
+  private readonly dimValues: Map<string, string>;
 
   constructor(
     readonly dtype: DType,
     private readonly dims: ReadonlyMap<string, DimSource>,
     reserved: Iterable<string>,
+    parent?: OnnxBuilder,
   ) {
     this.floatType = dtype === 'float32' ? DataType.FLOAT : DataType.DOUBLE;
+    this.taken = parent?.taken ?? new Set();
+    this.constants = new Map(parent?.constants);
+    this.dimValues = new Map(parent?.dimValues);
     for (const name of reserved) this.taken.add(name);
+  }
+
+  /** A builder for a subgraph of this graph. */
+  child(): OnnxBuilder {
+    return new OnnxBuilder(this.dtype, this.dims, [], this);
   }
 
   /** A value name not used yet, from `hint`. */
@@ -39,9 +52,14 @@ export class OnnxBuilder {
   op(type: string, inputs: readonly string[], hint: string, attrs: Record<string, AttrValue> = {}, output?: string): string {
     const out = output ?? this.fresh(hint);
     if (output) this.taken.add(output);
-    const attribute = Object.entries(attrs).map(([name, value]) => attributeProto(name, value));
-    this.nodes.push({ op_type: type, input: [...inputs], output: [out], name: this.fresh(`${out}:${type}`), ...(attribute.length ? { attribute } : {}) });
+    this.node(type, inputs, [out], attrs);
     return out;
+  }
+
+  /** One node with the given (fresh) output names. */
+  node(type: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue> = {}): void {
+    const attribute = Object.entries(attrs).map(([name, value]) => attributeProto(name, value));
+    this.nodes.push({ op_type: type, input: [...inputs], output: [...outputs], name: this.fresh(`${outputs[0]}:${type}`), ...(attribute.length ? { attribute } : {}) });
   }
 
   /** A constant tensor in the graph's float type (shared between uses). */
@@ -57,6 +75,11 @@ export class OnnxBuilder {
   /** A scalar int64 constant (CumSum's axis). */
   int(value: number): string {
     return this.constant([value], [], DataType.INT64);
+  }
+
+  /** A boolean scalar constant (a Loop's condition). */
+  bool(value: boolean): string {
+    return this.constant([value ? 1 : 0], [], DataType.BOOL);
   }
 
   /** A value of any number type as int64 (positions; the generated code checks they are whole). */
@@ -108,11 +131,20 @@ export class OnnxBuilder {
   }
 }
 
+/** A graph input's or output's name, element type and shape (named dimensions as `dim_param`). */
+export function valueInfo(name: string, elemType: number, shape: Shape): ValueInfoProto {
+  return {
+    name,
+    type: { tensor_type: { elem_type: elemType, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
+  };
+}
+
 function tensorAttribute(t: TensorProto): AttributeProto {
   return { name: 'value', type: AttributeType.TENSOR, t };
 }
 
 function attributeProto(name: string, value: AttrValue): AttributeProto {
+  if (typeof value === 'object' && !Array.isArray(value)) return { name, type: AttributeType.GRAPH, g: value as GraphProto };
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   return typeof value === 'number' ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.INTS, ints: [...value] };
 }

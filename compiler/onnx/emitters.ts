@@ -70,6 +70,25 @@ function exclusiveScan(b: OnnxBuilder, node: Node, [a, c]: readonly string[], na
   return moved ? sum : b.op('Transpose', [sum], name, { perm: perm.map((_, d) => perm.indexOf(d)) });
 }
 
+/**
+ * MatMul; where the batch axes are named (a size that may be 0 at run time), each operand at least
+ * 2-D and the left one expanded to the batch axes: ONNX Runtime 1.30's MatMul fails on a batch of
+ * size 0 that one operand broadcasts ([1, 2] @ [0, 2, 3], [0, 1, 2] @ [2]).
+ */
+function matmul(b: OnnxBuilder, node: Node, [x, y]: readonly string[], name: string): string {
+  const [a, c] = node.inputs.map((input) => input.shape);
+  const batch = node.shape.slice(0, node.shape.length - Math.min(a.length, 2) - Math.min(c.length, 2) + 2);
+  if (!batch.some((d) => typeof d === 'string' || d === 0)) return b.op('MatMul', [x, y], name);
+  const left = a.length === 1 ? [1, ...a] : a;
+  const row = a.length === 1 ? b.op('Unsqueeze', [x, b.ints([0])], `${name}/row`) : x;
+  const column = c.length === 1 ? b.op('Unsqueeze', [y, b.ints([1])], `${name}/column`) : y;
+  const padded = [...Array<number>(batch.length - (left.length - 2)).fill(1), ...left.slice(0, -2)];
+  const full = padded.some((d, i) => d !== batch[i]) ? b.op('Expand', [row, b.shape([...batch, ...left.slice(-2)])], `${name}/left`) : row;
+  const added = [...(a.length === 1 ? [-2] : []), ...(c.length === 1 ? [-1] : [])];
+  if (added.length === 0) return b.op('MatMul', [full, column], name);
+  return b.op('Squeeze', [b.op('MatMul', [full, column], `${name}/2d`), b.ints(added)], name);
+}
+
 /** The ONNX form of every primitive op (composites are built from these before export). */
 export const emitters: Partial<Record<OpName, Emitter>> = {
   add: same('Add'),
@@ -109,7 +128,7 @@ export const emitters: Partial<Record<OpName, Emitter>> = {
   relu: same('Relu'),
   reciprocal: same('Reciprocal'),
   sign: same('Sign'),
-  matmul: same('MatMul'),
+  matmul,
   stop_gradient: same('Identity'),
   variable: same('Identity'),
   tan: (b, _, [x], name) => b.op('Div', [b.op('Sin', [x], `${name}/sin`), b.op('Cos', [x], `${name}/cos`)], name),

@@ -5,7 +5,7 @@ import { onnxSchema } from './schema.js';
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType codes. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
 export interface TensorProto {
   name?: string;
@@ -26,6 +26,7 @@ export interface AttributeProto {
   i?: number;
   s?: Uint8Array;
   t?: TensorProto;
+  g?: GraphProto;
   floats?: number[];
   ints?: number[];
 }

@@ -21,6 +21,17 @@ it('export writes a model that ONNX Runtime runs to the values eval prints', asy
   for (const [name, value] of Object.entries(expected)) expect(actual[name].data[0]).toBeCloseTo(value, 12);
 });
 
+it('export writes a loop (the hypergradient\'s 25 SGD steps, its grad and hessian in lr) that ONNX Runtime runs to the values eval prints', async () => {
+  const out = join(dir, 'hypergradient.onnx');
+  expect(await cli('export', 'samples/hypergradient.graph.json', '-o', out)).toMatchObject({ code: 0, stderr: '' });
+  const expected = JSON.parse((await cli('eval', 'samples/hypergradient.graph.json')).stdout) as Record<string, number | number[]>;
+  const actual = await runOnnx(new Uint8Array(readFileSync(out)), {});
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [name, value] of Object.entries(expected)) {
+    [value].flat().forEach((v, j) => expect(actual[name].data[j]).toBeCloseTo(v, 10));
+  }
+});
+
 it("import writes a spec that eval runs to PyTorch's output", async () => {
   const out = join(dir, 'mlp.graph.json');
   expect(await cli('import', `${fixture}.onnx`, '-o', out)).toMatchObject({ code: 0, stderr: '' });

@@ -7,7 +7,7 @@ import type { Tensor } from '../../compiler/ops/op.js';
 import { sizeOf } from '../../compiler/shape.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
-import { expectClose, expectNoOnnxForm, noOnnxForm, runOnnx } from './support.js';
+import { expectClose, runOnnx } from './support.js';
 
 const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
 
@@ -27,14 +27,9 @@ function randomFeeds(text: string): Record<string, Tensor> {
 /** float64 to 1e-12 relative; float32 to a few roundings (ONNX Runtime rounds each intermediate to float32). */
 const toleranceOf = (dtype: string) => (dtype === 'float32' ? 1e-5 : 1e-12);
 
-it('every sample listed as having no ONNX form exists', () => {
-  expect(Object.keys(noOnnxForm).filter((file) => !samples.includes(file))).toEqual([]);
-});
-
 describe.each(samples)('%s exported to ONNX', (file) => {
-  it.each(['float64', 'float32'])('gives the generated module\'s values on ONNX Runtime in %s (or the one error naming the node without an ONNX form)', async (dtype) => {
+  it.each(['float64', 'float32'])('gives the generated module\'s values on ONNX Runtime in %s', async (dtype) => {
     const text = JSON.stringify({ ...JSON.parse(readFileSync(join('samples', file), 'utf8')), dtype });
-    if (file in noOnnxForm) return expectNoOnnxForm(file, text, exportOnnx);
     const { spec, source } = compileSpec(text);
     const feeds = randomFeeds(text);
     const expected = (await loadModuleSource(source)).run(feeds);

@@ -5,13 +5,13 @@ import { checkDerivatives } from '../../compiler/check/check.js';
 import { compileSpec } from '../../compiler/compile.js';
 import { SymgradError } from '../../compiler/errors.js';
 import { exportOnnx, importOnnx } from '../../compiler/onnx/index.js';
-import { DataType, encodeModel, tensorProto } from '../../compiler/onnx/proto.js';
+import { DataType, decodeModel, encodeModel, tensorProto } from '../../compiler/onnx/proto.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { sizeOf } from '../../compiler/shape.js';
 import { loadSpec } from '../../compiler/spec/load.js';
 import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
-import { expectClose, expectNoOnnxForm, noOnnxForm, runOnnx } from './support.js';
+import { expectClose, runOnnx } from './support.js';
 
 const fixture = join('tests', 'fixtures', 'onnx', 'mlp-tanh-logsoftmax');
 const model = new Uint8Array(readFileSync(`${fixture}.onnx`));
@@ -93,7 +93,6 @@ const samples = readdirSync('samples').filter((f) => f.endsWith('.graph.json'));
 describe.each(samples)('%s through export and import', (file) => {
   it('keeps every output\'s value', async () => {
     const text = readFileSync(join('samples', file), 'utf8');
-    if (file in noOnnxForm) return expectNoOnnxForm(file, text, exportOnnx);
     const { spec } = compileSpec(text);
     const random = seededRandom(3);
     const feeds: Record<string, Tensor> = {};
@@ -102,6 +101,11 @@ describe.each(samples)('%s through export and import', (file) => {
       feeds[leaf.attrs.name as string] = { shape, data: uniformArray(random, sizeOf(shape), [0.5, 2]) };
     }
     const exported = await exportOnnx(text);
+    if ((await decodeModel(exported)).graph!.node!.some((n) => n.op_type === 'Loop')) {
+      // A loop exports as ONNX Loop, which import does not read (docs/onnx.md).
+      await expect(importOnnx(exported)).rejects.toThrow(/ONNX operator 'Loop' is not supported/);
+      return;
+    }
     if (spec.graph.leaves('input').some((leaf) => leaf.shape.some((d) => typeof d === 'string'))) {
       // A broadcast to a named dimension (Expand to a Shape) has no spec form: the keyword takes numbers.
       await expect(importOnnx(exported)).rejects.toThrow(/holds the size N, known only at run time/);

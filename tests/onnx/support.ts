@@ -1,7 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
 import type { Tensor } from '../../compiler/ops/op.js';
-import { SymgradError } from '../../compiler/errors.js';
 
 /**
  * Runs an ONNX model on ONNX Runtime (CPU) with the given feeds; every graph output, by name.
@@ -37,24 +36,4 @@ export function expectClose(actual: Tensor, expected: Tensor, tolerance: number,
     const ok = Number.isNaN(v) ? Number.isNaN(a) : a === v || Math.abs(a - v) <= tolerance * Math.max(1, Math.abs(v));
     if (!ok) expect.fail(`${label}[${j}]: ${a}, expected ${v}`);
   });
-}
-
-/**
- * Samples that use an op ONNX cannot express: exporting them is one SymgradError naming the spec
- * node and the op, which the export and import tests check instead of the values.
- */
-export const noOnnxForm: Readonly<Record<string, { readonly place: string; readonly message: string }>> = {
-  // loop: ONNX's Scan and Loop are not emitted yet.
-  'rnn.graph.json': { place: 'nodes.hs', message: "'loop' has no ONNX form yet" },
-  'hypergradient.graph.json': { place: 'nodes.w', message: "'loop' has no ONNX form yet" },
-};
-
-/** Exporting `text` fails with exactly the error listed for `file` in noOnnxForm. */
-export async function expectNoOnnxForm(file: string, text: string, exportOnnx: (text: string) => Promise<Uint8Array>): Promise<void> {
-  const error = await exportOnnx(text).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SymgradError);
-  expect({ place: (error as SymgradError).place, message: (error as SymgradError).message }).toEqual(noOnnxForm[file]);
 }
