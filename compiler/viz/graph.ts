@@ -88,17 +88,13 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
       const op = isLoop(node) ? `loop (${loopSummary(node)})` : node.op;
       const head = kind === 'forward' || kind === 'derivative' ? [text, op].filter((s) => s !== undefined).join(': ') : (text ?? op);
       const lines = node.shape.length > 0 ? [head, `[${node.shape.join(', ')}]`] : [value === undefined ? head : `${head} = ${formatNumber(value)}`];
+      nodes.push({ id, lines, kind, order: orderOf(node), output: outputSet.has(node), literal: false, cluster });
       if (isLoop(node)) {
         let drawn = loops.find((l) => sameLoop(l.loop, node));
-        if (!drawn) {
-          drawn = { loop: node, source: drawLoop(node, cluster, edgeFrom, orderOf(node)) };
-          loops.push(drawn);
-        }
-        nodes.push({ id, lines, kind, order: orderOf(node), output: outputSet.has(node), literal: false, cluster });
+        if (!drawn) loops.push((drawn = { loop: node, source: drawLoop(node, cluster, label, edgeFrom, orderOf(node)) }));
         edges.push({ from: drawn.source(node.attrs.result as number), to: id });
         continue;
       }
-      nodes.push({ id, lines, kind, order: orderOf(node), output: outputSet.has(node), literal: false, cluster });
       node.inputs.forEach((input, i) => edgeFrom(input, id, `${prefix}k${node.id}_${i}`));
     }
   };
@@ -107,8 +103,9 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
   const drawLoop = (
     loop: Node,
     parent: string | undefined,
+    outerLabel: (node: Node) => string | undefined,
     edgeFrom: (input: Node, to: string, literal: string, extra?: Partial<VizEdge>) => void,
-    order: number,
+    derivativeOrder: number,
   ): ((r: number) => string) => {
     const body = bodyOf(loop.attrs.body as string);
     const id = `loop${clusters.length + 1}`;
@@ -119,11 +116,11 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
     const roles = placeholders.map((_, i) => (i < body.carries.length ? 'carry' : i < inputLayout(body).closures ? 'slice' : 'closure'));
     const labels = new Map(
       placeholders.map((p, i) => {
-        const outer = outerName(loop.inputs[i], names);
+        const outer = outerLabel(loop.inputs[i]);
         return [p, roles[i] === 'carry' || outer === undefined ? roles[i] : roles[i] === 'slice' ? `row of ${outer}` : outer];
       }),
     );
-    draw(ancestors([...placeholders, ...body.next, ...body.emits]), inner, id, (n) => labels.get(n), () => order);
+    draw(ancestors([...placeholders, ...body.next, ...body.emits]), inner, id, (n) => labels.get(n), () => derivativeOrder);
     const bodyId = (node: Node) => `${inner}n${node.id}`;
     placeholders.forEach((p, i) => edgeFrom(loop.inputs[i], bodyId(p), `${inner}in${i}`, { label: roles[i] }));
     body.next.forEach((next, i) => edges.push({ from: bodyId(next), to: bodyId(body.carries[i]), label: 'next', back: true }));
@@ -135,11 +132,6 @@ export function vizGraph(spec: LoadedSpec, simplified = false): VizGraph {
 
   draw(ancestors(simplified ? outputs : [...spec.names.values()]), '', undefined, (n) => names.get(n)?.join(', '), (n) => orders.get(n) ?? 0);
   return { name: spec.name, nodes, edges, clusters };
-}
-
-/** A spec name of an outer node, for the placeholder it feeds. */
-function outerName(node: Node, names: ReadonlyMap<Node, readonly string[]>): string | undefined {
-  return names.get(node)?.[0] ?? (node.def.leaf === 'fed' ? (node.attrs.name as string) : undefined);
 }
 
 /**

@@ -125,6 +125,36 @@ describe('symgrad viz', () => {
       expect(text).toMatch(/loop1_n\d+ -\.->\|next\| loop1_n\d+/);
       expect(text).toMatch(/loop1_n\d+ --> n8\n/);
     });
+
+    it('a loop in a loop body is a cluster inside its cluster, in DOT and mermaid', async () => {
+      const spec = join(dir, 'nested-loops.graph.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          format: 'symgrad/1',
+          inputs: { X: { shape: ['T', 2] }, h0: { shape: [2] } },
+          params: { W: { shape: [2, 2], init: 'zeros' } },
+          consts: { K: [[0.1, 0.2], [0.3, -0.1], [0.2, 0.2]] },
+          functions: {
+            inner: { args: ['g', 'k'], nodes: { n: 'sin(g + k)' }, return: 'n' },
+            advance: { args: ['h', 'x'], nodes: { m: 'fold(inner, tanh(W @ h + x), K)' }, return: 'm' },
+          },
+          nodes: { hs: 'scan(advance, h0, X)', loss: 'sum(square(hs))' },
+          outputs: ['loss'],
+        }),
+      );
+      const dot = await viz(spec);
+      const outer = dotCluster(dot, 'loop1');
+      expect(outer).toContain('label="loop: advance, T steps"');
+      expect(outer).toMatch(/\n {4}subgraph cluster_loop2 \{\n {6}label="loop: inner, 3 steps";[^}]*loop2_n\d+ \[label="sin\\n\[2\]"/);
+      // The outer body's tanh is the inner loop's initial carry; the inner loop's last carry is the outer next carry.
+      expect(dot).toMatch(/(loop1_n\d+) -> loop2_n\d+ \[label="carry", fontsize=9\];/);
+      expect(dot).toMatch(/(loop2_n\d+) -> (loop1_n\d+);\n[\s\S]*\2 -> loop1_n0 \[label="next"/);
+      expect((await instance()).render(dot, { format: 'svg' }).status).toBe('success');
+      const mermaid = await viz(spec, '--format', 'mermaid');
+      expect(checkFlowchart(mermaid)).toEqual([]);
+      expect(mermaid).toMatch(/ {2}subgraph loop1 \["loop: advance, T steps"\]\n[^]*?\n {4}subgraph loop2 \["loop: inner, 3 steps"\]\n[^]*?\n {4}end\n {2}end\n/);
+    });
   });
 
   it('the structural check rejects broken flowcharts', () => {
