@@ -3,8 +3,11 @@ import { buildGrad } from '../autodiff/grad.js';
 import { SymgradError, suggest } from '../errors.js';
 import type { Node } from '../graph.js';
 import { ancestors, interpret } from '../interpret.js';
+import { bodyOf, inputLayout, isLoop, resultKind } from '../loops/body.js';
+import { runLoop, type LoopAttrs } from '../loops/run.js';
 import type { Tensor } from '../ops/op.js';
 import type { LoadedSpec } from '../spec/load.js';
+import { countOps } from '../stats.js';
 import { notation, scalarValue } from './notation.js';
 
 /** One line of a trace table: `v2 = ln(v0)` and its value. */
@@ -29,6 +32,7 @@ export interface Trace {
  * per node of the spec's forward graph (inputs first, scalar constants written in place), and the
  * reverse adjoint trace of one node y, one row `v̄k = Σ v̄c·∂vc/∂vk` per node: the contributions
  * build_grad sums into each adjoint, written with every adjoint named v̄c, and their values.
+ * A small loop's row is followed by a row per step (see `stepRows`).
  */
 export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tensor>>, of?: string): Trace {
   const forwardNames = [...spec.names.keys()].filter((name) => !spec.derivativeNames.has(name));
@@ -40,14 +44,46 @@ export function traceSpec(spec: LoadedSpec, feeds: Readonly<Record<string, Tenso
   const reverse = y ? reverseSweep(forward, y) : undefined;
   const values = interpret([...forward, ...(reverse?.adjoints ?? [])], feeds);
 
-  const forwardRows = forward.map((node, k): TraceRow => {
+  const forwardRows = forward.map((node, k): TraceRow[] => {
     const names = namesOf(node);
     const leaf = node.def.leaf !== undefined;
     const expression = leaf && names.length > 0 ? names[0] : notation(node, (n) => (n === node ? undefined : symbols.get(n)));
-    return { symbol: `v${k}`, expression, names: leaf ? names.slice(1) : names, value: values[k] };
-  });
+    const row = { symbol: `v${k}`, expression, names: leaf ? names.slice(1) : names, value: values[k] };
+    return [row, ...stepRows(node, row.symbol, symbols, feeds)];
+  }).flat();
   const reverseRows = y && reverse ? adjointRows(spec, forward, y, reverse, symbols, values.slice(forward.length)) : [];
   return { of: y && namesOf(y)[0], forward: forwardRows, reverse: reverseRows };
+}
+
+/** At most this many rows of loop steps × body ops for a loop to be traced step by step. */
+export const STEP_ROWS = 200;
+
+/**
+ * A row per step of a small loop of one carry (T steps × the body's op nodes ≤ STEP_ROWS):
+ * `v5 step 2 = cell(v5 step 1, v0[1])`, the carry after that step. Larger loops, and loops of
+ * several carries (backward loops), stay one summary row.
+ */
+function stepRows(node: Node, symbol: string, symbols: ReadonlyMap<Node, string>, feeds: Readonly<Record<string, Tensor>>): TraceRow[] {
+  if (!isLoop(node)) return [];
+  const body = bodyOf(node.attrs.body as string);
+  if (body.carries.length !== 1 || resultKind(body, node.attrs.result as number).kind === 'emit') return [];
+  const inputs = interpret(node.inputs, feeds);
+  const layout = inputLayout(body);
+  const steps = body.slices.length > 0 ? inputs[layout.xs].shape[0] : (node.attrs.steps as number);
+  if (steps * countOps([...body.next, ...body.emits]) > STEP_ROWS) return [];
+  const Storage = inputs[0].data instanceof Float32Array ? Float32Array : Float64Array;
+  const after = runLoop(node.attrs as unknown as LoopAttrs, inputs, Storage)[1]; // the stack of the carry after each step
+  const size = after.data.length / Math.max(steps, 1);
+  const show = (n: Node) => notation(n, (m) => symbols.get(m));
+  const sequences = node.inputs.slice(layout.xs, layout.closures).map(show);
+  const rows: TraceRow[] = [];
+  for (let k = 0; k < steps; k++) {
+    const t = node.attrs.reverse ? steps - 1 - k : k;
+    const carry = k === 0 ? show(node.inputs[0]) : `${symbol} step ${k}`;
+    const expression = `${body.name}(${[carry, ...sequences.map((xs) => `${xs}[${t}]`)].join(', ')})`;
+    rows.push({ symbol: `${symbol} step ${k + 1}`, expression, names: [], value: { shape: after.shape.slice(1), data: after.data.slice(t * size, (t + 1) * size) } });
+  }
+  return rows;
 }
 
 /** `--of` if given, else the y of the spec's first derivative of a forward node, else its last scalar node. */

@@ -1,24 +1,43 @@
-import { derivativeColor, orderName, PALETTE, type VizGraph, type VizNode } from './graph.js';
+import { derivativeColor, orderName, PALETTE, type VizEdge, type VizGraph, type VizNode } from './graph.js';
 
 const DERIVATIVE_SHAPES = ['box', 'hexagon', 'octagon'];
 
 /**
  * Graphviz DOT: inputs and params in their own cluster at the top, forward ops as white ellipses,
  * derivative ops filled and shaped by order (box, hexagon, octagon), outputs with a double border,
- * and a legend of the kinds present.
+ * a loop's body as a cluster (its inputs labelled carry, slice or closure, the next carry dashed
+ * going round), and a legend of the kinds present.
  */
 export function toDot(graph: VizGraph): string {
   const lines = [`digraph ${quote(graph.name)} {`, '  rankdir=TB;', '  node [fontname="Helvetica", fontsize=11];', '  edge [color="#555555", arrowsize=0.7];'];
-  const leaves = graph.nodes.filter((n) => n.kind === 'input' || n.kind === 'param');
+  const leaves = graph.nodes.filter((n) => (n.kind === 'input' || n.kind === 'param') && n.cluster === undefined);
   if (leaves.length > 0) {
     lines.push('  subgraph cluster_leaves {', '    label="inputs and params"; style="rounded,dashed"; color="#888888"; fontname="Helvetica";');
     for (const node of leaves) lines.push(`    ${statement(node)}`);
     lines.push('  }');
   }
-  for (const node of graph.nodes) if (!leaves.includes(node)) lines.push(`  ${statement(node)}`);
-  for (const edge of graph.edges) lines.push(`  ${edge.from} -> ${edge.to};`);
+  for (const node of graph.nodes) if (!leaves.includes(node) && node.cluster === undefined) lines.push(`  ${statement(node)}`);
+  lines.push(...clusters(graph, undefined, '  '));
+  for (const edge of graph.edges) lines.push(`  ${edge.from} -> ${edge.to}${edgeAttributes(edge)};`);
   lines.push(...legend(graph), '}');
   return `${lines.join('\n')}\n`;
+}
+
+/** The clusters inside `parent` (the top level when undefined), each with its nodes and the clusters inside it. */
+function clusters(graph: VizGraph, parent: string | undefined, indent: string): string[] {
+  const lines: string[] = [];
+  for (const cluster of graph.clusters ?? []) {
+    if (cluster.parent !== parent) continue;
+    lines.push(`${indent}subgraph cluster_${cluster.id} {`, `${indent}  label=${quote(`loop: ${cluster.label}`)}; style="rounded"; color="#3366aa"; fontname="Helvetica";`);
+    for (const node of graph.nodes) if (node.cluster === cluster.id) lines.push(`${indent}  ${statement(node)}`);
+    lines.push(...clusters(graph, cluster.id, `${indent}  `), `${indent}}`);
+  }
+  return lines;
+}
+
+function edgeAttributes(edge: VizEdge): string {
+  const attributes = [edge.label === undefined ? '' : `label=${quote(edge.label)}, fontsize=9`, edge.back ? 'style=dashed, constraint=false' : ''].filter(Boolean);
+  return attributes.length > 0 ? ` [${attributes.join(', ')}]` : '';
 }
 
 function statement(node: VizNode): string {

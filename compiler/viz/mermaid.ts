@@ -1,4 +1,4 @@
-import { derivativeColor, PALETTE, type VizGraph, type VizNode } from './graph.js';
+import { derivativeColor, PALETTE, type VizEdge, type VizGraph, type VizNode } from './graph.js';
 
 /** Mermaid node shapes as [open, close] around the quoted label. */
 const SHAPES = {
@@ -11,18 +11,20 @@ const SHAPES = {
 
 /**
  * A mermaid flowchart with the same classes as the DOT output: inputs and params in a subgraph,
- * derivative ops by order (rectangle, hexagon, subroutine), styled through classDef.
+ * derivative ops by order (rectangle, hexagon, subroutine), a loop's body as a subgraph (its
+ * inputs labelled carry, slice or closure, the next carry dotted going round), styled through classDef.
  */
 export function toMermaid(graph: VizGraph): string {
   const lines = ['flowchart TB'];
-  const leaves = graph.nodes.filter((n) => n.kind === 'input' || n.kind === 'param');
+  const leaves = graph.nodes.filter((n) => (n.kind === 'input' || n.kind === 'param') && n.cluster === undefined);
   if (leaves.length > 0) {
     lines.push('  subgraph leaves ["inputs and params"]');
     for (const node of leaves) lines.push(`    ${statement(node)}`);
     lines.push('  end');
   }
-  for (const node of graph.nodes) if (!leaves.includes(node)) lines.push(`  ${statement(node)}`);
-  for (const edge of graph.edges) lines.push(`  ${edge.from} --> ${edge.to}`);
+  for (const node of graph.nodes) if (!leaves.includes(node) && node.cluster === undefined) lines.push(`  ${statement(node)}`);
+  lines.push(...subgraphs(graph, undefined, '  '));
+  for (const edge of graph.edges) lines.push(`  ${edge.from} ${arrow(edge)} ${edge.to}`);
 
   const classes = new Map<string, string[]>();
   for (const node of graph.nodes) {
@@ -33,6 +35,23 @@ export function toMermaid(graph: VizGraph): string {
   const outputs = graph.nodes.filter((n) => n.output).map((n) => n.id);
   if (outputs.length > 0) lines.push('  classDef output stroke-width:3px', `  class ${outputs.join(',')} output`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The loop bodies inside `parent` (the top level when undefined), each with its nodes and the bodies inside it. */
+function subgraphs(graph: VizGraph, parent: string | undefined, indent: string): string[] {
+  const lines: string[] = [];
+  for (const cluster of graph.clusters ?? []) {
+    if (cluster.parent !== parent) continue;
+    lines.push(`${indent}subgraph ${cluster.id} ["${escape(`loop: ${cluster.label}`)}"]`);
+    for (const node of graph.nodes) if (node.cluster === cluster.id) lines.push(`${indent}  ${statement(node)}`);
+    lines.push(...subgraphs(graph, cluster.id, `${indent}  `), `${indent}end`);
+  }
+  return lines;
+}
+
+function arrow(edge: VizEdge): string {
+  const line = edge.back ? '-.->' : '-->';
+  return edge.label === undefined ? line : `${line}|${escape(edge.label)}|`;
 }
 
 function statement(node: VizNode): string {

@@ -170,3 +170,40 @@ describe('symgrad check', () => {
     expect(tolerance.code).toBe(2);
   });
 });
+
+describe('symgrad check through loops', () => {
+  it('checks the RNN sample\'s BPTT gradients over T = 4 steps and a batch of 2, every entry', async () => {
+    const wave = (i: number) => 0.8 * Math.sin(1.7 * i);
+    const X = Array.from({ length: 4 }, (_, t) => [[wave(2 * t), wave(2 * t + 1)]]);
+    const Y = Array.from({ length: 4 }, (_, t) => [[wave(2 * t + 7), wave(2 * t + 8)]]);
+    const h0 = Array.from({ length: 16 }, (_, i) => [0.5 * wave(i + 20), 0.5 * wave(i + 40)]);
+    const feed = join(dir, 'rnn-feed.json');
+    writeFileSync(feed, JSON.stringify({ X, Y, h0 }));
+    const { code, stdout, stderr } = await cli('check', 'samples/rnn.graph.json', '--feed', feed, '--all', '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.ok).toBe(true);
+    expect(result.point.X).toHaveLength(4);
+    expect(result.calls.map((c: { node: string }) => c.node)).toEqual(['dW_h', 'dW_x']);
+    for (const call of result.calls) expect(call.absError).toBeLessThan(1e-6);
+  });
+
+  it('catches a gradient a loop body cuts with stop_gradient on its carry, and passes the same cell without it', async () => {
+    const spec = (h: string) =>
+      specFile(`loop-${h.length}`, {
+        inputs: { h0: { shape: [2] }, X: { shape: ['T', 2] } },
+        params: { W: { shape: [2, 2], init: 'zeros' } },
+        functions: { cell: { args: ['h', 'x'], nodes: { n: `tanh(W @ ${h} + x)` }, return: 'n' } },
+        nodes: { loss: 'sum(square(fold(cell, h0, X)))', dW: 'grad(loss, W)' },
+        outputs: ['dW'],
+      });
+    const point = ['--set', 'X=[[0.1,0.2],[0.3,-0.1],[0.2,0.1]]', '--set', 'h0=[0.3,-0.2]', '--set', 'W=[[0.9,-0.6],[0.5,0.8]]', '--json'];
+    const cut = await cli('check', spec('stop_gradient(h)'), ...point);
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stdout).calls[0].absError).toBeGreaterThan(0.1);
+    const whole = await cli('check', spec('h'), ...point);
+    expect(whole.code).toBe(0);
+    expect(JSON.parse(whole.stdout).calls[0].absError).toBeLessThan(1e-8);
+  });
+});

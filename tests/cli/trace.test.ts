@@ -123,3 +123,55 @@ function buildGradValues(spec: LoadedSpec): number[] {
   const x = (v: number) => ({ shape: [], data: Float64Array.of(v) });
   return interpret(gradients(y, forward), { x1: x(2), x2: x(5) }).map((t) => t.data[0]).reverse();
 }
+
+describe('symgrad trace through a loop', () => {
+  // h ← 0.5·h + x over the rows of X, from h0: two body ops per step.
+  const foldSpec = join(dir, 'fold.graph.json');
+  writeFileSync(
+    foldSpec,
+    JSON.stringify({
+      format: 'symgrad/1',
+      inputs: { h0: { shape: [] }, X: { shape: ['T'] }, H: { shape: ['S', 2] } },
+      consts: { one: [1, 1] },
+      functions: {
+        cell: { args: ['h', 'x'], nodes: { n: '0.5 * h + x' }, return: 'n' },
+        pair: { args: ['h', 'x'], nodes: { n: 'h * x' }, return: 'n' },
+      },
+      nodes: { hT: 'fold(cell, h0, X)', y: 'hT * hT', hs: 'scan(pair, one, H)', dX: 'grad(y, X)' },
+      outputs: ['y', 'hs', 'dX'],
+    }),
+  );
+  const feeds = (T: number) => ['--set', 'h0=1', '--set', `X=${JSON.stringify(Array.from({ length: T }, (_, t) => t + 1))}`, '--set', 'H=[[2,3],[4,5]]'];
+
+  it('a 3-step fold: a row per step with the carry after it, as computed by hand and by the interpreter', async () => {
+    const { code, stdout, stderr } = await cli('trace', foldSpec, ...feeds(3));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const forward = rows(stdout, 'forward evaluation trace');
+    const at = forward.findIndex((r) => r[0] === 'v4');
+    expect(forward.slice(at, at + 4)).toEqual([
+      ['v4', 'loop⟨cell: last carry⟩(v0, v1)', '4.375', 'hT'],
+      // 0.5·1 + 1, 0.5·1.5 + 2, 0.5·2.75 + 3
+      ['v4 step 1', 'cell(v0, v1[0])', '1.5', ''],
+      ['v4 step 2', 'cell(v4 step 1, v1[1])', '2.75', ''],
+      ['v4 step 3', 'cell(v4 step 2, v1[2])', '4.375', ''],
+    ]);
+    // A scan of a vector carry from the const one = [1, 1] (v3): ·[2, 3], then ·[4, 5].
+    const scan = forward.filter((r) => r[0].startsWith('v6 step'));
+    expect(scan).toEqual([
+      ['v6 step 1', 'pair(v3, v2[0])', '[2] 2, 3', ''],
+      ['v6 step 2', 'pair(v6 step 1, v2[1])', '[2] 8, 15', ''],
+    ]);
+    const json = JSON.parse((await cli('trace', foldSpec, ...feeds(3), '--json')).stdout);
+    const steps = json.forward.filter((r: { symbol: string }) => r.symbol.startsWith('v4 step')).map((r: { value: number }) => r.value);
+    const spec = loadSpec(readFileSync(foldSpec, 'utf8'));
+    const last = (T: number) => interpret([spec.names.get('hT')!], { h0: { shape: [], data: Float64Array.of(1) }, X: { shape: [T], data: Float64Array.from({ length: T }, (_, t) => t + 1) } })[0].data[0];
+    expect(steps).toEqual([last(1), last(2), last(3)]);
+  });
+
+  it('a loop of more than 200 rows (steps × body ops) stays one summary row', async () => {
+    const stepsOf = async (T: number) => rows((await cli('trace', foldSpec, ...feeds(T))).stdout, 'forward evaluation trace').filter((r) => r[0].startsWith('v4 step')).length;
+    expect(await stepsOf(100)).toBe(100);
+    expect(await stepsOf(101)).toBe(0);
+  });
+});

@@ -41,7 +41,7 @@ function checkFlowchart(text: string): string[] {
     let m: RegExpExecArray | null;
     if ((m = /^subgraph (\w+) \["[^"]*"\]$/.exec(text))) depth++;
     else if (text === 'end') depth--;
-    else if ((m = /^(\w+) --> (\w+)$/.exec(text))) edges.push([m[1], m[2]]);
+    else if ((m = /^(\w+) (?:-->|-\.->)(?:\|[^|"]+\|)? (\w+)$/.exec(text))) edges.push([m[1], m[2]]);
     else if ((m = /^classDef (\w+) ([\w-]+:[^\s,]+)(,[\w-]+:[^\s,]+)*$/.exec(text))) classDefs.add(m[1]);
     else if ((m = /^class ([\w,]+) (\w+)$/.exec(text))) classes.push([m[1].split(','), m[2]]);
     else if ((m = /^(\w+)(.+)$/.exec(text)) && shapes.some((shape) => shape.test(m![2]))) {
@@ -75,6 +75,86 @@ describe('symgrad viz', () => {
   it.each(samples)('writes a well-formed mermaid flowchart for samples/%s', async (file) => {
     expect(checkFlowchart(await viz(join('samples', file), '--format', 'mermaid'))).toEqual([]);
     expect(checkFlowchart(await viz(join('samples', file), '--format', 'mermaid', '--simplified'))).toEqual([]);
+  });
+
+  describe('a loop as a cluster of its body', () => {
+    const rnn = 'samples/rnn.graph.json';
+    /** The statements directly inside `subgraph cluster_<id> {` (DOT) up to its closing brace. */
+    const dotCluster = (dot: string, id: string) => {
+      const start = dot.indexOf(`subgraph cluster_${id} {`);
+      expect(start).toBeGreaterThan(-1);
+      return dot.slice(start, dot.indexOf('\n  }', start));
+    };
+
+    it('DOT: the RNN cell\'s tanh and matmuls inside the loop\'s cluster, fed carry, slice and closures, the stack leaving it', async () => {
+      const dot = await viz(rnn);
+      const body = dotCluster(dot, 'loop1');
+      expect(body).toContain('label="loop: cell, T steps"');
+      const heads = [...body.matchAll(/loop1_n\d+ \[label="([^"\\]+)\\n/g)].map((m) => m[1]);
+      expect(heads.sort()).toEqual(['W_h', 'W_x', 'add', 'add', 'b', 'carry', 'matmul', 'matmul', 'row of X', 'tanh']);
+      expect(body).toMatch(/loop1_n\d+ \[label="tanh\\n\[16, B\]"/);
+      expect(body.match(/\[label="matmul\\n/g)).toHaveLength(2);
+      expect(body).toMatch(/loop1_n\d+ \[label="row of X\\n\[1, B\]"/);
+      const id = (label: string) => new RegExp(`(loop1_n\\d+) \\[label="${label}\\\\n`).exec(body)![1];
+      // h0 (n0) enters as the carry, X (n1) as the slice, W_h (n3) as a closure; tanh goes round to the carry and leaves as hs.
+      expect(dot).toContain(`n0 -> ${id('carry')} [label="carry", fontsize=9];`);
+      expect(dot).toContain(`n1 -> ${id('row of X')} [label="slice", fontsize=9];`);
+      expect(dot).toContain(`n3 -> ${id('W_h')} [label="closure", fontsize=9];`);
+      expect(dot).toContain(`${id('tanh')} -> ${id('carry')} [label="next", fontsize=9, style=dashed, constraint=false];`);
+      expect(dot).toContain(`${id('tanh')} -> n8;`);
+      expect(dot).toMatch(/n8 \[label="hs: loop \(cell: carry after each step\)/);
+      // BPTT: the backward loop is a cluster of its own, its gradients leaving it as dW_h and dW_x.
+      expect(dotCluster(dot, 'loop2')).toContain('label="loop: cell backwards, T steps"');
+      expect(dot).toMatch(/loop2_n\d+ -> n37;/);
+      const result = (await instance()).render(dot, { format: 'svg' });
+      expect(result.status).toBe('success');
+      expect(result.output).toContain('<title>cluster_loop1</title>');
+    });
+
+    it('mermaid: the body is a subgraph holding the tanh and matmuls, with labelled edges in', async () => {
+      const text = await viz(rnn, '--format', 'mermaid');
+      expect(checkFlowchart(text)).toEqual([]);
+      const start = text.indexOf('  subgraph loop1 ["loop: cell, T steps"]\n');
+      expect(start).toBeGreaterThan(-1);
+      const body = text.slice(start, text.indexOf('\n  end', start));
+      expect(body).toMatch(/loop1_n\d+\("tanh<br>\[16, B\]"\)/);
+      expect(body.match(/\("matmul<br>/g)).toHaveLength(2);
+      expect(text).toMatch(/n0 -->\|carry\| loop1_n\d+/);
+      expect(text).toMatch(/n1 -->\|slice\| loop1_n\d+/);
+      expect(text).toMatch(/n3 -->\|closure\| loop1_n\d+/);
+      expect(text).toMatch(/loop1_n\d+ -\.->\|next\| loop1_n\d+/);
+      expect(text).toMatch(/loop1_n\d+ --> n8\n/);
+    });
+
+    it('a loop in a loop body is a cluster inside its cluster, in DOT and mermaid', async () => {
+      const spec = join(dir, 'nested-loops.graph.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          format: 'symgrad/1',
+          inputs: { X: { shape: ['T', 2] }, h0: { shape: [2] } },
+          params: { W: { shape: [2, 2], init: 'zeros' } },
+          consts: { K: [[0.1, 0.2], [0.3, -0.1], [0.2, 0.2]] },
+          functions: {
+            inner: { args: ['g', 'k'], nodes: { n: 'sin(g + k)' }, return: 'n' },
+            advance: { args: ['h', 'x'], nodes: { m: 'fold(inner, tanh(W @ h + x), K)' }, return: 'm' },
+          },
+          nodes: { hs: 'scan(advance, h0, X)', loss: 'sum(square(hs))' },
+          outputs: ['loss'],
+        }),
+      );
+      const dot = await viz(spec);
+      const outer = dotCluster(dot, 'loop1');
+      expect(outer).toContain('label="loop: advance, T steps"');
+      expect(outer).toMatch(/\n {4}subgraph cluster_loop2 \{\n {6}label="loop: inner, 3 steps";[^}]*loop2_n\d+ \[label="sin\\n\[2\]"/);
+      // The outer body's tanh is the inner loop's initial carry; the inner loop's last carry is the outer next carry.
+      expect(dot).toMatch(/(loop1_n\d+) -> loop2_n\d+ \[label="carry", fontsize=9\];/);
+      expect(dot).toMatch(/(loop2_n\d+) -> (loop1_n\d+);\n[\s\S]*\2 -> loop1_n0 \[label="next"/);
+      expect((await instance()).render(dot, { format: 'svg' }).status).toBe('success');
+      const mermaid = await viz(spec, '--format', 'mermaid');
+      expect(checkFlowchart(mermaid)).toEqual([]);
+      expect(mermaid).toMatch(/ {2}subgraph loop1 \["loop: advance, T steps"\]\n[^]*?\n {4}subgraph loop2 \["loop: inner, 3 steps"\]\n[^]*?\n {4}end\n {2}end\n/);
+    });
   });
 
   it('the structural check rejects broken flowcharts', () => {
