@@ -4,8 +4,12 @@ import { liveNodes } from '../nodes.js';
 import { simplify } from './index.js';
 import { rule, test } from './pattern.js';
 
-/** Each body's simplified form, by id (a simplified body maps to itself). */
-const simplified = new Map<string, string>();
+/**
+ * Each body's simplified form, by id (a simplified body maps to itself), with the positions of the
+ * closures it still reads among the original's. Positions, not nodes: the interned body may be an
+ * equal one built earlier, over placeholders of its own.
+ */
+const simplified = new Map<string, { readonly id: string; readonly kept: readonly number[] }>();
 
 /**
  * A loop's body is simplified as a graph of its own (so nothing moves between a body and the
@@ -17,22 +21,22 @@ export const simplifyLoopBody = rule(
   (_, node) => {
     const id = node.attrs.body as string;
     const done = simplified.get(id) ?? simplifyBody(id);
-    if (done === id) return undefined;
-    const before = bodyOf(id);
-    const after = bodyOf(done);
-    const first = inputLayout(before).closures;
-    const inputs = [...node.inputs.slice(0, first), ...after.closures.map((c) => node.inputs[first + before.closures.indexOf(c)])];
-    return node.graph.apply('loop', inputs, { ...node.attrs, body: done });
+    if (done.id === id) return undefined;
+    const first = inputLayout(bodyOf(id)).closures;
+    const inputs = [...node.inputs.slice(0, first), ...done.kept.map((k) => node.inputs[first + k])];
+    return node.graph.apply('loop', inputs, { ...node.attrs, body: done.id });
   },
 );
 
-function simplifyBody(id: string): string {
+function simplifyBody(id: string): { readonly id: string; readonly kept: readonly number[] } {
   const body = bodyOf(id);
   const n = body.next.length;
   const outputs = simplify([...body.next, ...body.emits]);
   const live = new Set<Node>(liveNodes(outputs));
-  const result = internBody({ ...body, closures: body.closures.filter((c) => live.has(c)), next: outputs.slice(0, n), emits: outputs.slice(n) });
-  simplified.set(id, result.id);
-  simplified.set(result.id, result.id);
-  return result.id;
+  const kept = body.closures.flatMap((c, k) => (live.has(c) ? [k] : []));
+  const result = internBody({ ...body, closures: kept.map((k) => body.closures[k]), next: outputs.slice(0, n), emits: outputs.slice(n) });
+  const done = { id: result.id, kept };
+  simplified.set(id, done);
+  simplified.set(result.id, { id: result.id, kept: result.closures.map((_, k) => k) });
+  return done;
 }

@@ -153,3 +153,20 @@ describe('through a loop', () => {
     loaded.outputs.forEach((o, i) => expect(maxError([...out[o.name].data], [...reference[i].data]), o.name).toBeLessThan(1e-12));
   });
 });
+
+describe('bodies interned across compiles', () => {
+  it('a body simplified to one built by an earlier compile takes the closures at its own positions (fuzz:long found the mix-up)', () => {
+    // The first spec builds and simplifies the hessian's loop body; the second simplifies an equal
+    // one over placeholders of its own, so its closures must be matched by position, not by node.
+    const spec = (nodes: Record<string, string>) => JSON.stringify({ format: 'symgrad/1', inputs: { xn: { shape: ['N'] } }, nodes, outputs: Object.keys(nodes) });
+    const h = 'hessian(sum(cos(xn) * xn), xn)';
+    const x = at(3);
+    const exact = x.flatMap((xi, i) => x.map((_, k) => (i === k ? -2 * Math.sin(xi) - xi * Math.cos(xi) : 0)));
+    for (const nodes of [{ n2: 'sin(xn) * sum(sin(xn))', n6: h }, { n6: h }]) {
+      const compiled = compileSpec(spec(nodes));
+      const n6 = compiled.program.outputs.find((o) => o.name === 'n6')!.node;
+      const [value] = interpret([n6], { xn: tensor([3], x) });
+      expect(maxError(Array.from(value.data), exact)).toBeLessThan(1e-12);
+    }
+  });
+});
