@@ -136,8 +136,9 @@ function dot(node: Node, value: string, loops: readonly (string | undefined)[], 
   const colB = at('', j, B.cols);
   const term = (p: string) => `${c.at(A.name, at(rowA, p, A.cols))} * ${c.at(B.name, at(colB, p, B.rows))}`;
   if (typeof k === 'number' && k <= 8) {
-    const terms = Array.from({ length: k }, (_, p) => term(String(p)));
-    return [`const ${value} = ${terms.join(' + ') || '0'};`];
+    // Summed from +0 like the loop below, the gemm and the interpreter (as BLAS does): −0 products give +0.
+    const terms = ['0', ...Array.from({ length: k }, (_, p) => term(String(p)))];
+    return [`const ${value} = ${terms.join(' + ')};`];
   }
   return [`let ${value} = 0;`, `for (let $p = 0; $p < ${c.dim(k)}; $p++) ${value} += ${term('$p')};`];
 }

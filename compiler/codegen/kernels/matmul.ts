@@ -47,8 +47,9 @@ export const matmul: Kernel = {
     const refs: number[] = [];
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let acc = k === 0 ? s.literal(0) : s.apply(s.mul, [s.ins[0][i * k], s.ins[1][j]], i * n + j);
-        for (let p = 1; p < k; p++) acc = s.apply(s.muladd, [acc, s.ins[0][i * k + p], s.ins[1][p * n + j]], i * n + j);
+        // Summed from +0, as every other path and the interpreter do (as BLAS does): −0 products give +0.
+        let acc = s.literal(0);
+        for (let p = 0; p < k; p++) acc = s.apply(s.muladd, [acc, s.ins[0][i * k + p], s.ins[1][p * n + j]], i * n + j);
         refs.push(acc);
       }
     }
