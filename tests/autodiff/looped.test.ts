@@ -162,7 +162,7 @@ describe('bodies interned across compiles', () => {
     const h = 'hessian(sum(cos(xn) * xn), xn)';
     const x = at(3);
     const exact = x.flatMap((xi, i) => x.map((_, k) => (i === k ? -2 * Math.sin(xi) - xi * Math.cos(xi) : 0)));
-    for (const nodes of [{ n2: 'sin(xn) * sum(sin(xn))', n6: h }, { n6: h }]) {
+    for (const nodes of [{ n2: 'sin(xn) * sum(sin(xn))', n6: h }, { n6: h }] as Record<string, string>[]) {
       const compiled = compileSpec(spec(nodes));
       const n6 = compiled.program.outputs.find((o) => o.name === 'n6')!.node;
       const [value] = interpret([n6], { xn: tensor([3], x) });
