@@ -48,15 +48,15 @@ function graph(dtype: 'float32' | 'float64') {
 }
 
 function feeds(rows: number, n: number): Record<string, Tensor> {
-  const feeds: Record<string, Tensor> = {
-    x: values(rows * n, 1, [NaN, 1, -0, 0, Infinity, -Infinity, 2, -0]),
-    y: values(rows * n, 2, [1, NaN, 0, -0, Infinity, 3, -Infinity, -0]),
-    bias: values(n, 3, []),
-    s: 1.5,
-    a: values(rows * 32, 4, []),
-    b: values(32 * n, 5, []),
+  const tensor = (data: number[], shape: number[]): Tensor => ({ data: Float64Array.from(data), shape });
+  return {
+    x: tensor(values(rows * n, 1, [NaN, 1, -0, 0, Infinity, -Infinity, 2, -0]), [rows, n]),
+    y: tensor(values(rows * n, 2, [1, NaN, 0, -0, Infinity, 3, -Infinity, -0]), [rows, n]),
+    bias: tensor(values(n, 3, []), [n]),
+    s: tensor([1.5], []),
+    a: tensor(values(rows * 32, 4, []), [rows, 32]),
+    b: tensor(values(32 * n, 5, []), [32, n]),
   };
-  return Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, typeof v === 'number' ? v : { data: v as number[], shape: k === 'bias' ? [n] : k === 'a' ? [rows, 32] : k === 'b' ? [32, n] : [rows, n] }]));
 }
 
 describe.each(['float64', 'float32'] as const)('fused loops in WebAssembly agree with the JS target (%s)', (dtype) => {

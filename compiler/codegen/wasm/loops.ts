@@ -2,10 +2,10 @@ import type { Node } from '../../graph.js';
 import { sizeExpr, strideExprs } from '../indexing.js';
 import type { FusedLoopContext } from '../loop.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep } from '../schedule.js';
-import type { ValueType, WasmFunction } from './encode.js';
+import { unsigned, type ValueType, type WasmFunction } from './encode.js';
 import { lanes, op } from './instructions.js';
 
-const simd = (opcode: number) => [0xfd, ...(opcode < 0x80 ? [opcode] : [opcode & 0x7f | 0x80, opcode >> 7])];
+const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
 
 /**
  * Lane-wise instructions [f32x4, f64x2] of the ops whose WebAssembly result is the JS one's:
@@ -84,8 +84,9 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
   const firstValue = 4 + 2 * all.length;
   const get = op.localGet;
   const set = op.localSet;
+  const constant = (value: number) => (dtype === 'float32' ? op.f32x4Const([value, value, value, value]) : op.f64x2Const([value, value]));
   const read = (r: LoopRead): number[] => {
-    if (r.kind === 'literal') return dtype === 'float32' ? op.f32x4Const([r.value, r.value, r.value, r.value]) : op.f64x2Const([r.value, r.value]);
+    if (r.kind === 'literal') return constant(r.value);
     if (r.kind === 'local') return get(valueOf.get(r.node)!);
     const k = operands.findIndex((o) => o.node === r.base);
     return operands[k]!.kind === 'scalar' ? [...get(address(k)), ...v.loadSplat(0)] : [...get(pointer(k)), ...op.v128Load(0)];
@@ -95,10 +96,12 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     const args = reads.flatMap(read);
     const local = firstValue + m;
     if (memberKind(node, schedule.views) === 'copy') compute.push(...args);
-    else if (node.op === 'relu') compute.push(...args, ...read({ kind: 'literal', value: 0 } as LoopRead), ...simd(ARITHMETIC.relu![which]));
-    else if (node.op === 'step') compute.push(...args, ...read({ kind: 'literal', value: 0 } as LoopRead), ...simd(COMPARISONS.step![which]), ...read({ kind: 'literal', value: 1 } as LoopRead), ...V128_AND);
-    else if (node.op in COMPARISONS) compute.push(...args, ...simd(COMPARISONS[node.op]![which]), ...read({ kind: 'literal', value: 1 } as LoopRead), ...V128_AND);
-    else compute.push(...args, ...simd(ARITHMETIC[node.op]![which]));
+    else {
+      // relu is max(x, 0) and step is x > 0: their second operand is 0.
+      if (node.op === 'relu' || node.op === 'step') args.push(...constant(0));
+      if (node.op in COMPARISONS) compute.push(...args, ...simd(COMPARISONS[node.op]![which]), ...constant(1), ...V128_AND);
+      else compute.push(...args, ...simd(ARITHMETIC[node.op]![which]));
+    }
     compute.push(...set(local));
     valueOf.set(node, local);
     const out = outputs.indexOf(node);
