@@ -8,18 +8,21 @@ import { lanes, op } from './instructions.js';
 const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
 
 /**
- * Lane-wise instructions [f32x4, f64x2] of the ops whose WebAssembly result is the JS one's:
- * IEEE arithmetic, and min/max, which like Math.min/max give NaN for a NaN and order −0 < +0.
- * A comparison's lanes are all ones or zeros, ANDed with 1.0 to give JS's 1 or 0.
+ * The ops a WebAssembly loop takes, by name, with their lane-wise instructions [f32x4, f64x2]:
+ * those whose WebAssembly result is the JS one's. IEEE arithmetic, and min/max, which like
+ * Math.min/max give NaN for a NaN and order −0 < +0. A comparison's (`mask`) lanes are all ones
+ * or zeros, ANDed with 1.0 to give JS's 1 or 0. `zero`: the second operand is 0 (relu, step).
  */
-const ARITHMETIC: Record<string, readonly [number, number]> = {
-  add: [0xe4, 0xf0], sub: [0xe5, 0xf1], mul: [0xe6, 0xf2], div: [0xe7, 0xf3],
-  neg: [0xe1, 0xed], abs: [0xe0, 0xec], sqrt: [0xe3, 0xef], minimum: [0xe8, 0xf4], maximum: [0xe9, 0xf5], relu: [0xe9, 0xf5],
+const LANE_OPS: Readonly<Record<string, { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true }>> = {
+  add: { opcodes: [0xe4, 0xf0] }, sub: { opcodes: [0xe5, 0xf1] }, mul: { opcodes: [0xe6, 0xf2] }, div: { opcodes: [0xe7, 0xf3] },
+  neg: { opcodes: [0xe1, 0xed] }, abs: { opcodes: [0xe0, 0xec] }, sqrt: { opcodes: [0xe3, 0xef] },
+  minimum: { opcodes: [0xe8, 0xf4] }, maximum: { opcodes: [0xe9, 0xf5] }, relu: { opcodes: [0xe9, 0xf5], zero: true },
+  equal: { opcodes: [0x41, 0x47], mask: true }, not_equal: { opcodes: [0x42, 0x48], mask: true },
+  less: { opcodes: [0x43, 0x49], mask: true }, greater: { opcodes: [0x44, 0x4a], mask: true },
+  less_equal: { opcodes: [0x45, 0x4b], mask: true }, greater_equal: { opcodes: [0x46, 0x4c], mask: true },
+  step: { opcodes: [0x44, 0x4a], zero: true, mask: true },
 };
-const COMPARISONS: Record<string, readonly [number, number]> = {
-  equal: [0x41, 0x47], not_equal: [0x42, 0x48], less: [0x43, 0x49], greater: [0x44, 0x4a],
-  less_equal: [0x45, 0x4b], greater_equal: [0x46, 0x4c], step: [0x44, 0x4a],
-};
+const laneOp = (node: Node) => (Object.prototype.hasOwnProperty.call(LANE_OPS, node.op) ? LANE_OPS[node.op] : undefined);
 const V128_AND = simd(0x4e);
 
 /** How the WebAssembly loop reads a buffer: whole (at the loop's index), one row for every row, or one value. */
@@ -34,8 +37,8 @@ export interface WasmLoop {
 }
 
 /**
- * The fused loop `step` as a WebAssembly function `loop<index>`, when every member is arithmetic
- * of ARITHMETIC or COMPARISONS and every read is of the loop's own shape, a row repeated over the
+ * The fused loop `step` as a WebAssembly function `loop<index>`, when every member is an op of
+ * LANE_OPS and every read is of the loop's own shape, a row repeated over the
  * leading axes, or one value. Operands are copied into the memory, each to a 16-byte boundary
  * with a vector to spare after it; rows run first to last, a vector at a time, the last vector of
  * a row spilling into the next row (written again later) or into that spare vector.
@@ -52,7 +55,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
   for (const node of step.members) {
     const kind = memberKind(node, schedule.views);
     if (kind !== 'copy' && kind !== 'map') return undefined;
-    if (kind === 'map' && !(node.op in ARITHMETIC) && !(node.op in COMPARISONS)) return undefined;
+    if (kind === 'map' && !laneOp(node)) return undefined;
     const reads = memberReads(node, kind, shape, schedule.views, step);
     for (const r of reads) {
       if (r.kind !== 'buffer') continue;
@@ -97,10 +100,8 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     const local = firstValue + m;
     if (memberKind(node, schedule.views) === 'copy') compute.push(...args);
     else {
-      // relu is max(x, 0) and step is x > 0: their second operand is 0.
-      if (node.op === 'relu' || node.op === 'step') args.push(...constant(0));
-      if (node.op in COMPARISONS) compute.push(...args, ...simd(COMPARISONS[node.op]![which]), ...constant(1), ...V128_AND);
-      else compute.push(...args, ...simd(ARITHMETIC[node.op]![which]));
+      const { opcodes, zero, mask } = laneOp(node)!;
+      compute.push(...args, ...(zero ? constant(0) : []), ...simd(opcodes[which]), ...(mask ? [...constant(1), ...V128_AND] : []));
     }
     compute.push(...set(local));
     valueOf.set(node, local);
