@@ -24,7 +24,7 @@ function pushAll(target: string[], lines: readonly string[]): void {
  * nodes, buffers allocated once per kernel instance, deterministic bytes.
  */
 export function emitModule(program: Program, language: Language, target: Target = 'wasm'): string {
-  const plan = planModule(program, language);
+  const plan = planModule(program, language, target);
   const wasm = target === 'wasm' && plan.gemm !== undefined;
   const ts = language === 'ts';
   const t = (annotation: string) => (ts ? annotation : '');
@@ -52,7 +52,7 @@ export function emitModule(program: Program, language: Language, target: Target 
   out.push(`const $none${t(`: ${storage}`)} = new ${storage}(0);`);
   out.push(`/** The default bound on the elements of buffers a kernel allocates (createKernel({ maxElements }) changes it). */`);
   out.push(`const $MAX_ELEMENTS = ${MAX_ELEMENTS};`, '');
-  if (plan.gemm) out.push(gemmHelper(storage, ts, plan.gemm, target));
+  if (plan.gemm) out.push(gemmHelper(storage, ts, plan.gemm, target, plan.wasmLoops));
   pushAll(out, plan.moduleCode);
   pushAll(out, helpersFor([...plan.moduleCode, ...plan.body.functions, ...(plan.scalarBody ?? [])].join('\n'), ts));
 

@@ -3,6 +3,7 @@ import { broadcastStrideExprs, loopNest, strideExprs, type LoopContext } from '.
 import type { Shape } from '../shape.js';
 import type { Views } from './views.js';
 import { wasmGemm } from './wasm/dispatch.js';
+import type { WasmLoop } from './wasm/loops.js';
 
 /** Where the module's gemms run: WebAssembly SIMD (falling back to JS where it cannot run), or JS only. */
 export type Target = 'js' | 'wasm';
@@ -58,9 +59,9 @@ export function gemmCall(node: Node, views: Views, names: LoopContext & { buffer
  * their kind or loading their length and data pointer at every step; gemms never overlap, so one
  * pair serves every kernel instance.
  */
-export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, target: Target): string {
+export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, target: Target, loops: readonly WasmLoop[] = []): string {
   const js = jsGemm(storage, ts, packing, target === 'wasm' ? '$gemmJs' : '$gemm');
-  return target === 'wasm' ? `${js}\n${wasmGemm(storage === 'Float32Array' ? 'float32' : 'float64', ts)}` : js;
+  return target === 'wasm' ? `${js}\n${wasmGemm(storage === 'Float32Array' ? 'float32' : 'float64', ts, loops)}` : js;
 }
 
 function jsGemm(storage: string, ts: boolean, packing: { a: number; b: number }, name: string): string {

@@ -3,7 +3,7 @@ import type { Node } from '../graph.js';
 import { liveNodes } from '../nodes.js';
 import { staticSize, type Shape } from '../shape.js';
 import { splitIntoFunctions } from './chunks.js';
-import { packingSizes } from './gemm.js';
+import { packingSizes, type Target } from './gemm.js';
 import { elementReader } from './indexing.js';
 import { jsOperand } from '../literals.js';
 import { variableNames, type Program } from './program.js';
@@ -13,6 +13,7 @@ import { emitTape } from './tape.js';
 import { hasScalarCall } from './types.js';
 import { emitTensor, planTensor, tensorBytes } from './tensor.js';
 import { isLoop } from '../loops/body.js';
+import type { WasmLoop } from './wasm/loops.js';
 
 /** The compute part of a kernel instance, whatever the mode. */
 export interface Body {
@@ -43,6 +44,8 @@ export interface ModulePlan {
   readonly scalarCall?: { readonly size: number };
   /** The body of the per-point entry when it can compute directly on its number arguments. */
   readonly scalarBody?: readonly string[];
+  /** Fused loops that run in the module's WebAssembly (the wasm target). */
+  readonly wasmLoops?: readonly WasmLoop[];
   /** Module-level code the compute needs (the tape). */
   readonly moduleCode: readonly string[];
   /** One line for the module header. */
@@ -63,7 +66,7 @@ export const STRAIGHT_MAX_OPS = 5_000;
 const TAPE_MAX_OPS = 8_000_000;
 
 /** Decides how the program is computed and writes the compute part. */
-export function planModule(program: Program, language: 'ts' | 'js' = 'js'): ModulePlan {
+export function planModule(program: Program, language: 'ts' | 'js' = 'js', target: Target = 'js'): ModulePlan {
   const outputs = program.outputs.map((o) => o.node);
   const order = liveNodes(outputs);
   outputs[0]?.graph.checkTime();
@@ -107,7 +110,8 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const plan = planTensor(order, outputs, dim);
   outputs[0]?.graph.checkTime();
   const at = elementReader(language === 'ts');
-  const tensor = emitTensor(plan, { buffer, literal, dim, at, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage);
+  const wasm = target === 'wasm' && plan.gemms.length > 0 ? { dtype: program.dtype, ts: language === 'ts' } : undefined;
+  const tensor = emitTensor(plan, { buffer, literal, dim, at, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage, undefined, wasm);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
   const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);
   const body: Body = {
@@ -125,7 +129,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js'): Modu
   const loops = plan.schedule.steps.filter((s) => s.kind === 'loop').length;
   const summary = `${plan.schedule.steps.length} steps (${loops} fused loops), ${plan.memory.buffers.length} pooled buffers`;
   const memory = (dims: Readonly<Record<string, number>>) => tensorBytes(plan, order, bytes, dims);
-  return { ...base, constants, gemm: plan.gemms.length > 0 ? packingSizes(plan.gemms) : undefined, body, moduleCode: [], summary, memory };
+  return { ...base, constants, gemm: plan.gemms.length > 0 ? packingSizes(plan.gemms) : undefined, body, wasmLoops: tensor.wasmLoops, moduleCode: [], summary, memory };
 }
 
 /** Where each output node's values start in the flat output of the per-point entry (signature order). */

@@ -8,6 +8,7 @@ import { emitLoop } from './loop.js';
 import { emitRepeat, loopBytes, planRepeat } from './loops.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
+import { wasmLoop, type WasmLoop } from './wasm/loops.js';
 
 /** The plan for tensors of any size: fused steps, and which pooled buffer holds each stored node. */
 export interface TensorPlan {
@@ -50,7 +51,9 @@ export function emitTensor(
   names: TensorNames,
   storage: string,
   root: object = names,
-): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[] } {
+  /** Where fused loops may run in the module's WebAssembly (the wasm target of a module with a gemm). */
+  wasm?: { readonly dtype: 'float32' | 'float64'; readonly ts: boolean },
+): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[]; wasmLoops: WasmLoop[] } {
   const { schedule: s, memory } = plan;
   const state: string[] = [];
   const allocate: string[] = [];
@@ -64,6 +67,7 @@ export function emitTensor(
   let locals = 0;
   /** The compute functions of loop bodies. */
   const functions: string[] = [];
+  const wasmLoops: WasmLoop[] = [];
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
     allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
@@ -83,7 +87,14 @@ export function emitTensor(
     const labels = [...new Set(nodes.map(names.label))];
     const comment = `// ${labels.join(', ')}`;
     let lines: string[];
-    if (step.kind === 'loop') lines = emitLoop(step, { schedule: s, ...names });
+    if (step.kind === 'loop') {
+      lines = emitLoop(step, { schedule: s, ...names });
+      const compiled = wasm && wasmLoop(step, { schedule: s, ...names }, wasmLoops.length + 1, wasm.dtype, wasm.ts);
+      if (compiled) {
+        wasmLoops.push(compiled);
+        lines = [`if (!${compiled.call}) {`, ...lines.map((l) => `  ${l}`), '}'];
+      }
+    }
     else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
     else if (step.kind === 'repeat') {
       const code = emitRepeat(step.nodes, s, names, storage, root);
@@ -107,7 +118,7 @@ export function emitTensor(
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
-  return { state, allocate, elements, blocks, functions };
+  return { state, allocate, elements, blocks, functions, wasmLoops };
 }
 
 /** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */

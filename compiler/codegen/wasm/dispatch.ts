@@ -1,5 +1,6 @@
 import { base64 } from './encode.js';
 import { gemmModule, TILE_ROWS, tileColumns } from './kernel.js';
+import type { WasmLoop } from './loops.js';
 
 /** Blocks of the WebAssembly gemm: MC×KC of A and KC×NC of B packed into its memory per call of `block`. */
 const WASM_BLOCKS = { MC: 128, KC: 512, NC: 512 } as const;
@@ -14,9 +15,10 @@ const RAW_MAX = 2 ** 19;
  * the JS gemm packs them into its arrays (from whole copies of A and B in the memory, or from JS
  * when they are large), calls `block`, and copies each block of C out. Where WebAssembly, its
  * SIMD or `atob` is missing, or instantiation throws, `$gemm` is `$gemmJs`; so is a call for
- * which the memory cannot grow.
+ * which the memory cannot grow. The module also holds the fused loops of `loops`, whose JS
+ * functions copy operands in and results out through `$wasmMemory`.
  */
-export function wasmGemm(dtype: 'float32' | 'float64', ts: boolean): string {
+export function wasmGemm(dtype: 'float32' | 'float64', ts: boolean, loops: readonly WasmLoop[] = []): string {
   const t = (annotation: string) => (ts ? annotation : '');
   const n = t(': number');
   const storage = dtype === 'float32' ? 'Float32Array' : 'Float64Array';
@@ -42,7 +44,7 @@ function $wasmPack${tile}(X${arr}, x${n}, rs${n}, cs${n}, rows${n}, kc${n}, o${n
 }
 `;
   const types = ts
-    ? `type $WasmGemm = { readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; block(mc: number, nc: number, kc: number, a: number, b: number, c: number, ldc: number): void;${[...new Set([MR, NR])].map((tile) => ` pack${tile}(x: number, rs: number, cs: number, rows: number, kc: number, o: number): void;`).join('')} };
+    ? `type $WasmGemm = { readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; block(mc: number, nc: number, kc: number, a: number, b: number, c: number, ldc: number): void;${[...new Set([MR, NR])].map((tile) => ` pack${tile}(x: number, rs: number, cs: number, rows: number, kc: number, o: number): void;`).join('')}${loops.map((l) => ` ${l.fn.export!}(rows: number, n: number, ...addresses: number[]): void;`).join('')} };
 type $WasmApi = {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
@@ -53,7 +55,7 @@ type $WasmApi = {
     : '';
   const global = ts ? '(globalThis as unknown as { readonly WebAssembly?: $WasmApi; atob(text: string): string })' : 'globalThis';
   return `${types}/** The WebAssembly gemm kernel symgrad wrote (base64): undefined until first used, null where it cannot run. */
-const $wasmCode = '${base64(gemmModule(dtype))}';
+const $wasmCode = '${base64(gemmModule(dtype, loops.map((l) => l.fn)))}';
 let $wasm${t(': $WasmGemm | null | undefined')} = undefined;
 /** The kernel's memory as ${storage}s, renewed when the memory grows. */
 let $heap = new ${storage}(0);
@@ -97,7 +99,7 @@ const $views${t(`: ${storage}[]`)} = [];
 
 function $view(start${n}, length${n})${t(`: ${storage}`)} {
   for (const view of $views) if (view.byteOffset === start * ${bytes} && view.length === length) return view;
-  if ($views.length === 16) $views.shift();
+  if ($views.length === 64) $views.shift();
   $views.push(new ${storage}($heap.buffer, start * ${bytes}, length));
   return $views[$views.length - 1]${t('!')};
 }
@@ -112,6 +114,27 @@ function $wasmUnpack(C${arr}, x${n}, n${n}, y${n}, rows${n}, columns${n}, add${t
   }
 }
 
+/** The kernel, its memory grown to hold \`elements\` values and \`$heap\` renewed; null where it cannot run or the memory cannot grow. */
+function $wasmMemory(elements${n})${t(': $WasmGemm | null')} {
+  const wasm = $wasm === undefined ? $wasmStart() : $wasm;
+  if (wasm === null) return null;
+  const memory = wasm.memory;
+  const size = elements * ${bytes};
+  if (memory.buffer.byteLength < size) {
+    try {
+      memory.grow(Math.ceil((size - memory.buffer.byteLength) / 65536));
+    } catch {
+      return null;
+    }
+  }
+  if ($heap.buffer !== memory.buffer) {
+    $heap = new ${storage}(memory.buffer);
+    $views.length = 0;
+  }
+  return wasm;
+}
+
+${loops.map((l) => l.js).join('\n')}
 /** C[co..] (m×n, contiguous) = A·B as $gemmJs computes it, in WebAssembly when it runs here. */
 function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {
   const wasm = $wasm === undefined ? $wasmStart() : $wasm;
@@ -125,18 +148,7 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
   const b1 = copyA ? a1 + A.length : a1;
   const copyB = B.length <= Math.min(2 * k * n, ${RAW_MAX});
   const size = (copyB ? b1 + B.length : b1) * ${bytes};
-  const memory = wasm.memory;
-  if (memory.buffer.byteLength < size) {
-    try {
-      memory.grow(Math.ceil((size - memory.buffer.byteLength) / 65536));
-    } catch {
-      return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
-    }
-  }
-  if ($heap.buffer !== memory.buffer) {
-    $heap = new ${storage}(memory.buffer);
-    $views.length = 0;
-  }
+  if ($wasmMemory(size / ${bytes}) === null) return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
   if (copyA) $heap.set(A, a1);
   if (copyB) $heap.set(B, b1);
   for (let jc = 0; jc < n; jc += ${NC}) {

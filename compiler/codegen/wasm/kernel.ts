@@ -26,8 +26,9 @@ const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TI
  * mc rows of `ldc` bytes and a tile's columns more. Per step of k a tile loads two vectors of B,
  * splats TILE_ROWS values of A, and does 2·TILE_ROWS vector multiply-adds into accumulators
  * that stay in registers; each lane sums its products in order of p, as the JS gemm does.
+ * `loops` (the module's fused loops, wasm/loops.ts) share its memory.
  */
-export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
+export function gemmModule(dtype: 'float32' | 'float64', loops: readonly WasmFunction[] = []): Uint8Array {
   const v = lanes(dtype);
   const rows = TILE_ROWS;
   const columnBytes = 2 * 16;
@@ -83,7 +84,7 @@ export function gemmModule(dtype: 'float32' | 'float64'): Uint8Array {
   ];
   const block: WasmFunction = { export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body };
   const tiles = [...new Set([rows, tileColumns(dtype)])];
-  return encodeModule({ functions: [block, ...tiles.map((tile) => packFunction(dtype, tile))], memory: { pages: 0, export: 'memory' } });
+  return encodeModule({ functions: [block, ...tiles.map((tile) => packFunction(dtype, tile)), ...loops], memory: { pages: 0, export: 'memory' } });
 }
 
 /**
