@@ -180,7 +180,7 @@ function header(program: Program, plan: ModulePlan, storage: string, wasm: boole
   if (wasm) {
     lines.push(
       '//',
-      '// Matrix products run in WebAssembly SIMD (embedded below; plain JS where WebAssembly or its SIMD is missing),',
+      `// Matrix products${plan.wasmLoops?.length ? ' and the arithmetic loops' : ''} run in WebAssembly SIMD (embedded below; plain JS where WebAssembly or its SIMD is missing),`,
       '// compiled on first use; createKernelAsync() compiles it asynchronously first, for a browser\'s main thread.',
     );
   }
