@@ -1,38 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emitModule } from '../../compiler/codegen/emit.js';
-import type { Target } from '../../compiler/codegen/gemm.js';
-import { programFromGraph } from '../../compiler/codegen/program.js';
+import { describe, expect, it, vi } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
 import { Graph, type Node } from '../../compiler/graph.js';
 import { abs, matmul, sum, transpose } from '../../compiler/ops/index.js';
 import { grad } from '../../compiler/autodiff/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
-import { loadModuleSource, type CompiledModule, type Kernel } from '../../runtime/module.js';
+import { loadModuleSource } from '../../runtime/module.js';
 import { seededRandom, uniformArray } from '../support/random.js';
 import { cli } from '../cli/run.js';
 import { expectAgreement, randomFeeds } from './support.js';
+import { compileFor, realWasm, removeWebAssembly, restoreWebAssembly, runFresh } from './wasm-support.js';
 
-type Memory = { grow(pages: number): number };
-type WasmApi = { validate(bytes: Uint8Array): boolean; Instance: new (...args: never[]) => object; Memory: { prototype: Memory } };
-const global = globalThis as unknown as { WebAssembly: WasmApi | undefined };
-const realWasm = global.WebAssembly!;
-afterEach(() => {
-  global.WebAssembly = realWasm;
-  vi.restoreAllMocks();
-});
-
-let modules = 0;
-/** Compiles outputs for a target under a fresh module name, so each load is a module of its own (own WebAssembly state). */
-async function compile(outputs: Record<string, Node>, target: Target): Promise<{ module: CompiledModule & { createKernelAsync?(): Promise<Kernel> }; source: string }> {
-  const graph = Object.values(outputs)[0].graph;
-  const source = emitModule(programFromGraph(graph, outputs, `wasm_test_${++modules}`), 'js', target);
-  return { module: await loadModuleSource(source), source };
-}
-
-const run = (module: CompiledModule, feeds: Record<string, Tensor>) => Object.fromEntries(Object.entries(module.createKernel().run(feeds)).map(([k, v]) => [k, Array.from(v.data)]));
+const compile = compileFor;
+const run = runFresh;
 
 const forms: [string, (a: Node, b: Node) => Node, (m: number, k: number, n: number) => [number[], number[]]][] = [
   ['AB', (a, b) => matmul(a, b), (m, k, n) => [[m, k], [k, n]]],
@@ -118,7 +100,7 @@ describe('the WebAssembly gemm in modules', () => {
     const expected = async () => [run((await compile(outputs, 'js')).module, feeds).y, run((await compile(outputs, 'wasm')).module, feeds).y];
 
     it.each([
-      ['where WebAssembly is missing', () => void (global.WebAssembly = undefined)],
+      ['where WebAssembly is missing', () => void (removeWebAssembly())],
       ['where WebAssembly has no SIMD (validate fails)', () => void vi.spyOn(realWasm, 'validate').mockReturnValue(false)],
       ['where instantiation throws', () => void vi.spyOn(realWasm, 'Instance').mockImplementation(() => { throw new RangeError('out of memory'); })],
     ])('%s', async (_, breakWasm) => {
@@ -128,7 +110,7 @@ describe('the WebAssembly gemm in modules', () => {
       breakWasm();
       const kernel = module.createKernel();
       expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);
-      global.WebAssembly = realWasm;
+      restoreWebAssembly();
       vi.restoreAllMocks();
       // The module stays on the JS gemm (it decides once).
       expect(Array.from(kernel.run(feeds).y.data)).toEqual(js);

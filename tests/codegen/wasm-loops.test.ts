@@ -1,29 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emitModule } from '../../compiler/codegen/emit.js';
-import type { Target } from '../../compiler/codegen/gemm.js';
-import { programFromGraph } from '../../compiler/codegen/program.js';
-import { Graph, type Node } from '../../compiler/graph.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Graph } from '../../compiler/graph.js';
 import { abs, add, div, equal, exp, greater, less_equal, matmul, maximum, minimum, mul, neg, not_equal, relu, sqrt, sub } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
-import { loadModuleSource, type CompiledModule } from '../../runtime/module.js';
 import { seededRandom } from '../support/random.js';
+import { compileFor, realWasm, removeWebAssembly, runFresh } from './wasm-support.js';
 
-type WasmApi = { Memory: { prototype: { grow(pages: number): number } } };
-const global = globalThis as unknown as { WebAssembly: WasmApi | undefined };
-const realWasm = global.WebAssembly!;
-afterEach(() => {
-  global.WebAssembly = realWasm;
-  vi.restoreAllMocks();
-});
-
-let modules = 0;
-async function compile(outputs: Record<string, Node>, target: Target): Promise<{ module: CompiledModule; source: string }> {
-  const graph = Object.values(outputs)[0].graph;
-  const source = emitModule(programFromGraph(graph, outputs, `wasm_loops_${++modules}`), 'js', target);
-  return { module: await loadModuleSource(source), source };
-}
-
-const run = (module: CompiledModule, feeds: Record<string, Tensor>) => Object.fromEntries(Object.entries(module.createKernel().run(feeds)).map(([k, v]) => [k, Array.from(v.data)]));
+const compile = compileFor;
+const run = runFresh;
 
 /** Values with NaN, ±0 and ±∞ among random ones (x and y meet NaN–number, −0–+0 and ∞–∞ pairs). */
 function values(size: number, seed: number, special: readonly number[]): number[] {
@@ -107,7 +90,7 @@ describe('fused loops in WebAssembly', () => {
   describe('fall back to the JS loops', () => {
     const outputs = graph('float32');
     it.each([
-      ['where WebAssembly is missing', () => void (global.WebAssembly = undefined)],
+      ['where WebAssembly is missing', () => void (removeWebAssembly())],
       ['where the memory cannot grow', () => void vi.spyOn(realWasm.Memory.prototype, 'grow').mockImplementation(() => { throw new RangeError('Maximum memory size exceeded'); })],
     ])('%s', async (_, breakWasm) => {
       const js = run((await compile(outputs, 'js')).module, feeds(5, 19));
