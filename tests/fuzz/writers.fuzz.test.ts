@@ -87,7 +87,7 @@ describe('CLI writers interrupted by signals', () => {
   }, 120_000);
 
   it(
-    'leave the output absent, whole and old, or whole and new; SIGTERM leaves no temporary file, SIGKILL only .NAME.XXXXXXXXXXXX.tmp',
+    'leave the output absent, whole and old, or whole and new; SIGTERM leaves no temporary file, SIGKILL only .NAME.<12 hex digits>.tmp',
     async () => {
       const options = fuzzOptions(12, 30);
       let runs = 0;
