@@ -1,6 +1,7 @@
 import { apply, type Operand } from '../builder.js';
 import type { Node } from '../graph.js';
-import { normalizeAxis, ShapeError, sizeOf } from '../shape.js';
+import { normalizeAxis, ShapeError } from '../shape.js';
+import { forEachLine } from './indices.js';
 import { defineOp, type OpBuilder } from './op.js';
 
 export interface CumsumOptions {
@@ -19,22 +20,11 @@ export const cumsum: OpBuilder<(x: Operand, options: CumsumOptions) => Node> = d
       if (x.length === 0) throw new ShapeError('needs an axis, got a scalar');
       return { shape: x, attrs: { axis: normalizeAxis(attrs.axis as number, x.length), reverse: attrs.reverse === true } };
     },
-    evaluate: (out, [x], attrs) => {
-      const axis = attrs.axis as number;
-      const n = x.shape[axis];
-      const inner = sizeOf(x.shape.slice(axis + 1));
-      const outer = sizeOf(x.shape.slice(0, axis));
-      for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          let acc = 0;
-          for (let s = 0; s < n; s++) {
-            const at = (o * n + (attrs.reverse ? n - 1 - s : s)) * inner + i;
-            acc += x.data[at];
-            out[at] = acc;
-          }
-        }
-      }
-    },
+    evaluate: (out, [x], attrs) =>
+      forEachLine(x.shape, attrs.axis as number, attrs.reverse === true, (at, n) => {
+        let acc = 0;
+        for (let s = 0; s < n; s++) out[at(s)] = acc += x.data[at(s)];
+      }),
     vjp: ({ attrs }, d) => [cumsum(d, { axis: attrs.axis as number, reverse: !attrs.reverse })],
     jvp: ({ attrs }, [t]) => t && cumsum(t, { axis: attrs.axis as number, reverse: attrs.reverse as boolean }),
     emit: { kind: 'kernel' },

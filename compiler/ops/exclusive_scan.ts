@@ -1,7 +1,8 @@
 import { apply } from '../builder.js';
 import type { Node } from '../graph.js';
-import { normalizeAxis, sameShape, ShapeError, showShape, sizeOf } from '../shape.js';
+import { normalizeAxis, sameShape, ShapeError, showShape } from '../shape.js';
 import { add } from './add.js';
+import { forEachLine } from './indices.js';
 import { mul } from './mul.js';
 import { defineOp, type OpBuilder } from './op.js';
 
@@ -28,22 +29,14 @@ export const exclusive_scan: OpBuilder<(a: Node, b: Node, options: ScanOptions) 
       if (a.length === 0) throw new ShapeError('needs an axis, got a scalar');
       return { shape: a, attrs: { axis: normalizeAxis(attrs.axis as number, a.length), reverse: attrs.reverse === true } };
     },
-    evaluate: (out, [a, b], attrs) => {
-      const axis = attrs.axis as number;
-      const n = a.shape[axis];
-      const inner = sizeOf(a.shape.slice(axis + 1));
-      const outer = sizeOf(a.shape.slice(0, axis));
-      for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          let s = 0;
-          for (let step = 0; step < n; step++) {
-            const at = (o * n + (attrs.reverse ? n - 1 - step : step)) * inner + i;
-            out[at] = s;
-            s = step === 0 ? b.data[at] : a.data[at] * s + b.data[at];
-          }
+    evaluate: (out, [a, b], attrs) =>
+      forEachLine(a.shape, attrs.axis as number, attrs.reverse === true, (at, n) => {
+        let s = 0;
+        for (let step = 0; step < n; step++) {
+          out[at(step)] = s;
+          s = step === 0 ? b.data[at(step)] : a.data[at(step)] * s + b.data[at(step)];
         }
-      }
-    },
+      }),
     vjp: (node, d) => {
       const back = exclusive_scan(node.inputs[0], d, { axis: node.attrs.axis as number, reverse: !node.attrs.reverse });
       return [mul(node, back), back];

@@ -14,3 +14,16 @@ export function offsetOf(index: readonly number[], strides: readonly number[]): 
   for (let a = 0; a < index.length; a++) offset += index[a] * strides[a];
   return offset;
 }
+
+/**
+ * Reference helper: each line of a concrete shape along `axis`, as `line(at, n)` where `at(step)`
+ * is the flat offset of the line's step-th entry (counted from the end when `reverse`).
+ */
+export function forEachLine(shape: readonly number[], axis: number, reverse: boolean, line: (at: (step: number) => number, n: number) => void): void {
+  const n = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) line((step) => (o * n + (reverse ? n - 1 - step : step)) * inner + i, n);
+  }
+}
