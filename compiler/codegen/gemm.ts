@@ -2,8 +2,6 @@ import type { Node } from '../graph.js';
 import { broadcastStrideExprs, loopNest, strideExprs, type LoopContext } from './indexing.js';
 import type { Shape } from '../shape.js';
 import type { Views } from './views.js';
-import { wasmGemm } from './wasm/dispatch.js';
-import type { WasmLoop } from './wasm/loops.js';
 
 /** Where the module's gemms run: WebAssembly SIMD (falling back to JS where it cannot run), or JS only. */
 export type Target = 'js' | 'wasm';
@@ -49,32 +47,29 @@ export function gemmCall(node: Node, views: Views, names: LoopContext & { buffer
 }
 
 /**
- * The gemm helpers (emitted once per module that needs them). For the wasm target `$gemm` runs
- * in WebAssembly (`wasm/dispatch.ts`) and the JS gemm below, named `$gemmJs`, is its fallback.
- *
- * The JS gemm: C = A·B for strided A (m×k) and B
+ * The JS gemm (emitted once per module that needs one), named `$gemmJs` where it is the fallback
+ * of the WebAssembly gemm (`wasm/dispatch.ts`): C = A·B for strided A (m×k) and B
  * (k×n), C contiguous. B is packed in KC×NC blocks of 3-column panels, A in MC×KC blocks of 2-row
  * panels, and a 2×3 register tile runs over each pair of panels: per step of k, 5 loads feed 6
  * multiply-adds. The packing arrays are module-level constants, which V8 reads without checking
  * their kind or loading their length and data pointer at every step; gemms never overlap, so one
- * pair serves every kernel instance.
+ * pair serves every kernel instance. A fallback makes them on its first call.
  */
-export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, target: Target, loops: readonly WasmLoop[] = []): string {
-  const js = jsGemm(storage, ts, packing, target === 'wasm' ? '$gemmJs' : '$gemm');
-  return target === 'wasm' ? `${js}\n${wasmGemm(storage === 'Float32Array' ? 'float32' : 'float64', ts, loops)}` : js;
-}
-
-function jsGemm(storage: string, ts: boolean, packing: { a: number; b: number }, name: string): string {
+export function gemmHelper(storage: string, ts: boolean, packing: { a: number; b: number }, fallback: boolean): string {
+  const name = fallback ? '$gemmJs' : '$gemm';
   const { MC, KC, NC } = GEMM_BLOCKS;
   const t = (annotation: string) => (ts ? annotation : '');
   const n = t(': number');
   const arr = t(`: ${storage}`);
   const u = t('!');
-  return `const $packA = new Float64Array(${packing.a});
-const $packB = new Float64Array(${packing.b});
+  const packs = fallback
+    ? 'let $packA = new Float64Array(0);\nlet $packB = $packA;'
+    : `const $packA = new Float64Array(${packing.a});\nconst $packB = new Float64Array(${packing.b});`;
+  const make = fallback ? `\n  if ($packA.length === 0) [$packA, $packB] = [new Float64Array(${packing.a}), new Float64Array(${packing.b})];` : '';
+  return `${packs}
 
 /** C[co..] (m×n, contiguous) = A·B, with A[i, p] = A[ao + i * ars + p * acs] and B[p, j] = B[bo + p * brs + j * bcs]. */
-function ${name}(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {
+function ${name}(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, bo${n}, brs${n}, bcs${n}, C${arr}, co${n})${t(': void')} {${make}
   C.fill(0, co, co + m * n);
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);

@@ -11,9 +11,8 @@ import { elementCount, expandScalars } from './scalar.js';
 import { emitStraight } from './straight.js';
 import { emitTape } from './tape.js';
 import { hasScalarCall } from './types.js';
-import { emitTensor, planTensor, tensorBytes } from './tensor.js';
+import { emitTensor, planTensor, tensorBytes, type WasmPart } from './tensor.js';
 import { isLoop } from '../loops/body.js';
-import type { WasmLoop } from './wasm/loops.js';
 
 /** The compute part of a kernel instance, whatever the mode. */
 export interface Body {
@@ -44,8 +43,8 @@ export interface ModulePlan {
   readonly scalarCall?: { readonly size: number };
   /** The body of the per-point entry when it can compute directly on its number arguments. */
   readonly scalarBody?: readonly string[];
-  /** Fused loops that run in the module's WebAssembly (the wasm target). */
-  readonly wasmLoops?: readonly WasmLoop[];
+  /** The module's WebAssembly (the wasm target, with a gemm or a loop it runs). */
+  readonly wasm?: WasmPart;
   /** Module-level code the compute needs (the tape). */
   readonly moduleCode: readonly string[];
   /** One line for the module header. */
@@ -110,7 +109,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js', targe
   const plan = planTensor(order, outputs, dim);
   outputs[0]?.graph.checkTime();
   const at = elementReader(language === 'ts');
-  const wasm = target === 'wasm' && plan.gemms.length > 0 ? { dtype: program.dtype, ts: language === 'ts' } : undefined;
+  const wasm = target === 'wasm' ? { dtype: program.dtype, ts: language === 'ts' } : undefined;
   const tensor = emitTensor(plan, { buffer, literal, dim, at, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage, undefined, wasm);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
   const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);
@@ -128,8 +127,8 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js', targe
   };
   const loops = plan.schedule.steps.filter((s) => s.kind === 'loop').length;
   const summary = `${plan.schedule.steps.length} steps (${loops} fused loops), ${plan.memory.buffers.length} pooled buffers`;
-  const memory = (dims: Readonly<Record<string, number>>) => tensorBytes(plan, order, bytes, dims);
-  return { ...base, constants, gemm: plan.gemms.length > 0 ? packingSizes(plan.gemms) : undefined, body, wasmLoops: tensor.wasmLoops, moduleCode: [], summary, memory };
+  const memory = (dims: Readonly<Record<string, number>>) => tensorBytes(plan, order, bytes, dims, tensor.wasm);
+  return { ...base, constants, gemm: plan.gemms.length > 0 ? packingSizes(plan.gemms) : undefined, body, wasm: tensor.wasm, moduleCode: [], summary, memory };
 }
 
 /** Where each output node's values start in the flat output of the per-point entry (signature order). */

@@ -1,6 +1,6 @@
 import type { Node } from '../graph.js';
 import { sizeExpr } from './indexing.js';
-import type { Shape } from '../shape.js';
+import { staticSize, type Shape } from '../shape.js';
 import { gemmCall, packingSizes } from './gemm.js';
 import type { KernelContext } from './kernels/context.js';
 import { kernelOf } from './kernels/index.js';
@@ -9,6 +9,7 @@ import { emitRepeat, loopBytes, planRepeat } from './loops.js';
 import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
 import { wasmLoop, type WasmLoop } from './wasm/loops.js';
+import { gemmScratch, paddedElements } from './wasm/dispatch.js';
 
 /** The plan for tensors of any size: fused steps, and which pooled buffer holds each stored node. */
 export interface TensorPlan {
@@ -45,43 +46,31 @@ export interface TensorNames {
   label(node: Node): string;
 }
 
+/** What a module's WebAssembly needs: its loops, the leaves it reads (staged in its memory), and the memory's size. */
+export interface WasmPart {
+  readonly gemm: boolean;
+  readonly loops: readonly WasmLoop[];
+  readonly stagedLeaves: readonly Node[];
+  /** Elements of the memory (an expression): its buffers (padded, see `$alloc`), then the scratch area of `scratch` elements. */
+  readonly elements: string;
+  readonly scratch: number;
+}
+
 /** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
 export function emitTensor(
   plan: TensorPlan,
   names: TensorNames,
   storage: string,
   root: object = names,
-  /** Where fused loops may run in the module's WebAssembly (the wasm target of a module with a gemm). */
+  /** Where fused loops may run in the module's WebAssembly, and buffers live in its memory (the wasm target). */
   wasm?: { readonly dtype: 'float32' | 'float64'; readonly ts: boolean },
-): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[]; wasmLoops: WasmLoop[] } {
+): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[]; wasm?: WasmPart } {
   const { schedule: s, memory } = plan;
-  const state: string[] = [];
-  const allocate: string[] = [];
-  /** The size of every array $allocate makes, so a run can refuse sizes past its limit before allocating. */
-  const elements: string[] = [];
-  const size = (shape: Shape) => sizeExpr(names, shape);
-  const allocation = (variable: string, shape: Shape) => {
-    elements.push(size(shape));
-    allocate.push(`${variable} = new ${storage}(${size(shape)});`);
-  };
   let locals = 0;
-  /** The compute functions of loop bodies. */
+  /** The compute functions of loop bodies, and the state, allocations and sizes of loops (after the buffers'). */
   const functions: string[] = [];
+  const repeats = { state: [] as string[], allocate: [] as string[], elements: [] as string[] };
   const wasmLoops: WasmLoop[] = [];
-  for (const buffer of memory.buffers) {
-    state.push(`let ${buffer.name} = $none;`);
-    allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
-  }
-  for (const node of s.stored) {
-    state.push(`let ${names.buffer(node)} = $none;`);
-    const buffer = memory.bufferOf.get(node);
-    if (!buffer) {
-      allocation(names.buffer(node), node.shape);
-    } else {
-      const exact = factorSize(node.shape).coefficient === buffer.coefficient;
-      allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
-    }
-  }
   const blocks = s.steps.map((step) => {
     const nodes = step.kind === 'loop' ? step.members : step.kind === 'repeat' ? step.nodes : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
@@ -98,9 +87,9 @@ export function emitTensor(
     else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
     else if (step.kind === 'repeat') {
       const code = emitRepeat(step.nodes, s, names, storage, root);
-      state.push(...code.state);
-      allocate.push(...code.allocate);
-      elements.push(...code.elements);
+      repeats.state.push(...code.state);
+      repeats.allocate.push(...code.allocate);
+      repeats.elements.push(...code.elements);
       functions.push(...code.functions);
       lines = code.lines;
     }
@@ -118,17 +107,79 @@ export function emitTensor(
     }
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
-  return { state, allocate, elements, blocks, functions, wasmLoops };
+
+  const heap = wasm && (plan.gemms.length > 0 || wasmLoops.length > 0) ? heapLayout(plan, wasmLoops, wasm.dtype) : undefined;
+  const state: string[] = [];
+  const allocate: string[] = [];
+  /** The size of every array $allocate makes, so a run can refuse sizes past its limit before allocating. */
+  const elements: string[] = [];
+  const size = (shape: Shape) => sizeExpr(names, shape);
+  const allocation = (variable: string, shape: Shape) => {
+    elements.push(size(shape));
+    allocate.push(`${variable} = ${heap ? '$alloc' : `new ${storage}`}(${size(shape)});`);
+    heap?.padded.push(size(shape));
+  };
+  for (const buffer of memory.buffers) {
+    state.push(`let ${buffer.name} = $none;`);
+    allocation(buffer.name, [buffer.coefficient, ...buffer.dims]);
+  }
+  for (const node of s.stored) {
+    state.push(`let ${names.buffer(node)} = $none;`);
+    const buffer = memory.bufferOf.get(node);
+    if (!buffer) {
+      allocation(names.buffer(node), node.shape);
+    } else {
+      const exact = factorSize(node.shape).coefficient === buffer.coefficient;
+      allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
+    }
+  }
+  for (const leaf of heap?.stagedLeaves ?? []) allocation(`$stage_${names.buffer(leaf)}`, leaf.shape);
+  const part = heap && { gemm: plan.gemms.length > 0, loops: wasmLoops, stagedLeaves: heap.stagedLeaves, elements: heap.elements(), scratch: heap.scratch };
+  if (part) allocate.unshift(`$reserve(${part.elements});`);
+  return { state: [...state, ...repeats.state], allocate: [...allocate, ...repeats.allocate], elements: [...elements, ...repeats.elements], blocks, functions, wasm: part };
 }
 
-/** Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays), and of all intermediate tensors if each had its own. */
-export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: number, dims: Readonly<Record<string, number>>): { workspace: number; intermediates: number } {
+/**
+ * The leaves the WebAssembly reads (staged in its memory once per run, not copied per call), and
+ * the memory's size: the buffers `$alloc` places (sizes pushed on `padded`) and the scratch area,
+ * which holds the largest gemm's packed blocks and copies of the constants the WebAssembly reads.
+ */
+function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float32' | 'float64') {
+  const views = plan.schedule.views;
+  const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.map((x) => views.contiguous(x)) : []));
+  const reads = new Set([...gemmReads, ...loops.flatMap((l) => l.reads)]);
+  const stagedLeaves = [...reads].filter((n) => n.def.leaf === 'fed');
+  const constants = [...reads].filter((n) => n.def.leaf === 'known');
+  const known = (d: Shape[number]) => (typeof d === 'number' ? d : undefined);
+  const gemmBlocks = Math.max(0, ...plan.gemms.map((g) => gemmScratch(dtype, known(g.inputs[0].shape.at(-2)!), known(g.inputs[0].shape.at(-1)!), known(g.shape.at(-1)!))));
+  const scratch = gemmBlocks + constants.reduce((total, c) => total + paddedElements(dtype, staticSize(c.shape)!), 0);
+  const padded: string[] = [];
+  const vector = paddedElements(dtype, 0);
+  const elements = () => {
+    const terms = padded.map((e) => (/^\d+$/.test(e) ? String(paddedElements(dtype, Number(e))) : `(Math.ceil(${e} / ${vector}) + 1) * ${vector}`));
+    const fixed = terms.filter((e) => /^\d+$/.test(e)).reduce((n, e) => n + Number(e), scratch);
+    return [...terms.filter((e) => !/^\d+$/.test(e)), String(fixed)].join(' + ');
+  };
+  return { stagedLeaves, padded, elements, scratch };
+}
+
+/**
+ * Bytes of every buffer a kernel instance allocates (with the module's gemm packing arrays, or
+ * with `wasm` its WebAssembly memory, where the JS packing arrays are made only if it falls back),
+ * and of all intermediate tensors if each had its own.
+ */
+export function tensorBytes(plan: TensorPlan, order: readonly Node[], bytes: number, dims: Readonly<Record<string, number>>, wasm?: WasmPart): { workspace: number; intermediates: number } {
   const count = (shape: Shape) => shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : (dims[d] ?? 1)), 1);
+  const dtype = bytes === 4 ? 'float32' : 'float64';
+  const placed = (shape: Shape) => (wasm ? paddedElements(dtype, count(shape)) : count(shape)) * bytes;
   let workspace = 0;
-  for (const b of plan.memory.buffers) workspace += count([b.coefficient, ...b.dims]) * bytes;
-  for (const n of plan.outputBases) workspace += count(n.shape) * bytes;
+  for (const b of plan.memory.buffers) workspace += placed([b.coefficient, ...b.dims]);
+  for (const n of plan.outputBases) workspace += placed(n.shape);
   workspace += loopBytes(plan, count, bytes);
-  if (plan.gemms.length > 0) {
+  if (wasm) {
+    for (const leaf of wasm.stagedLeaves) workspace += placed(leaf.shape);
+    workspace += wasm.scratch * bytes;
+  } else if (plan.gemms.length > 0) {
     const { a, b } = packingSizes(plan.gemms);
     workspace += (a + b) * 8;
   }

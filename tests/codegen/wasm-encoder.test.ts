@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64, encodeModule, signed, unsigned, type ValueType, type WasmFunction } from '../../compiler/codegen/wasm/encode.js';
 import { op } from '../../compiler/codegen/wasm/instructions.js';
-import { gemmModule, TILE_ROWS, tileColumns } from '../../compiler/codegen/wasm/kernel.js';
+import { wasmModule, TILE_ROWS, tileColumns } from '../../compiler/codegen/wasm/kernel.js';
 
 /** The part of the WebAssembly API the tests use (the project's lib has no WebAssembly types). */
 interface WasmApi {
@@ -189,7 +189,7 @@ describe('encoded modules validate and compute', () => {
 
 describe.each(['float64', 'float32'] as const)('the gemm block kernel (%s)', (dtype) => {
   it.each([['rows next to each other (a vector at a time)', 1, 7], ['strided rows', 9, 1]])('packs %s as the JS gemm does, the last panel repeating its last row', (_, rs, cs) => {
-    const { memory, ...exports } = new wasm.Instance(new wasm.Module(gemmModule(dtype)), {}).exports as { memory: Memory } & Record<string, (...a: number[]) => void>;
+    const { memory, ...exports } = new wasm.Instance(new wasm.Module(wasmModule(dtype, { gemm: true, loops: [] })), {}).exports as { memory: Memory } & Record<string, (...a: number[]) => void>;
     memory.grow(1);
     const heap = new (dtype === 'float32' ? Float32Array : Float64Array)(memory.buffer);
     const size = dtype === 'float32' ? 4 : 8;
@@ -205,7 +205,7 @@ describe.each(['float64', 'float32'] as const)('the gemm block kernel (%s)', (dt
   });
 
   it('validates and computes C = A·B of packed panels exactly (small integers)', () => {
-    const bytes = gemmModule(dtype);
+    const bytes = wasmModule(dtype, { gemm: true, loops: [] });
     expect(wasm.validate(bytes)).toBe(true);
     const { block, memory } = new wasm.Instance(new wasm.Module(bytes), {}).exports as { block(...a: number[]): void; memory: Memory };
     const [mr, nr] = [TILE_ROWS, tileColumns(dtype)];

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Graph } from '../../compiler/graph.js';
-import { abs, add, div, equal, exp, greater, less_equal, matmul, maximum, minimum, mul, neg, not_equal, relu, sqrt, sub } from '../../compiler/ops/index.js';
+import { abs, add, div, equal, exp, greater, less_equal, matmul, max, maximum, min, minimum, mul, neg, not_equal, relu, sqrt, sub, sum } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
 import { compileFor, realWasm, removeWebAssembly, runFresh } from './wasm-support.js';
@@ -61,6 +61,38 @@ describe.each(['float64', 'float32'] as const)('fused loops in WebAssembly agree
         const u = w[name]![i]!;
         const same = exact ? Object.is(u, v) : Object.is(u, v) || Math.abs(u - v) <= tolerance * Math.max(1, Math.abs(v));
         if (!same) expect.fail(`${name}[${i}]: wasm ${u}, js ${v}`);
+      });
+    }
+  });
+});
+
+describe.each(['float64', 'float32'] as const)('reductions over the leading axes and values per row in WebAssembly agree with the JS target (%s)', (dtype) => {
+  const g = new Graph(dtype);
+  const [x, y, column] = [g.input('x', ['R', 'N']), g.input('y', ['R', 'N']), g.input('column', ['R', 1])];
+  const outputs = {
+    sums: sum(mul(x, y), { axis: 0 }),
+    kept: sum(sub(x, column), { axis: 0, keepdims: true }),
+    maxima: max(add(x, column), { axis: 0 }),
+    minima: min(mul(y, column), { axis: 0 }),
+    scaled: div(x, column),
+  };
+  const modules = Promise.all([compile(outputs, 'wasm'), compile(outputs, 'js')]);
+  it.each([[1, 1], [3, 3], [2, 17], [1, 513], [513, 3], [17, 513]])('%i × %i', async (rows, n) => {
+    const [wasm, js] = await modules;
+    // One loop of the five results, in WebAssembly.
+    expect(wasm.source.match(/wasm\.loop\d+\(/g)).toHaveLength(1);
+    const input: Record<string, Tensor> = { ...feeds(rows, n), column: { data: Float64Array.from(values(rows, 6, [2, -0, NaN])), shape: [rows, 1] } };
+    const [w, j] = [run(wasm.module, input), run(js.module, input)];
+    // A float32 sum may round differently at each of its rows (JS adds float64 products to it): within rows·2⁻²³·Σ|x·y|.
+    const absolute = (t: Tensor): Tensor => ({ data: Float64Array.from(t.data, Math.abs), shape: t.shape });
+    const magnitude = run(js.module, { ...input, x: absolute(input.x!), y: absolute(input.y!) }).sums!;
+    for (const name of Object.keys(outputs)) {
+      expect(w[name]!.length, name).toBe(j[name]!.length);
+      j[name]!.forEach((v, i) => {
+        const u = w[name]![i]!;
+        const exact = dtype === 'float64' || name === 'maxima' || name === 'minima' || name === 'scaled';
+        const bound = name === 'sums' ? (rows + 2) * 2 ** -23 * magnitude[i]! : 2 ** -20 * rows * Math.max(1, Math.abs(v));
+        if (!(Object.is(u, v) || (!exact && Math.abs(u - v) <= bound))) expect.fail(`${name}[${i}]: wasm ${u}, js ${v}`);
       });
     }
   });

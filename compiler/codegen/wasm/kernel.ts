@@ -15,9 +15,17 @@ const ACC = 19; // 2 × TILE_ROWS accumulators, then the two vectors of B and th
 const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TILE_ROWS + 2];
 
 /**
- * The WebAssembly module of the gemm's inner part, exporting its memory, the packing functions of
- * `packFunction` and `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in memory
- * at byte addresses.
+ * The module's WebAssembly: its memory, the fused `loops` (wasm/loops.ts) and, with `gemm`, the
+ * packing functions of `packFunction` and `block`.
+ */
+export function wasmModule(dtype: 'float32' | 'float64', parts: { readonly gemm: boolean; readonly loops: readonly WasmFunction[] }): Uint8Array {
+  const gemm = parts.gemm ? [gemmBlock(dtype), ...[...new Set([TILE_ROWS, tileColumns(dtype)])].map((tile) => packFunction(dtype, tile))] : [];
+  return encodeModule({ functions: [...gemm, ...parts.loops], memory: { pages: 0, export: 'memory' } });
+}
+
+/**
+ * The gemm's inner part, `block(mc, nc, kc, a, b, c, ldc)`: C = A·B for a packed block, all in
+ * memory at byte addresses.
  * A (mc×kc) is packed as panels of TILE_ROWS rows, each p-major (TILE_ROWS values per step of
  * k); B (kc×nc) as panels of two vectors' columns, each p-major; C is row-major with rows `ldc`
  * bytes apart. mc and nc are whole tiles, kc ≥ 1. Tiles run from the last columns to the first,
@@ -26,9 +34,8 @@ const [B0, B1, AV] = [ACC + 2 * TILE_ROWS, ACC + 2 * TILE_ROWS + 1, ACC + 2 * TI
  * mc rows of `ldc` bytes and a tile's columns more. Per step of k a tile loads two vectors of B,
  * splats TILE_ROWS values of A, and does 2·TILE_ROWS vector multiply-adds into accumulators
  * that stay in registers; each lane sums its products in order of p, as the JS gemm does.
- * `loops` (the module's fused loops, wasm/loops.ts) share its memory.
  */
-export function gemmModule(dtype: 'float32' | 'float64', loops: readonly WasmFunction[] = []): Uint8Array {
+function gemmBlock(dtype: 'float32' | 'float64'): WasmFunction {
   const v = lanes(dtype);
   const rows = TILE_ROWS;
   const columnBytes = 2 * 16;
@@ -82,9 +89,7 @@ export function gemmModule(dtype: 'float32' | 'float64', loops: readonly WasmFun
     ...get(JR), ...op.brIf(0),
     ...op.end,
   ];
-  const block: WasmFunction = { export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body };
-  const tiles = [...new Set([rows, tileColumns(dtype)])];
-  return encodeModule({ functions: [block, ...tiles.map((tile) => packFunction(dtype, tile)), ...loops], memory: { pages: 0, export: 'memory' } });
+  return { export: 'block', params: Array<ValueType>(7).fill('i32'), results: [], locals: [...Array<ValueType>(ACC - 7).fill('i32'), ...Array<ValueType>(2 * rows + 3).fill('v128')], body };
 }
 
 /**

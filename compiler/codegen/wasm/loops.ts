@@ -1,7 +1,9 @@
 import type { Node } from '../../graph.js';
+import { staticSize } from '../../shape.js';
 import { sizeExpr, strideExprs } from '../indexing.js';
 import type { FusedLoopContext } from '../loop.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep } from '../schedule.js';
+import { jsNumber } from '../../literals.js';
 import { unsigned, type ValueType, type WasmFunction } from './encode.js';
 import { lanes, op } from './instructions.js';
 
@@ -22,40 +24,54 @@ const LANE_OPS: Readonly<Record<string, { readonly opcodes: readonly [number, nu
   less_equal: { opcodes: [0x45, 0x4b], mask: true }, greater_equal: { opcodes: [0x46, 0x4c], mask: true },
   step: { opcodes: [0x44, 0x4a], zero: true, mask: true },
 };
+/** Loops of fewer elements (of fixed size) stay in JS: their time is the call's, not the arithmetic's. */
+const WASM_MIN_ELEMENTS = 1024;
 const laneOp = (node: Node) => (Object.prototype.hasOwnProperty.call(LANE_OPS, node.op) ? LANE_OPS[node.op] : undefined);
 const V128_AND = simd(0x4e);
 
-/** How the WebAssembly loop reads a buffer: whole (at the loop's index), one row for every row, or one value. */
-type Operand = { readonly node: Node; readonly kind: 'full' | 'row' | 'scalar' };
+/**
+ * How the WebAssembly loop reads or writes a buffer: whole (at the loop's index), one row for
+ * every row, one value, or one value per row (`column`); a `reduce` result is one row that every
+ * row adds to (or takes the max or min with).
+ */
+type Operand = { readonly node: Node; readonly kind: 'full' | 'row' | 'scalar' | 'column' | 'reduce' };
 
-/** A fused loop in WebAssembly: its function, and the module-level JS that copies its operands in and its results out. */
+/** Reductions over every axis but the last, by op: the lane op that joins a row to the accumulator, in the JS loop's order. */
+const ROW_REDUCTIONS: Readonly<Record<string, string>> = { sum: 'add', max: 'maximum', min: 'minimum' };
+
+/** A fused loop in WebAssembly: its function, the module-level JS that calls it, and the operands it reads. */
 export interface WasmLoop {
   readonly fn: WasmFunction;
   readonly js: string;
   /** The call, true when it ran (false: run the JS loop). */
   readonly call: string;
+  /** The nodes whose buffers (or leaves' arrays) it reads. */
+  readonly reads: readonly Node[];
 }
 
 /**
  * The fused loop `step` as a WebAssembly function `loop<index>`, when every member is an op of
- * LANE_OPS and every read is of the loop's own shape, a row repeated over the
- * leading axes, or one value. Operands are copied into the memory, each to a 16-byte boundary
- * with a vector to spare after it; rows run first to last, a vector at a time, the last vector of
- * a row spilling into the next row (written again later) or into that spare vector.
+ * LANE_OPS or a reduction to the last axis (ROW_REDUCTIONS), and every read is of the loop's own
+ * shape, a row repeated over the leading axes, one value per row, or one value. Operands and results are where they are in the kernel's memory,
+ * each with a vector to spare after it (wasm/dispatch.ts); rows run first to last, a vector at a
+ * time, the last vector of a row spilling into the next row (written again later) or into that
+ * spare vector.
  */
 export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dtype: 'float32' | 'float64', ts: boolean): WasmLoop | undefined {
   const { schedule } = c;
   const shape = step.shape;
-  if (shape.length === 0) return undefined;
+  const count = staticSize(shape);
+  if (shape.length === 0 || (count !== undefined && count < WASM_MIN_ELEMENTS)) return undefined;
   const own = strideExprs(c, shape);
   const size = sizeExpr(c, shape);
   const last = shape.length - 1;
+  const rowStrides = strideExprs(c, shape.slice(0, last));
   const operands: Operand[] = [];
   const members: { node: Node; reads: LoopRead[] }[] = [];
   for (const node of step.members) {
     const kind = memberKind(node, schedule.views);
-    if (kind !== 'copy' && kind !== 'map') return undefined;
-    if (kind === 'map' && !laneOp(node)) return undefined;
+    if (kind === 'reduce' && !reducesToRow(node, last)) return undefined;
+    if (kind === 'dot' || (kind === 'map' && !laneOp(node))) return undefined;
     const reads = memberReads(node, kind, shape, schedule.views, step);
     for (const r of reads) {
       if (r.kind !== 'buffer') continue;
@@ -65,6 +81,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
       if (live.every((s, a) => s === '0' || s === own[a]) && live.every((s, a) => s !== '0' || shape[a] === 1) && baseSize === size) kind = 'full';
       else if (live.every((s) => s === '0')) kind = 'scalar';
       else if (live.every((s, a) => (a === last ? s === '1' : s === '0')) && baseSize === c.dim(shape[last])) kind = 'row';
+      else if (live[last] === '0' && live.slice(0, last).every((s, a) => (s === '0' ? shape[a] === 1 : s === rowStrides[a])) && baseSize === sizeExpr(c, shape.slice(0, last))) kind = 'column';
       else return undefined;
       const known = operands.find((o) => o.node === r.base);
       if (known && known.kind !== kind) return undefined;
@@ -72,15 +89,19 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     }
     members.push({ node, reads });
   }
-  const outputs = step.members.filter((n) => schedule.stored.has(n));
-  if (outputs.some((n) => operands.some((o) => o.node === n))) return undefined;
-  const rowed = operands.some((o) => o.kind === 'row');
+  const results = step.members.flatMap((n): Operand[] => {
+    if (memberKind(n, schedule.views) === 'reduce') return [{ node: n, kind: 'reduce' }];
+    return schedule.stored.has(n) ? [{ node: n, kind: 'full' }] : [];
+  });
+  if (results.some((r) => operands.some((o) => o.node === r.node))) return undefined;
+  const slots = [...operands, ...results];
+  const rowed = slots.some((o) => o.kind !== 'full' && o.kind !== 'scalar');
   const v = lanes(dtype);
   const which = dtype === 'float32' ? 0 : 1;
   // Params: rows, n (elements per row), then a byte address per operand and per output.
   const [ROWS, N] = [0, 1];
   const address = (k: number) => 2 + k;
-  const all = [...operands.map((o) => o.node), ...outputs];
+  const all = slots.map((o) => o.node);
   const [ROWBYTES, J] = [2 + all.length, 3 + all.length];
   const pointer = (k: number) => 4 + all.length + k;
   const valueOf = new Map<Node, number>();
@@ -92,24 +113,32 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     if (r.kind === 'literal') return constant(r.value);
     if (r.kind === 'local') return get(valueOf.get(r.node)!);
     const k = operands.findIndex((o) => o.node === r.base);
-    return operands[k]!.kind === 'scalar' ? [...get(address(k)), ...v.loadSplat(0)] : [...get(pointer(k)), ...op.v128Load(0)];
+    const kind = operands[k]!.kind;
+    return kind === 'scalar' || kind === 'column' ? [...get(address(k)), ...v.loadSplat(0)] : [...get(pointer(k)), ...op.v128Load(0)];
   };
   const compute: number[] = [];
   members.forEach(({ node, reads }, m) => {
     const args = reads.flatMap(read);
     const local = firstValue + m;
-    if (memberKind(node, schedule.views) === 'copy') compute.push(...args);
+    const k = all.indexOf(node);
+    const kind = memberKind(node, schedule.views);
+    if (kind === 'reduce') {
+      compute.push(...get(pointer(k)), ...get(pointer(k)), ...op.v128Load(0), ...args, ...simd(LANE_OPS[ROW_REDUCTIONS[node.op]!]!.opcodes[which]), ...op.v128Store(0));
+      return;
+    }
+    if (kind === 'copy') compute.push(...args);
     else {
       const { opcodes, zero, mask } = laneOp(node)!;
       compute.push(...args, ...(zero ? constant(0) : []), ...simd(opcodes[which]), ...(mask ? [...constant(1), ...V128_AND] : []));
     }
     compute.push(...set(local));
     valueOf.set(node, local);
-    const out = outputs.indexOf(node);
-    if (out >= 0) compute.push(...get(pointer(operands.length + out)), ...get(local), ...op.v128Store(0));
+    if (k >= 0) compute.push(...get(pointer(k)), ...get(local), ...op.v128Store(0));
   });
-  const stepping = all.map((_, k) => k).filter((k) => k >= operands.length || operands[k]!.kind !== 'scalar');
-  const perRow = all.map((_, k) => k).filter((k) => k >= operands.length || operands[k]!.kind === 'full');
+  const indices = (...kinds: Operand['kind'][]) => slots.flatMap((o, k) => (kinds.includes(o.kind) ? [k] : []));
+  const stepping = indices('full', 'row', 'reduce');
+  const perRow = indices('full');
+  const perValue = indices('column');
   const body = [
     ...get(N), ...op.i32Const(v.bytes), ...op.i32Mul, ...set(ROWBYTES),
     ...op.loop, // over rows
@@ -122,6 +151,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     ...get(J), ...get(N), ...op.i32LtS, ...op.brIf(0),
     ...op.end,
     ...perRow.flatMap((k) => [...get(address(k)), ...get(ROWBYTES), ...op.i32Add, ...set(address(k))]),
+    ...perValue.flatMap((k) => [...get(address(k)), ...op.i32Const(v.bytes), ...op.i32Add, ...set(address(k))]),
     ...get(ROWS), ...op.i32Const(1), ...op.i32Sub, ...set(ROWS),
     ...get(ROWS), ...op.brIf(0),
     ...op.end,
@@ -137,24 +167,26 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
   const t = (annotation: string) => (ts ? annotation : '');
   const storage = dtype === 'float32' ? 'Float32Array' : 'Float64Array';
   const names = all.map((_, k) => `x${k}`);
-  const lengths = all.map((_, k) => (k < operands.length && operands[k]!.kind !== 'full' ? (operands[k]!.kind === 'row' ? 'n' : '1') : 'rows * n'));
-  // Element offsets of the operands in memory, each on a vector boundary with a vector to spare.
-  const offsets = lengths.map((_, k) => (k === 0 ? '0' : `o${k - 1} + ${v.count} * Math.ceil(${lengths[k - 1]} / ${v.count}) + ${v.count}`));
-  const js = `/** ${[...new Set(step.members.map((n) => n.label).filter(Boolean))].join(', ') || name} in WebAssembly: false where it cannot run (then the JS loop runs). */
+  const addresses = all.map((_, k) => `a${k}`);
+  // Operands outside the memory are copied into it; results are buffers, always in it where the kernel runs in WebAssembly.
+  const js = `/** ${[...new Set(step.members.map((n) => n.label).filter(Boolean))].join(', ') || name} in WebAssembly: false where the kernel runs in JS. */
 function $${name}(rows${t(': number')}, n${t(': number')}, ${names.map((x) => `${x}${t(`: ${storage}`)}`).join(', ')})${t(': boolean')} {
-  ${offsets.map((o, k) => `const o${k} = ${o};`).join('\n  ')}
-  const wasm = $wasmMemory(o${all.length - 1} + ${v.count} * Math.ceil(${lengths[all.length - 1]} / ${v.count}) + ${v.count});
-  if (wasm === null) return false;
-  if (rows * n === 0) return true;
-  const H = $heap;
-  ${operands.map((o, k) => (o.kind === 'scalar' ? `H[o${k}] = x${k}[0]${t('!')};` : `H.set(x${k}, o${k});`)).join('\n  ')}
-  wasm.${name}(rows, n, ${all.map((_, k) => `o${k} * ${v.bytes}`).join(', ')});
-  ${outputs.map((_, j) => `x${operands.length + j}.set($view(o${operands.length + j}, rows * n));`).join('\n  ')}
+  if ($wasm === null) return false;
+  $free = $scratch;
+  ${all.map((_, k) => `const a${k} = $address(x${k}, ${k < operands.length});`).join('\n  ')}
+  if (${addresses.map((a) => `${a} < 0`).join(' || ')}) return false;
+  ${slots.flatMap((o, k) => (o.kind === 'reduce' ? [`x${k}.fill(${jsNumber(o.node.def.reduction!.identity)});\n  `] : [])).join('')}if (rows * n > 0) $wasm.${name}(rows, n, ${addresses.join(', ')});
   return true;
 }
 `;
   const n = c.dim(shape[last]);
   const rows = rowed ? sizeExpr(c, shape.slice(0, last)) : '1';
   const call = `$${name}(${rows}, ${rowed ? n : size}, ${all.map((node) => c.buffer(node)).join(', ')})`;
-  return { fn, js, call };
+  return { fn, js, call, reads: operands.map((o) => o.node) };
+}
+
+/** A reduction over every axis but the last (a column sum, max or min), kept axis included or not. */
+function reducesToRow(node: Node, last: number): boolean {
+  const axes = node.attrs.axes as number[];
+  return last > 0 && node.op in ROW_REDUCTIONS && axes.length === last && axes.every((a) => a < last);
 }
