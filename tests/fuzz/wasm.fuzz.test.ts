@@ -1,0 +1,78 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Graph, type Node } from '../../compiler/graph.js';
+import * as ops from '../../compiler/ops/index.js';
+import type { Tensor } from '../../compiler/ops/op.js';
+import { compileFor, runFresh } from '../codegen/wasm-support.js';
+import { fuzzOptions, fuzzTimeout } from './settings.js';
+
+/** An expression over R × N: leaves of every way a WebAssembly loop reads (whole, a row, a value per row, one value, a gemm's result). */
+type Expression = { readonly leaf: string } | { readonly literal: number } | { readonly op: string; readonly args: readonly Expression[] };
+
+const UNARY = ['neg', 'abs', 'sqrt', 'relu', 'step'] as const;
+const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'greater', 'less_equal', 'equal', 'not_equal'] as const;
+const REDUCTIONS = ['sum', 'max', 'min'] as const;
+
+const { expression } = fc.letrec<{ expression: Expression }>((tie) => ({
+  expression: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ leaf: fc.constantFrom('x', 'y', 'row', 'column', 's', 'product') }),
+    fc.record({ literal: fc.constantFrom(0, -0, 0.5, -2, 3) }),
+    fc.record({ op: fc.constantFrom(...UNARY), args: fc.tuple(tie('expression')) }),
+    fc.record({ op: fc.constantFrom(...BINARY), args: fc.tuple(tie('expression'), tie('expression')) }),
+  ),
+}));
+
+function build(e: Expression, leaves: Record<string, Node>): Node | number {
+  if ('leaf' in e) return leaves[e.leaf]!;
+  if ('literal' in e) return e.literal;
+  const op = (ops as unknown as Record<string, (...args: (Node | number)[]) => Node>)[e.op]!;
+  const args = e.args.map((a) => build(a, leaves));
+  // An op needs a node among its arguments: literals alone are added to s.
+  if (args.every((a) => typeof a === 'number')) args[0] = ops.add(leaves.s!, args[0]!);
+  return op(...args);
+}
+
+/** Values with NaN, ±0 and ±∞ among random ones. */
+const values = (size: number) => fc.array(fc.oneof(fc.constantFrom(NaN, 0, -0, Infinity, -Infinity, 1), fc.double({ min: -3, max: 3, noNaN: true })), { minLength: size, maxLength: size });
+
+describe('WebAssembly and JS targets agree bit for bit (float64) on random fused loops', () => {
+  it('elementwise chains over R × N, and their sums, maxima and minima over R', async () => {
+    const sizes = fc.record({ rows: fc.integer({ min: 0, max: 19 }), n: fc.integer({ min: 1, max: 21 }) });
+    const cases = fc.tuple(expression, expression, fc.constantFrom(...REDUCTIONS), sizes).chain(([body, reduced, reduction, { rows, n }]) =>
+      fc.record({
+        body: fc.constant(body), reduced: fc.constant(reduced), reduction: fc.constant(reduction), rows: fc.constant(rows), n: fc.constant(n),
+        x: values(rows * n), y: values(rows * n), row: values(n), column: values(rows), s: values(1), a: values(rows * 2), b: values(2 * n),
+      }),
+    );
+    let [runs, inWasm] = [0, 0];
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const g = new Graph('float64');
+        const leaves = {
+          x: g.input('x', ['R', 'N']), y: g.input('y', ['R', 'N']), row: g.input('row', ['N']), column: g.input('column', ['R', 1]), s: g.input('s', []),
+          product: ops.matmul(g.input('a', ['R', 2]), g.input('b', [2, 'N'])),
+        };
+        const whole = (e: Expression) => ops.add(build(e, leaves), ops.mul(leaves.x, 0));
+        const outputs = { mapped: whole(c.body), reduced: ops[c.reduction](whole(c.reduced), { axis: 0 }) };
+        const tensor = (data: number[], shape: number[]): Tensor => ({ data: Float64Array.from(data), shape });
+        const feeds = {
+          x: tensor(c.x, [c.rows, c.n]), y: tensor(c.y, [c.rows, c.n]), row: tensor(c.row, [c.n]), column: tensor(c.column, [c.rows, 1]),
+          s: tensor(c.s, []), a: tensor(c.a, [c.rows, 2]), b: tensor(c.b, [2, c.n]),
+        };
+        const [wasm, js] = [await compileFor(outputs, 'wasm'), await compileFor(outputs, 'js')];
+        const [w, j] = [runFresh(wasm.module, feeds), runFresh(js.module, feeds)];
+        runs++;
+        if (/wasm\.loop\d+\(/.test(wasm.source)) inWasm++;
+        for (const name of Object.keys(outputs)) {
+          j[name]!.forEach((v, i) => {
+            if (!Object.is(w[name]![i], v)) expect.fail(`${name}[${i}]: wasm ${w[name]![i]}, js ${v}\n${wasm.source.match(/wasm\.loop\d+\(/g)?.length ?? 0} WebAssembly loops`);
+          });
+        }
+      }),
+      fuzzOptions(40, 20),
+    );
+    // The loops that take only these ops and reads do run in WebAssembly.
+    expect(inWasm).toBeGreaterThan(runs / 2);
+  }, fuzzTimeout(20));
+});
