@@ -159,8 +159,9 @@ export interface MemoryPlan {
   readonly dims: Readonly<Record<string, number>>;
 }
 
-export function memoryPlan(program: Program, dims: Readonly<Record<string, number>> = {}): MemoryPlan {
-  const plan = planModule(program);
+/** The memory plan of the module `compile` writes for `target` (by default its default, wasm: buffers in the WebAssembly memory). */
+export function memoryPlan(program: Program, dims: Readonly<Record<string, number>> = {}, target: Target = 'wasm'): MemoryPlan {
+  const plan = planModule(program, 'js', target);
   const bound = Object.fromEntries(plan.dimNames.map((d) => [d, dims[d] ?? 1]));
   const { workspace, intermediates } = plan.memory(bound);
   return { workspaceBytes: workspace, intermediateBytes: intermediates, dims: bound };
