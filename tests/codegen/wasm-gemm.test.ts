@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { compileSpec } from '../../compiler/compile.js';
+import { constant } from '../../compiler/builder.js';
 import { Graph, type Node } from '../../compiler/graph.js';
 import { abs, matmul, sum, transpose } from '../../compiler/ops/index.js';
 import { grad } from '../../compiler/autodiff/index.js';
@@ -95,6 +96,24 @@ describe('the WebAssembly gemm in modules', () => {
     expect(Array.from(module.createKernel().run(feeds).y.data)).toEqual(first);
     expect(Array.from(kernel.run(feeds).y.data)).toEqual(first);
     expect(grow).toHaveBeenCalledTimes(2);
+  });
+
+  it('copies a constant matrix (outside its memory) in per call: the bits of the same matrix fed, which are not the JS gemm\'s', async () => {
+    // float32 sums of 64 products: the WebAssembly gemm sums in float32, the JS one in float64.
+    const values = uniformArray(seededRandom(3), 64 * 48, [-1, 1]);
+    const layer = (weights: (g: Graph) => Node) => {
+      const g = new Graph('float32');
+      const [x, w] = [g.input('x', ['N', 64]), weights(g)];
+      return { y: matmul(x, w), z: matmul(abs(matmul(x, w)), transpose(w)) };
+    };
+    const constantWeights = layer((g) => constant(g, values, [64, 48]));
+    const fedWeights = layer((g) => g.input('w', [64, 48]));
+    const feeds = randomFeeds(constantWeights, { N: 700 });
+    const [fed, js] = [run((await compile(fedWeights, 'wasm')).module, { ...feeds, w: { data: Float64Array.from(values), shape: [64, 48] } }), run((await compile(constantWeights, 'js')).module, feeds)];
+    const copied = await compile(constantWeights, 'wasm');
+    expect(copied.source).toContain('$gemm(');
+    expect(run(copied.module, feeds)).toEqual(fed);
+    expect(fed.y).not.toEqual(js.y);
   });
 
   describe('falls back to the JS gemm', () => {

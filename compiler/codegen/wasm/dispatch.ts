@@ -239,19 +239,19 @@ function $gemm(m${n}, n${n}, k${n}, A${arr}, ao${n}, ars${n}, acs${n}, B${arr}, 
   const c0 = b0 + Math.min(${KC}, k) * Math.min(${NC}, ${round('n', NR)});
   $free = c0 + Math.min(${MC}, ${round('m', MR)}) * Math.min(${NC}, ${round('n', NR)}) + ${NR};
   if (wasm === null || $free > $heap.length) return $gemmJs(m, n, k, A, ao, ars, acs, B, bo, brs, bcs, C, co);
-  // Whole operands in memory are packed there (-1: packed from JS, as an array much larger than its matrix is).
-  const a1 = A.length <= Math.min(2 * m * k, ${RAW_MAX}) || A.buffer === $heap.buffer ? $address(A, true) / ${bytes} : -1;
-  const b1 = B.length <= Math.min(2 * k * n, ${RAW_MAX}) || B.buffer === $heap.buffer ? $address(B, true) / ${bytes} : -1;
+  // Byte addresses of A and B in memory, where they are packed (-1: packed from JS, as an array much larger than its matrix is).
+  const a1 = A.length <= Math.min(2 * m * k, ${RAW_MAX}) || A.buffer === $heap.buffer ? $address(A, true) : -1;
+  const b1 = B.length <= Math.min(2 * k * n, ${RAW_MAX}) || B.buffer === $heap.buffer ? $address(B, true) : -1;
   for (let jc = 0; jc < n; jc += ${NC}) {
     const nc = Math.min(${NC}, n - jc);
     for (let pc = 0; pc < k; pc += ${KC}) {
       const kc = Math.min(${KC}, k - pc);
       // B's panels are its columns: packed as the rows of Bᵀ.
-      if (b1 >= 0) wasm.pack${NR}((b1 + bo + pc * brs + jc * bcs) * ${bytes}, bcs * ${bytes}, brs * ${bytes}, nc, kc, b0 * ${bytes});
+      if (b1 >= 0) wasm.pack${NR}(b1 + (bo + pc * brs + jc * bcs) * ${bytes}, bcs * ${bytes}, brs * ${bytes}, nc, kc, b0 * ${bytes});
       else $wasmPack${NR}(B, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, b0);
       for (let ic = 0; ic < m; ic += ${MC}) {
         const mc = Math.min(${MC}, m - ic);
-        if (a1 >= 0) wasm.pack${MR}((a1 + ao + ic * ars + pc * acs) * ${bytes}, ars * ${bytes}, acs * ${bytes}, mc, kc, a0 * ${bytes});
+        if (a1 >= 0) wasm.pack${MR}(a1 + (ao + ic * ars + pc * acs) * ${bytes}, ars * ${bytes}, acs * ${bytes}, mc, kc, a0 * ${bytes});
         else $wasmPack${MR}(A, ao + ic * ars + pc * acs, ars, acs, mc, kc, a0);
         // C's block is written with rows nc apart, as they are in C when nc = n.
         wasm.block(${round('mc', MR)}, ${round('nc', NR)}, kc, a0 * ${bytes}, b0 * ${bytes}, c0 * ${bytes}, nc * ${bytes});
