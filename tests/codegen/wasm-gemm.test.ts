@@ -106,7 +106,7 @@ describe('the WebAssembly gemm in modules', () => {
       const [x, w] = [g.input('x', ['N', 64]), weights(g)];
       return { y: matmul(x, w), z: matmul(abs(matmul(x, w)), transpose(w)) };
     };
-    const constantWeights = layer((g) => constant(g, values, [64, 48]));
+    const constantWeights = layer((g) => constant(g, Array.from(values), [64, 48]));
     const fedWeights = layer((g) => g.input('w', [64, 48]));
     const feeds = randomFeeds(constantWeights, { N: 700 });
     const [fed, js] = [run((await compile(fedWeights, 'wasm')).module, { ...feeds, w: { data: Float64Array.from(values), shape: [64, 48] } }), run((await compile(constantWeights, 'js')).module, feeds)];
