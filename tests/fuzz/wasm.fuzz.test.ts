@@ -29,7 +29,7 @@ function build(e: Expression, leaves: Record<string, Node>): Node | number {
   const op = (ops as unknown as Record<string, (...args: (Node | number)[]) => Node>)[e.op]!;
   const args: (Node | number)[] = e.args.map((a) => build(a, leaves));
   // An op needs a node among its arguments: literals alone are added to s.
-  if (args.every((a) => typeof a === 'number')) args[0] = ops.add(leaves.s!, args[0]!);
+  if (!args.some((a) => typeof a !== 'number')) args[0] = ops.add(leaves.s!, args[0]!);
   return op(...args);
 }
 
