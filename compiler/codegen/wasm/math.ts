@@ -11,7 +11,7 @@ import { op } from './instructions.js';
 
 export type MathOp = 'exp' | 'log' | 'sigmoid';
 
-/** The v128 locals the ops use. */
+/** The v128 locals the ops use: log's 12, and a float32 vector's. */
 export const MATH_LOCALS = 13;
 
 type Code = readonly number[];
@@ -28,7 +28,7 @@ const horner = (t: number, c: readonly number[]) => [
 ];
 /** 2^n for integer lanes n (of float64's normal range): n + 1023 in the exponent field. */
 const power2 = [...op.i32Const(52), ...op.i64x2Shl, ...i64(0x3ff0000000000000n), ...op.i64x2Add];
-/** An integer-valued float ± 2^51 and this magic number (1.5·2^52) plus it differ by the integer in their bits. */
+/** 1.5·2^52: for an integer n, |n| < 2^51, the bits of MAGIC + n are MAGIC_BITS + n (floats to integer lanes and back). */
 const MAGIC = 6755399441055744;
 const MAGIC_BITS = 0x4338000000000000n;
 const LN2_HI = 6.93147180369123816490e-01; // 0x3FE62E42 FEE00000
@@ -39,7 +39,8 @@ function exp(at: number): number[] {
   const [X, K, HI, LO, R, T, C, N] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at + i);
   const P = [1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05, -1.65339022054652515390e-06, 4.13813679705723846039e-08];
   const general = [
-    // k = trunc(x/ln2 ± 1/2), 0 where |x| < 0x3FD62E43_00000000 (fdlibm's |x| ≤ ln2/2 on the high word)
+    // k = trunc(x/ln2 ± 1/2), 0 where |x| < 0x3FD62E43_00000000 (fdlibm's |x| ≤ ln2/2 on the high word;
+    // its own branch for |x| < 1.5·ln2, k = ±1, gives the same k, hi and lo)
     ...get(X), ...f64(1.44269504088896338700e+00), ...op.f64x2Mul,
     ...f64(0.5), ...get(X), ...i64(-0x8000000000000000n), ...op.v128And, ...op.v128Or, ...op.f64x2Add, ...op.f64x2Trunc,
     ...get(X), ...op.f64x2Abs, ...f64(0.3465735912322998), ...op.f64x2Lt, ...op.v128Andnot, ...set(K),
@@ -79,7 +80,8 @@ function log(at: number): number[] {
   const [X, SUB, Y, M, I, F, DK, S, Z, W, R, H] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => at + i);
   const high = (word: number) => i64(BigInt(word) << 32n); // a constant in the high word
   const dkLo = [...get(DK), ...f64(LN2_LO), ...op.f64x2Mul];
-  // ln(1 + f) − f + k·ln2LO, negated, by fdlibm's three forms: |f| < 2^−20, its middle range of f, else
+  // f − ln(1 + f) − k·ln2LO by fdlibm's three forms: |f| < 2^−20, the fraction's high word in
+  // [0x6147A, 0x6B851], else
   const small = [...get(F), ...get(F), ...op.f64x2Mul, ...f64(0.5), ...f64(0.33333333333333333), ...get(F), ...op.f64x2Mul, ...op.f64x2Sub, ...op.f64x2Mul, ...dkLo, ...op.f64x2Sub];
   const middle = [...get(H), ...get(S), ...get(H), ...get(R), ...op.f64x2Add, ...op.f64x2Mul, ...dkLo, ...op.f64x2Add, ...op.f64x2Sub];
   const other = [...get(S), ...get(F), ...get(R), ...op.f64x2Sub, ...op.f64x2Mul, ...dkLo, ...op.f64x2Sub];
@@ -130,7 +132,7 @@ function sigmoid(at: number): number[] {
 }
 
 const FLOAT64: Record<MathOp, (at: number) => number[]> = { exp, log, sigmoid };
-const range = (from: number) => Array.from({ length: 8 }, (_, i) => from + i);
+const eightBytes = (from: number) => Array.from({ length: 8 }, (_, i) => from + i);
 
 /** `name` on the vector on the stack, of float32 or float64 lanes, using v128 locals at…at + MATH_LOCALS − 1. */
 export function mathLanes(name: MathOp, dtype: 'float32' | 'float64', at: number): number[] {
@@ -140,7 +142,7 @@ export function mathLanes(name: MathOp, dtype: 'float32' | 'float64', at: number
   return [
     ...set(at),
     ...get(at), ...op.f64x2PromoteLowF32x4, ...lanes(at + 1), ...op.f32x4DemoteF64x2Zero,
-    ...get(at), ...get(at), ...op.i8x16Shuffle([...range(8), ...range(8)]), ...op.f64x2PromoteLowF32x4, ...lanes(at + 1), ...op.f32x4DemoteF64x2Zero,
-    ...op.i8x16Shuffle([...range(0), ...range(16)]),
+    ...get(at), ...get(at), ...op.i8x16Shuffle([...eightBytes(8), ...eightBytes(8)]), ...op.f64x2PromoteLowF32x4, ...lanes(at + 1), ...op.f32x4DemoteF64x2Zero,
+    ...op.i8x16Shuffle([...eightBytes(0), ...eightBytes(16)]),
   ];
 }
