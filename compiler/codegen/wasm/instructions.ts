@@ -31,8 +31,6 @@ export const op = {
   select: [0x1b],
   localGet: (index: number) => [0x20, ...unsigned(index)],
   localSet: (index: number) => [0x21, ...unsigned(index)],
-  /** Sets a local and leaves the value on the stack. */
-  localTee: (index: number) => [0x22, ...unsigned(index)],
 
   i32Const: (value: number) => [0x41, ...signed(value)],
   i32Eqz: [0x45],

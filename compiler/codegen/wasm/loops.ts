@@ -13,7 +13,7 @@ const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
  * those whose WebAssembly result is the JS one's. IEEE arithmetic, and min/max, which like
  * Math.min/max give NaN for a NaN and order −0 < +0. A comparison's (`mask`) lanes are all ones
  * or zeros, ANDed with 1.0 to give JS's 1 or 0. `zero`: the second operand is 0 (relu, step).
- * `math`: computed by wasm/math.ts as V8 computes Math.exp and Math.log, to the bit.
+ * `math`: computed by wasm/math.ts with the bits of V8's Math.exp and Math.log (and of sigmoid's JS form).
  */
 type LaneOp = { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true } | { readonly math: MathOp };
 const LANE_OPS: Readonly<Record<string, LaneOp>> = {
