@@ -87,6 +87,8 @@ export const op = {
   f64x2Neg: simd(0xed),
   /** Rounds toward zero. */
   f64x2Trunc: simd(0x7a),
+  /** Rounds down. */
+  f64x2Floor: simd(0x75),
   // Comparisons give lanes of all ones (true) or all zeros.
   f64x2Eq: simd(0x47),
   f64x2Ne: simd(0x48),
@@ -108,7 +110,6 @@ export const op = {
   i64x2Sub: simd(0xd1),
   // Shifts take the vector and then an i32 count.
   i64x2Shl: simd(0xcb),
-  i64x2ShrS: simd(0xcc),
   i64x2ShrU: simd(0xcd),
   i64x2LtS: simd(0xd8),
   i64x2GeS: simd(0xdb),

@@ -26,17 +26,17 @@ const horner = (t: number, c: readonly number[]) => [
   ...get(t), ...f64(c.at(-1)!), ...op.f64x2Mul,
   ...c.slice(0, -1).reverse().flatMap((ci, i) => [...f64(ci), ...op.f64x2Add, ...(i < c.length - 2 ? [...get(t), ...op.f64x2Mul] : [])]),
 ];
-/** 2^n for integer lanes n (of float64's normal range): n + 1023 in the exponent field. */
-const power2 = [...op.i32Const(52), ...op.i64x2Shl, ...i64(0x3ff0000000000000n), ...op.i64x2Add];
 /** 1.5·2^52: for an integer n, |n| < 2^51, the bits of MAGIC + n are MAGIC_BITS + n (floats to integer lanes and back). */
 const MAGIC = 6755399441055744;
 const MAGIC_BITS = 0x4338000000000000n;
+/** 2^n for integer-valued float lanes n of float64's normal exponents: n + 1023 in the exponent field (MAGIC's bits shift out). */
+const power2 = [...f64(MAGIC), ...op.f64x2Add, ...op.i32Const(52), ...op.i64x2Shl, ...i64(0x3ff0000000000000n), ...op.i64x2Add];
 const LN2_HI = 6.93147180369123816490e-01; // 0x3FE62E42 FEE00000
 const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
 
 /** e^x (e_exp.c): x = k·ln2 + r, e^r from a rational approximation, scaled by 2^k. */
 function exp(at: number): number[] {
-  const [X, K, HI, LO, R, T, C, N] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at + i);
+  const [X, K, HI, LO, R, T, C, B] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at + i);
   const P = [1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05, -1.65339022054652515390e-06, 4.13813679705723846039e-08];
   const general = [
     // k = trunc(x/ln2 ± 1/2), 0 where |x| < 0x3FD62E43_00000000 (fdlibm's |x| ≤ ln2/2 on the high word;
@@ -56,9 +56,9 @@ function exp(at: number): number[] {
     ...get(HI), ...op.f64x2Sub, ...op.f64x2Sub,
     // y·2^k as y·2^(k − ⌊k/2⌋)·2^⌊k/2⌋: both factors normal, the first product exact, so a
     // subnormal result is rounded once (as fdlibm's y·2^(k+1000)·2^−1000)
-    ...get(K), ...f64(MAGIC), ...op.f64x2Add, ...i64(MAGIC_BITS), ...op.i64x2Sub, ...set(N),
-    ...get(N), ...get(N), ...op.i32Const(1), ...op.i64x2ShrS, ...op.i64x2Sub, ...power2, ...op.f64x2Mul,
-    ...get(N), ...op.i32Const(1), ...op.i64x2ShrS, ...power2, ...op.f64x2Mul,
+    ...get(K), ...f64(0.5), ...op.f64x2Mul, ...op.f64x2Floor, ...set(B),
+    ...get(K), ...get(B), ...op.f64x2Sub, ...power2, ...op.f64x2Mul,
+    ...get(B), ...power2, ...op.f64x2Mul,
   ];
   const x = get(X);
   return [
@@ -123,11 +123,11 @@ function log(at: number): number[] {
 function sigmoid(at: number): number[] {
   const [X, E] = [at, at + 1];
   const positive = [...get(X), ...f64(0), ...op.f64x2Ge];
-  const ratio = (numerator: Code) => [...numerator, ...f64(1), ...get(E), ...op.f64x2Add, ...op.f64x2Div];
   return [
     ...set(X),
     ...select([...get(X), ...op.f64x2Neg], get(X), positive), ...exp(at + 2), ...set(E),
-    ...select(ratio(f64(1)), ratio(get(E)), positive),
+    // one division: each side's numerator over the same 1 + e
+    ...select(f64(1), get(E), positive), ...f64(1), ...get(E), ...op.f64x2Add, ...op.f64x2Div,
   ];
 }
 
