@@ -12,8 +12,8 @@ const simd = (opcode: number, ...rest: number[]) => [0xfd, ...unsigned(opcode), 
 const simdMemory = (opcode: number, align: number) => (offset = 0) => simd(opcode, align, ...unsigned(offset));
 const simdLane = (opcode: number, align: number) => (offset: number, lane: number) => simd(opcode, align, ...unsigned(offset), lane);
 
-/** Little-endian bytes of a float (or of floats, for v128 constants). */
-function floatBytes(array: Float32Array | Float64Array): number[] {
+/** Little-endian bytes of a float or integer (or of several, for v128 constants). */
+function bytesOf(array: Float32Array | Float64Array | BigInt64Array): number[] {
   return [...new Uint8Array(array.buffer)];
 }
 
@@ -44,8 +44,8 @@ export const op = {
   i32Mul: [0x6c],
   i32Shl: [0x74],
 
-  f32Const: (value: number) => [0x43, ...floatBytes(Float32Array.of(value))],
-  f64Const: (value: number) => [0x44, ...floatBytes(Float64Array.of(value))],
+  f32Const: (value: number) => [0x43, ...bytesOf(Float32Array.of(value))],
+  f64Const: (value: number) => [0x44, ...bytesOf(Float64Array.of(value))],
   f32Load: memory(0x2a, 2),
   f64Load: memory(0x2b, 3),
   f32Store: memory(0x38, 2),
@@ -68,8 +68,11 @@ export const op = {
   v128Load64Lane: simdLane(0x57, 3),
   v128Store32Lane: simdLane(0x5a, 2),
   v128Store64Lane: simdLane(0x5b, 3),
-  f32x4Const: (values: readonly number[]) => simd(0x0c, ...floatBytes(Float32Array.from(values))),
-  f64x2Const: (values: readonly number[]) => simd(0x0c, ...floatBytes(Float64Array.from(values))),
+  f32x4Const: (values: readonly number[]) => simd(0x0c, ...bytesOf(Float32Array.from(values))),
+  f64x2Const: (values: readonly number[]) => simd(0x0c, ...bytesOf(Float64Array.from(values))),
+  i64x2Const: (values: readonly bigint[]) => simd(0x0c, ...bytesOf(BigInt64Array.from(values))),
+  /** Bytes `lanes[i]` of the 32 of the two vectors on the stack (0–15 the first, 16–31 the second). */
+  i8x16Shuffle: (lanes: readonly number[]) => simd(0x0d, ...lanes),
   f32x4Splat: simd(0x13),
   f64x2Splat: simd(0x14),
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
@@ -77,7 +80,39 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
   f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
+  f64x2Div: simd(0xf3),
+  f64x2Abs: simd(0xec),
+  f64x2Neg: simd(0xed),
+  /** Rounds toward zero. */
+  f64x2Trunc: simd(0x7a),
+  /** Rounds down. */
+  f64x2Floor: simd(0x75),
+  // Comparisons give lanes of all ones (true) or all zeros.
+  f64x2Eq: simd(0x47),
+  f64x2Ne: simd(0x48),
+  f64x2Lt: simd(0x49),
+  f64x2Gt: simd(0x4a),
+  f64x2Ge: simd(0x4c),
+  /** The two low float32 lanes as float64 lanes. */
+  f64x2PromoteLowF32x4: simd(0x5f),
+  /** The two float64 lanes rounded to the two low float32 lanes, the high two zero. */
+  f32x4DemoteF64x2Zero: simd(0x5e),
+  v128And: simd(0x4e),
+  /** The first vector AND NOT the second. */
+  v128Andnot: simd(0x4f),
+  v128Or: simd(0x50),
+  v128Xor: simd(0x51),
+  /** Bits of the first vector where the third (the mask, on top) has ones, else of the second. */
+  v128Bitselect: simd(0x52),
+  i64x2Add: simd(0xce),
+  i64x2Sub: simd(0xd1),
+  // Shifts take the vector and then an i32 count.
+  i64x2Shl: simd(0xcb),
+  i64x2ShrU: simd(0xcd),
+  i64x2LtS: simd(0xd8),
+  i64x2GeS: simd(0xdb),
 } as const;
 
 /** The lane-typed instructions of a vector of float32 (f32x4) or float64 (f64x2) lanes. */

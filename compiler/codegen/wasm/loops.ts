@@ -6,6 +6,7 @@ import { memberKind, memberReads, type LoopRead, type LoopStep } from '../schedu
 import { jsNumber } from '../../literals.js';
 import { unsigned, type ValueType, type WasmFunction } from './encode.js';
 import { lanes, op } from './instructions.js';
+import { MATH_LOCALS, mathLanes, type MathOp } from './math.js';
 
 const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
 
@@ -14,8 +15,10 @@ const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
  * those whose WebAssembly result is the JS one's. IEEE arithmetic, and min/max, which like
  * Math.min/max give NaN for a NaN and order −0 < +0. A comparison's (`mask`) lanes are all ones
  * or zeros, ANDed with 1.0 to give JS's 1 or 0. `zero`: the second operand is 0 (relu, step).
+ * `math`: computed by wasm/math.ts with the bits of V8's Math.exp and Math.log (and of sigmoid's JS form).
  */
-const LANE_OPS: Readonly<Record<string, { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true }>> = {
+type LaneOp = { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true } | { readonly math: MathOp };
+const LANE_OPS: Readonly<Record<string, LaneOp>> = {
   add: { opcodes: [0xe4, 0xf0] }, sub: { opcodes: [0xe5, 0xf1] }, mul: { opcodes: [0xe6, 0xf2] }, div: { opcodes: [0xe7, 0xf3] },
   neg: { opcodes: [0xe1, 0xed] }, abs: { opcodes: [0xe0, 0xec] }, sqrt: { opcodes: [0xe3, 0xef] },
   minimum: { opcodes: [0xe8, 0xf4] }, maximum: { opcodes: [0xe9, 0xf5] }, relu: { opcodes: [0xe9, 0xf5], zero: true },
@@ -23,6 +26,7 @@ const LANE_OPS: Readonly<Record<string, { readonly opcodes: readonly [number, nu
   less: { opcodes: [0x43, 0x49], mask: true }, greater: { opcodes: [0x44, 0x4a], mask: true },
   less_equal: { opcodes: [0x45, 0x4b], mask: true }, greater_equal: { opcodes: [0x46, 0x4c], mask: true },
   step: { opcodes: [0x44, 0x4a], zero: true, mask: true },
+  exp: { math: 'exp' }, log: { math: 'log' }, sigmoid: { math: 'sigmoid' },
 };
 /** Loops of fewer elements (of fixed size) stay in JS: their time is the call's, not the arithmetic's. */
 const WASM_MIN_ELEMENTS = 1024;
@@ -117,19 +121,25 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     return kind === 'scalar' || kind === 'column' ? [...get(address(k)), ...v.loadSplat(0)] : [...get(pointer(k)), ...op.v128Load(0)];
   };
   const compute: number[] = [];
+  // The v128 locals of wasm/math.ts, after the members' values, when a member needs them.
+  const scratch = firstValue + members.length;
+  let scratchLocals = 0;
   members.forEach(({ node, reads }, m) => {
     const args = reads.flatMap(read);
     const local = firstValue + m;
     const k = all.indexOf(node);
     const kind = memberKind(node, schedule.views);
     if (kind === 'reduce') {
-      compute.push(...get(pointer(k)), ...get(pointer(k)), ...op.v128Load(0), ...args, ...simd(LANE_OPS[ROW_REDUCTIONS[node.op]!]!.opcodes[which]), ...op.v128Store(0));
+      compute.push(...get(pointer(k)), ...get(pointer(k)), ...op.v128Load(0), ...args, ...simd(reductionOpcodes(node)[which]), ...op.v128Store(0));
       return;
     }
     if (kind === 'copy') compute.push(...args);
     else {
-      const { opcodes, zero, mask } = laneOp(node)!;
-      compute.push(...args, ...(zero ? constant(0) : []), ...simd(opcodes[which]), ...(mask ? [...constant(1), ...V128_AND] : []));
+      const lane = laneOp(node)!;
+      if ('math' in lane) {
+        compute.push(...args, ...mathLanes(lane.math, dtype, scratch));
+        scratchLocals = MATH_LOCALS;
+      } else compute.push(...args, ...(lane.zero ? constant(0) : []), ...simd(lane.opcodes[which]), ...(lane.mask ? [...constant(1), ...V128_AND] : []));
     }
     compute.push(...set(local));
     valueOf.set(node, local);
@@ -161,7 +171,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     export: name,
     params: Array<ValueType>(2 + all.length).fill('i32'),
     results: [],
-    locals: [...Array<ValueType>(2 + all.length).fill('i32'), ...Array<ValueType>(members.length).fill('v128')],
+    locals: [...Array<ValueType>(2 + all.length).fill('i32'), ...Array<ValueType>(members.length + scratchLocals).fill('v128')],
     body,
   };
   const t = (annotation: string) => (ts ? annotation : '');
@@ -183,6 +193,13 @@ function $${name}(rows${t(': number')}, n${t(': number')}, ${names.map((x) => `$
   const rows = rowed ? sizeExpr(c, shape.slice(0, last)) : '1';
   const call = `$${name}(${rows}, ${rowed ? n : size}, ${all.map((node) => c.buffer(node)).join(', ')})`;
   return { fn, js, call, reads: operands.map((o) => o.node) };
+}
+
+/** The f32x4 and f64x2 opcodes that join a value to a reduction's accumulator. */
+function reductionOpcodes(node: Node): readonly [number, number] {
+  const lane = LANE_OPS[ROW_REDUCTIONS[node.op]!]!;
+  if (!('opcodes' in lane)) throw new Error(`${node.op} joins values by ${ROW_REDUCTIONS[node.op]}, which is not one instruction`);
+  return lane.opcodes;
 }
 
 /** A reduction over every axis but the last (a column sum, max or min), kept axis included or not. */

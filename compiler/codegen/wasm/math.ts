@@ -1,0 +1,148 @@
+import { op } from './instructions.js';
+
+/**
+ * exp, log and sigmoid on vectors, with V8's results to the bit. V8's Math.exp and Math.log are
+ * fdlibm's e_exp.c and e_log.c (V8's src/base/ieee754.cc); here they are on float64 lanes with
+ * the same constants and the same operations in the same order, every branch computed and each
+ * lane's result selected by masks. Float32 lanes are computed as float64 and rounded once, as a
+ * JS loop stores fround(Math.exp(x)). Each function takes the vector on the stack and leaves its
+ * result there, using v128 locals from `at` on (MATH_LOCALS of them).
+ */
+
+export type MathOp = 'exp' | 'log' | 'sigmoid';
+
+/** The v128 locals the ops use: log's 12, and a float32 vector's. */
+export const MATH_LOCALS = 13;
+
+type Code = readonly number[];
+const f64 = (value: number) => op.f64x2Const([value, value]);
+const i64 = (value: bigint) => op.i64x2Const([value, value]);
+const get = op.localGet;
+const set = op.localSet;
+/** Lanes of `ifTrue` where `mask` is all ones, else of `ifFalse`. */
+const select = (ifTrue: Code, ifFalse: Code, mask: Code) => [...ifTrue, ...ifFalse, ...mask, ...op.v128Bitselect];
+/** c[0] + t·(c[1] + t·(… + t·c[n−1])), innermost first. */
+const horner = (t: number, c: readonly number[]) => [
+  ...get(t), ...f64(c.at(-1)!), ...op.f64x2Mul,
+  ...c.slice(0, -1).reverse().flatMap((ci, i) => [...f64(ci), ...op.f64x2Add, ...(i < c.length - 2 ? [...get(t), ...op.f64x2Mul] : [])]),
+];
+/** 1.5·2^52: for an integer n, |n| < 2^51, the bits of MAGIC + n are MAGIC_BITS + n (floats to integer lanes and back). */
+const MAGIC = 6755399441055744;
+const MAGIC_BITS = 0x4338000000000000n;
+/** 2^n for integer-valued float lanes n of float64's normal exponents: n + 1023 in the exponent field (MAGIC's bits shift out). */
+const power2 = [...f64(MAGIC), ...op.f64x2Add, ...op.i32Const(52), ...op.i64x2Shl, ...i64(0x3ff0000000000000n), ...op.i64x2Add];
+const LN2_HI = 6.93147180369123816490e-01; // 0x3FE62E42 FEE00000
+const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
+
+/** e^x (e_exp.c): x = k·ln2 + r, e^r from a rational approximation, scaled by 2^k. */
+function exp(at: number): number[] {
+  const [X, K, HI, LO, R, T, C, B] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at + i);
+  const P = [1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05, -1.65339022054652515390e-06, 4.13813679705723846039e-08];
+  const general = [
+    // k = trunc(x/ln2 ± 1/2), 0 where |x| < 0x3FD62E43_00000000 (fdlibm's |x| ≤ ln2/2 on the high word;
+    // its own branch for |x| < 1.5·ln2, k = ±1, gives the same k, hi and lo)
+    ...get(X), ...f64(1.44269504088896338700e+00), ...op.f64x2Mul,
+    ...f64(0.5), ...get(X), ...i64(-0x8000000000000000n), ...op.v128And, ...op.v128Or, ...op.f64x2Add, ...op.f64x2Trunc,
+    ...get(X), ...op.f64x2Abs, ...f64(0.3465735912322998), ...op.f64x2Lt, ...op.v128Andnot, ...set(K),
+    // r = hi − lo, hi = x − k·ln2HI (exact), lo = k·ln2LO
+    ...get(X), ...get(K), ...f64(LN2_HI), ...op.f64x2Mul, ...op.f64x2Sub, ...set(HI),
+    ...get(K), ...f64(LN2_LO), ...op.f64x2Mul, ...set(LO),
+    ...get(HI), ...get(LO), ...op.f64x2Sub, ...set(R),
+    ...get(R), ...get(R), ...op.f64x2Mul, ...set(T),
+    // c = r − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5)))), t = r²
+    ...get(R), ...horner(T, P), ...get(T), ...op.f64x2Mul, ...op.f64x2Sub, ...set(C),
+    // y = 1 − ((lo − r·c/(2 − c)) − hi)
+    ...f64(1), ...get(LO), ...get(R), ...get(C), ...op.f64x2Mul, ...f64(2), ...get(C), ...op.f64x2Sub, ...op.f64x2Div, ...op.f64x2Sub,
+    ...get(HI), ...op.f64x2Sub, ...op.f64x2Sub,
+    // y·2^k as y·2^(k − ⌊k/2⌋)·2^⌊k/2⌋: both factors normal, the first product exact, so a
+    // subnormal result is rounded once (as fdlibm's y·2^(k+1000)·2^−1000)
+    ...get(K), ...f64(0.5), ...op.f64x2Mul, ...op.f64x2Floor, ...set(B),
+    ...get(K), ...get(B), ...op.f64x2Sub, ...power2, ...op.f64x2Mul,
+    ...get(B), ...power2, ...op.f64x2Mul,
+  ];
+  const x = get(X);
+  return [
+    ...set(X),
+    ...select([...x, ...x, ...op.f64x2Add], // NaN: x + x
+      select(f64(Infinity), // overflow
+        select(f64(0), // underflow (and −∞)
+          select(f64(2.718281828459045), // V8 returns E for e^1
+            select([...f64(1), ...x, ...op.f64x2Add], general, [...x, ...op.f64x2Abs, ...f64(2 ** -28), ...op.f64x2Lt]), // |x| < 2^−28
+            [...x, ...f64(1), ...op.f64x2Eq]),
+          [...x, ...f64(-7.45133219101941108420e+02), ...op.f64x2Lt]),
+        [...x, ...f64(7.09782712893383973096e+02), ...op.f64x2Gt]),
+      [...x, ...x, ...op.f64x2Ne]),
+  ];
+}
+
+/** ln x (e_log.c): x = 2^k·(1 + f) with √2/2 ≤ 1 + f < √2, ln(1 + f) from s = f/(2 + f). */
+function log(at: number): number[] {
+  const [X, SUB, Y, M, I, F, DK, S, Z, W, R, H] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => at + i);
+  const high = (word: number) => i64(BigInt(word) << 32n); // a constant in the high word
+  const dkLo = [...get(DK), ...f64(LN2_LO), ...op.f64x2Mul];
+  // f − ln(1 + f) − k·ln2LO by fdlibm's three forms: |f| < 2^−20, the fraction's high word in
+  // [0x6147A, 0x6B851], else
+  const small = [...get(F), ...get(F), ...op.f64x2Mul, ...f64(0.5), ...f64(0.33333333333333333), ...get(F), ...op.f64x2Mul, ...op.f64x2Sub, ...op.f64x2Mul, ...dkLo, ...op.f64x2Sub];
+  const middle = [...get(H), ...get(S), ...get(H), ...get(R), ...op.f64x2Add, ...op.f64x2Mul, ...dkLo, ...op.f64x2Add, ...op.f64x2Sub];
+  const other = [...get(S), ...get(F), ...get(R), ...op.f64x2Sub, ...op.f64x2Mul, ...dkLo, ...op.f64x2Sub];
+  const isSmall = [...get(M), ...high(2), ...op.i64x2Add, ...high(0xfffff), ...op.v128And, ...high(3), ...op.i64x2LtS];
+  const isMiddle = [...get(M), ...high(0x6147a), ...op.i64x2GeS, ...get(M), ...high(0x6b852), ...op.i64x2LtS, ...op.v128And];
+  const general = [
+    // a subnormal x is scaled by 2^54 (and k counts from −54)
+    ...get(X), ...f64(2.2250738585072014e-308), ...op.f64x2Lt, ...set(SUB),
+    ...get(X), ...f64(1.80143985094819840000e+16), ...op.f64x2Mul, ...get(X), ...get(SUB), ...op.v128Bitselect, ...set(Y),
+    // m: the fraction's bits; i: 2^52 where 1 + m ≥ √2 (high word + 0x95F64 carries), then 2^k·(1 + f) takes x/2
+    ...get(Y), ...i64(0x000fffffffffffffn), ...op.v128And, ...set(M),
+    ...get(M), ...high(0x95f64), ...op.i64x2Add, ...high(0x100000), ...op.v128And, ...set(I),
+    ...get(M), ...get(I), ...i64(0x3ff0000000000000n), ...op.v128Xor, ...op.v128Or, ...f64(1), ...op.f64x2Sub, ...set(F),
+    // k = exponent − 1023 (− 54) + (i ? 1 : 0), as a float
+    ...get(Y), ...op.i32Const(52), ...op.i64x2ShrU, ...i64(1023n), ...op.i64x2Sub, ...get(SUB), ...i64(-54n), ...op.v128And, ...op.i64x2Add,
+    ...get(I), ...op.i32Const(52), ...op.i64x2ShrU, ...op.i64x2Add, ...i64(MAGIC_BITS), ...op.i64x2Add, ...f64(MAGIC), ...op.f64x2Sub, ...set(DK),
+    // s = f/(2 + f), z = s², w = z², R = z·(Lg1 + w·(Lg3 + w·(Lg5 + w·Lg7))) + w·(Lg2 + w·(Lg4 + w·Lg6)), hfsq = f²/2
+    ...get(F), ...f64(2), ...get(F), ...op.f64x2Add, ...op.f64x2Div, ...set(S),
+    ...get(S), ...get(S), ...op.f64x2Mul, ...set(Z),
+    ...get(Z), ...get(Z), ...op.f64x2Mul, ...set(W),
+    ...get(Z), ...horner(W, [6.666666666666735130e-01, 2.857142874366239149e-01, 1.818357216161805012e-01, 1.479819860511658591e-01]), ...op.f64x2Mul,
+    ...get(W), ...horner(W, [3.999999999940941908e-01, 2.222219843214978396e-01, 1.531383769920937332e-01]), ...op.f64x2Mul, ...op.f64x2Add, ...set(R),
+    ...f64(0.5), ...get(F), ...op.f64x2Mul, ...get(F), ...op.f64x2Mul, ...set(H),
+    // k·ln2HI − (form − f); where k = 0 this is fdlibm's k = 0 form to the bit
+    ...get(DK), ...f64(LN2_HI), ...op.f64x2Mul, ...select(small, select(middle, other, isMiddle), isSmall), ...get(F), ...op.f64x2Sub, ...op.f64x2Sub,
+  ];
+  const x = get(X);
+  return [
+    ...set(X),
+    ...select(f64(-Infinity),
+      select(i64(0x7ff4000000000000n), // sign bit set: V8's NaN (C++'s signaling_NaN(), kept to the bit)
+        select(general, [...x, ...x, ...op.f64x2Add], [...x, ...f64(Infinity), ...op.f64x2Lt]), // NaN, +∞: x + x
+        [...x, ...i64(0n), ...op.i64x2LtS]),
+      [...x, ...f64(0), ...op.f64x2Eq]),
+  ];
+}
+
+/** σ(x) as the JS form computes it: x ≥ 0 ? 1/(1 + e^−x) : e^x/(1 + e^x), both sides on every lane. */
+function sigmoid(at: number): number[] {
+  const [X, E] = [at, at + 1];
+  const positive = [...get(X), ...f64(0), ...op.f64x2Ge];
+  return [
+    ...set(X),
+    ...select([...get(X), ...op.f64x2Neg], get(X), positive), ...exp(at + 2), ...set(E),
+    // one division: each side's numerator over the same 1 + e
+    ...select(f64(1), get(E), positive), ...f64(1), ...get(E), ...op.f64x2Add, ...op.f64x2Div,
+  ];
+}
+
+const FLOAT64: Record<MathOp, (at: number) => number[]> = { exp, log, sigmoid };
+const eightBytes = (from: number) => Array.from({ length: 8 }, (_, i) => from + i);
+
+/** `name` on the vector on the stack, of float32 or float64 lanes, using v128 locals at…at + MATH_LOCALS − 1. */
+export function mathLanes(name: MathOp, dtype: 'float32' | 'float64', at: number): number[] {
+  const lanes = FLOAT64[name];
+  if (dtype === 'float64') return lanes(at);
+  // Lanes 0–1 and 2–3 as float64 pairs, each computed and rounded to float32, then put together.
+  return [
+    ...set(at),
+    ...get(at), ...op.f64x2PromoteLowF32x4, ...lanes(at + 1), ...op.f32x4DemoteF64x2Zero,
+    ...get(at), ...get(at), ...op.i8x16Shuffle([...eightBytes(8), ...eightBytes(8)]), ...op.f64x2PromoteLowF32x4, ...lanes(at + 1), ...op.f32x4DemoteF64x2Zero,
+    ...op.i8x16Shuffle([...eightBytes(0), ...eightBytes(16)]),
+  ];
+}
