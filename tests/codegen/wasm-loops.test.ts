@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Graph } from '../../compiler/graph.js';
+import { Graph, type Node } from '../../compiler/graph.js';
 import { abs, add, div, equal, greater, less_equal, matmul, max, maximum, min, minimum, mul, neg, not_equal, relu, sin, sqrt, sub, sum } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
@@ -93,6 +93,33 @@ describe.each(['float64', 'float32'] as const)('reductions over the leading axes
         const exact = dtype === 'float64' || name === 'maxima' || name === 'minima' || name === 'scaled';
         const bound = name === 'sums' ? (rows + 2) * 2 ** -23 * magnitude[i]! : 2 ** -20 * rows * Math.max(1, Math.abs(v));
         if (!(Object.is(u, v) || (!exact && Math.abs(u - v) <= bound))) expect.fail(`${name}[${i}]: wasm ${u}, js ${v}`);
+      });
+    }
+  });
+});
+
+describe.each(['float64', 'float32'] as const)('reductions over the last axis and over every axis in WebAssembly agree with the JS target (%s)', (dtype) => {
+  const g = new Graph(dtype);
+  const [x, y, column] = [g.input('x', ['R', 'N']), g.input('y', ['R', 'N']), g.input('column', ['R', 1])];
+  // Each a loop of its own; `magnitude` bounds a float32 sum's rounding (JS adds float64 values to float32 rows, and totals in float64).
+  const cases: [string, Node, Node | undefined][] = [
+    ['row sums', sum(mul(x, y), { axis: 1 }), sum(mul(abs(x), abs(y)), { axis: 1 })],
+    ['row maxima', max(sub(x, y), { axis: 1, keepdims: true }), undefined],
+    ['row minima', min(mul(x, column), { axis: 1 }), undefined],
+    ['total', sum(mul(x, y)), sum(mul(abs(x), abs(y)))],
+    ['total maximum', max(abs(sub(x, column))), undefined],
+  ];
+  it.each(cases)('%s', async (_, reduced, magnitude) => {
+    const outputs = { reduced, ...(magnitude ? { magnitude } : {}) };
+    const [wasm, js] = [await compile({ reduced }, 'wasm'), await compile(outputs, 'js')];
+    expect(wasm.source.match(/wasm\.loop\d+\(/g)).toHaveLength(1);
+    for (const [rows, n] of [[1, 1], [3, 3], [2, 17], [1, 513], [513, 3], [17, 513]] as const) {
+      const input: Record<string, Tensor> = { ...feeds(rows, n), column: { data: Float64Array.from(values(rows, 6, [2, -0, NaN])), shape: [rows, 1] } };
+      const [w, j] = [run(wasm.module, input).reduced!, run(js.module, input)];
+      j.reduced!.forEach((v, i) => {
+        const u = w[i]!;
+        const bound = dtype === 'float64' || !magnitude ? 0 : (n + 2) * 2 ** -23 * j.magnitude![i]!;
+        if (!(Object.is(u, v) || Math.abs(u - v) <= bound)) expect.fail(`${rows} × ${n}, [${i}]: wasm ${u}, js ${v}`);
       });
     }
   });

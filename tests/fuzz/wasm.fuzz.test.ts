@@ -37,11 +37,11 @@ function build(e: Expression, leaves: Record<string, Node>): Node | number {
 const values = (size: number) => fc.array(fc.oneof(fc.constantFrom(NaN, 0, -0, Infinity, -Infinity, 1), fc.double({ min: -3, max: 3, noNaN: true })), { minLength: size, maxLength: size });
 
 describe('WebAssembly and JS targets agree bit for bit (float64) on random fused loops', () => {
-  it('elementwise chains over R × N, and their sums, maxima and minima over R', async () => {
+  it('elementwise chains over R × N, and their sums, maxima and minima over R, over N or over both', async () => {
     const sizes = fc.record({ rows: fc.integer({ min: 0, max: 19 }), n: fc.integer({ min: 1, max: 21 }) });
-    const cases = fc.tuple(expression, expression, fc.constantFrom(...REDUCTIONS), sizes).chain(([body, reduced, reduction, { rows, n }]) =>
+    const cases = fc.tuple(expression, expression, fc.constantFrom(...REDUCTIONS), fc.constantFrom(0, 1, undefined), sizes).chain(([body, reduced, reduction, axis, { rows, n }]) =>
       fc.record({
-        body: fc.constant(body), reduced: fc.constant(reduced), reduction: fc.constant(reduction), rows: fc.constant(rows), n: fc.constant(n),
+        body: fc.constant(body), reduced: fc.constant(reduced), reduction: fc.constant(reduction), axis: fc.constant(axis), rows: fc.constant(rows), n: fc.constant(n),
         x: values(rows * n), y: values(rows * n), row: values(n), column: values(rows), s: values(1), a: values(rows * 2), b: values(2 * n),
       }),
     );
@@ -54,7 +54,7 @@ describe('WebAssembly and JS targets agree bit for bit (float64) on random fused
           product: ops.matmul(g.input('a', ['R', 2]), g.input('b', [2, 'N'])),
         };
         const whole = (e: Expression) => ops.add(build(e, leaves), ops.mul(leaves.x, 0));
-        const outputs = { mapped: whole(c.body), reduced: ops[c.reduction](whole(c.reduced), { axis: 0 }) };
+        const outputs = { mapped: whole(c.body), reduced: ops[c.reduction](whole(c.reduced), c.axis === undefined ? {} : { axis: c.axis }) };
         const tensor = (data: number[], shape: number[]): Tensor => ({ data: Float64Array.from(data), shape });
         const feeds = {
           x: tensor(c.x, [c.rows, c.n]), y: tensor(c.y, [c.rows, c.n]), row: tensor(c.row, [c.n]), column: tensor(c.column, [c.rows, 1]),

@@ -54,6 +54,8 @@ export const op = {
   f32Mul: [0x94],
   f64Add: [0xa0],
   f64Mul: [0xa2],
+  f32DemoteF64: [0xb6],
+  f64PromoteF32: [0xbb],
 
   memorySize: [0x3f, 0x00],
   memoryGrow: [0x40, 0x00],

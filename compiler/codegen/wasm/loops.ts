@@ -7,6 +7,7 @@ import { jsNumber } from '../../literals.js';
 import { unsigned, type ValueType, type WasmFunction } from './encode.js';
 import { lanes, op } from './instructions.js';
 import { MATH_LOCALS, mathLanes, type MathOp } from './math.js';
+import { accumulatorType, identity, joinLanes, joinVector, reductionKind, storeAccumulator, type ReductionKind } from './reductions.js';
 
 const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
 
@@ -35,13 +36,10 @@ const V128_AND = simd(0x4e);
 
 /**
  * How the WebAssembly loop reads or writes a buffer: whole (at the loop's index), one row for
- * every row, one value, or one value per row (`column`); a `reduce` result is one row that every
- * row adds to (or takes the max or min with).
+ * every row, one value, or one value per row (`column`); or how a reduction result is
+ * accumulated (wasm/reductions.ts).
  */
-type Operand = { readonly node: Node; readonly kind: 'full' | 'row' | 'scalar' | 'column' | 'reduce' };
-
-/** Reductions over every axis but the last, by op: the lane op that joins a row to the accumulator, in the JS loop's order. */
-const ROW_REDUCTIONS: Readonly<Record<string, string>> = { sum: 'add', max: 'maximum', min: 'minimum' };
+type Operand = { readonly node: Node; readonly kind: 'full' | 'row' | 'scalar' | 'column' | ReductionKind };
 
 /** A fused loop in WebAssembly: its function, the module-level JS that calls it, and the operands it reads. */
 export interface WasmLoop {
@@ -55,7 +53,7 @@ export interface WasmLoop {
 
 /**
  * The fused loop `step` as a WebAssembly function `loop<index>`, when every member is an op of
- * LANE_OPS or a reduction to the last axis (ROW_REDUCTIONS), and every read is of the loop's own
+ * LANE_OPS or a stored sum, max or min (wasm/reductions.ts), and every read is of the loop's own
  * shape, a row repeated over the leading axes, one value per row, or one value. Operands and results are where they are in the kernel's memory,
  * each with a vector to spare after it (wasm/dispatch.ts); rows run first to last, a vector at a
  * time, the last vector of a row spilling into the next row (written again later) or into that
@@ -74,7 +72,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
   const members: { node: Node; reads: LoopRead[] }[] = [];
   for (const node of step.members) {
     const kind = memberKind(node, schedule.views);
-    if (kind === 'reduce' && !reducesToRow(node, last)) return undefined;
+    if (kind === 'reduce' && (!reductionKind(node, last) || !schedule.stored.has(node))) return undefined;
     if (kind === 'dot' || (kind === 'map' && !laneOp(node))) return undefined;
     const reads = memberReads(node, kind, shape, schedule.views, step);
     for (const r of reads) {
@@ -94,12 +92,12 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     members.push({ node, reads });
   }
   const results = step.members.flatMap((n): Operand[] => {
-    if (memberKind(n, schedule.views) === 'reduce') return [{ node: n, kind: 'reduce' }];
+    if (memberKind(n, schedule.views) === 'reduce') return [{ node: n, kind: reductionKind(n, last)! }];
     return schedule.stored.has(n) ? [{ node: n, kind: 'full' }] : [];
   });
   if (results.some((r) => operands.some((o) => o.node === r.node))) return undefined;
   const slots = [...operands, ...results];
-  const rowed = slots.some((o) => o.kind !== 'full' && o.kind !== 'scalar');
+  const rowed = slots.some((o) => o.kind !== 'full' && o.kind !== 'scalar' && o.kind !== 'total');
   const v = lanes(dtype);
   const which = dtype === 'float32' ? 0 : 1;
   // Params: rows, n (elements per row), then a byte address per operand and per output.
@@ -121,19 +119,21 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     return kind === 'scalar' || kind === 'column' ? [...get(address(k)), ...v.loadSplat(0)] : [...get(pointer(k)), ...op.v128Load(0)];
   };
   const compute: number[] = [];
-  // The v128 locals of wasm/math.ts, after the members' values, when a member needs them.
-  const scratch = firstValue + members.length;
+  // The scalar accumulators of `rows` and `total` results after the members' values, then the v128 locals of wasm/math.ts when a member needs them.
+  const serial = slots.flatMap((o, k) => (o.kind === 'rows' || o.kind === 'total' ? [{ k, node: o.node, kind: o.kind, type: accumulatorType(o.kind, dtype) }] : []));
+  const accumulator = (k: number) => firstValue + members.length + serial.findIndex((r) => r.k === k);
+  const scratch = firstValue + members.length + serial.length;
   let scratchLocals = 0;
   members.forEach(({ node, reads }, m) => {
     const args = reads.flatMap(read);
     const local = firstValue + m;
     const k = all.indexOf(node);
-    const kind = memberKind(node, schedule.views);
-    if (kind === 'reduce') {
-      compute.push(...get(pointer(k)), ...get(pointer(k)), ...op.v128Load(0), ...args, ...simd(reductionOpcodes(node)[which]), ...op.v128Store(0));
-      return;
+    const kind = slots[k]?.kind;
+    if (kind === 'columns') return void compute.push(...joinVector(node, dtype, pointer(k), args));
+    if (kind === 'rows' || kind === 'total') {
+      return void compute.push(...args, ...set(local), ...joinLanes(node, dtype, accumulatorType(kind, dtype), local, accumulator(k), J, N));
     }
-    if (kind === 'copy') compute.push(...args);
+    if (memberKind(node, schedule.views) === 'copy') compute.push(...args);
     else {
       const lane = laneOp(node)!;
       if ('math' in lane) {
@@ -146,13 +146,17 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     if (k >= 0) compute.push(...get(pointer(k)), ...get(local), ...op.v128Store(0));
   });
   const indices = (...kinds: Operand['kind'][]) => slots.flatMap((o, k) => (kinds.includes(o.kind) ? [k] : []));
-  const stepping = indices('full', 'row', 'reduce');
+  const stepping = indices('full', 'row', 'columns');
   const perRow = indices('full');
-  const perValue = indices('column');
+  const perValue = indices('column', 'rows');
+  const start = (kind: ReductionKind) => serial.filter((r) => r.kind === kind).flatMap((r) => [...identity(r.node, r.type), ...set(accumulator(r.k))]);
+  const store = (kind: ReductionKind) => serial.filter((r) => r.kind === kind).flatMap((r) => storeAccumulator(dtype, r.type, accumulator(r.k), address(r.k)));
   const body = [
     ...get(N), ...op.i32Const(v.bytes), ...op.i32Mul, ...set(ROWBYTES),
+    ...start('total'),
     ...op.loop, // over rows
     ...stepping.flatMap((k) => [...get(address(k)), ...set(pointer(k))]),
+    ...start('rows'),
     ...op.i32Const(0), ...set(J),
     ...op.loop, // over vectors of a row
     ...compute,
@@ -160,18 +164,20 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     ...get(J), ...op.i32Const(v.count), ...op.i32Add, ...set(J),
     ...get(J), ...get(N), ...op.i32LtS, ...op.brIf(0),
     ...op.end,
+    ...store('rows'),
     ...perRow.flatMap((k) => [...get(address(k)), ...get(ROWBYTES), ...op.i32Add, ...set(address(k))]),
     ...perValue.flatMap((k) => [...get(address(k)), ...op.i32Const(v.bytes), ...op.i32Add, ...set(address(k))]),
     ...get(ROWS), ...op.i32Const(1), ...op.i32Sub, ...set(ROWS),
     ...get(ROWS), ...op.brIf(0),
     ...op.end,
+    ...store('total'),
   ];
   const name = `loop${index}`;
   const fn: WasmFunction = {
     export: name,
     params: Array<ValueType>(2 + all.length).fill('i32'),
     results: [],
-    locals: [...Array<ValueType>(2 + all.length).fill('i32'), ...Array<ValueType>(members.length + scratchLocals).fill('v128')],
+    locals: [...Array<ValueType>(2 + all.length).fill('i32'), ...Array<ValueType>(members.length).fill('v128'), ...serial.map((r) => r.type), ...Array<ValueType>(scratchLocals).fill('v128')],
     body,
   };
   const t = (annotation: string) => (ts ? annotation : '');
@@ -185,7 +191,7 @@ function $${name}(rows${t(': number')}, n${t(': number')}, ${names.map((x) => `$
   $free = $scratch;
   ${all.map((_, k) => `const a${k} = $address(x${k}, ${k < operands.length});`).join('\n  ')}
   if (${addresses.map((a) => `${a} < 0`).join(' || ')}) return false;
-  ${slots.flatMap((o, k) => (o.kind === 'reduce' ? [`x${k}.fill(${jsNumber(o.node.def.reduction!.identity)});\n  `] : [])).join('')}if (rows * n > 0) $wasm.${name}(rows, n, ${addresses.join(', ')});
+  ${slots.flatMap((o, k) => (k >= operands.length && o.node.def.reduction ? [`x${k}.fill(${jsNumber(o.node.def.reduction!.identity)});\n  `] : [])).join('')}if (rows * n > 0) $wasm.${name}(rows, n, ${addresses.join(', ')});
   return true;
 }
 `;
@@ -193,17 +199,4 @@ function $${name}(rows${t(': number')}, n${t(': number')}, ${names.map((x) => `$
   const rows = rowed ? sizeExpr(c, shape.slice(0, last)) : '1';
   const call = `$${name}(${rows}, ${rowed ? n : size}, ${all.map((node) => c.buffer(node)).join(', ')})`;
   return { fn, js, call, reads: operands.map((o) => o.node) };
-}
-
-/** The f32x4 and f64x2 opcodes that join a value to a reduction's accumulator. */
-function reductionOpcodes(node: Node): readonly [number, number] {
-  const lane = LANE_OPS[ROW_REDUCTIONS[node.op]!]!;
-  if (!('opcodes' in lane)) throw new Error(`${node.op} joins values by ${ROW_REDUCTIONS[node.op]}, which is not one instruction`);
-  return lane.opcodes;
-}
-
-/** A reduction over every axis but the last (a column sum, max or min), kept axis included or not. */
-function reducesToRow(node: Node, last: number): boolean {
-  const axes = node.attrs.axes as number[];
-  return last > 0 && node.op in ROW_REDUCTIONS && axes.length === last && axes.every((a) => a < last);
 }
