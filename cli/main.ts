@@ -48,15 +48,32 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  // `symgrad ... | head`: a reader that has gone away ends the command quietly, as it does cat.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      process.exit(process.exitCode ?? 0);
-    });
-  }
-  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), terminal: process.stderr.isTTY };
+/** The binary: the process's arguments and streams in, its exit code set. */
+export async function main(): Promise<void> {
+  // Each stream is made when first used: making one loads node:stream, 3-9 ms that a command
+  // printing nothing (compile -o) need not spend.
+  const watched = new Set<NodeJS.WriteStream>();
+  const write = (stream: NodeJS.WriteStream, text: string) => {
+    if (!watched.has(stream)) {
+      watched.add(stream);
+      // `symgrad ... | head`: a reader that has gone away ends the command quietly, as it does cat.
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        process.exit(process.exitCode ?? 0);
+      });
+    }
+    stream.write(text);
+  };
+  const io: Io = {
+    out: (text) => write(process.stdout, text),
+    err: (text) => write(process.stderr, text),
+    get terminal() {
+      return process.stderr.isTTY;
+    },
+  };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }
+
+// Run as a file (tsc's output): the binary. Built, dist/cli/main.js is cli/launch.ts instead, which calls main().
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) void main();
