@@ -4,7 +4,7 @@
 // So `symgrad` starts without resolving, reading, parsing and compiling each module
 // (docs/benchmarks.md, Cold start). @viz-js/viz and protobufjs stay in node_modules, required by
 // the commands that use them. The library entries (dist/compiler, dist/runtime) are left as tsc wrote them.
-import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,8 @@ const lazyChildProcess = {
   },
 };
 
+// tsc's output: bundling what this step wrote (an earlier build's dist/cli/main.js) would not work.
+if (!existsSync(join(dir, 'launch.js'))) throw new Error('bundle.mjs: no dist/cli/launch.js: run tsc first (npm run build)');
 const { outputFiles } = await build({
   entryPoints: [join(dir, 'main.js')],
   write: false,

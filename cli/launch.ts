@@ -48,4 +48,6 @@ const bundle = load();
 
 export const runCli = bundle.runCli;
 
-if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === self) await bundle.main();
+// Run, not imported: the path node was given is this file, or a link to it (npm's bin).
+const given = process.argv[1];
+if (given !== undefined && (given === self || realpathSync(given) === self)) await bundle.main();

@@ -1,6 +1,3 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
@@ -56,7 +53,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** The binary: the process's arguments and streams in, its exit code set. */
+/** The binary (cli/launch.ts calls it): the process's arguments and streams in, its exit code set. */
 export async function main(): Promise<void> {
   // Each stream is made when first used: making one loads node:stream, 3-9 ms that a command
   // printing nothing (compile -o) need not spend.
@@ -81,7 +78,3 @@ export async function main(): Promise<void> {
   };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }
-
-// Run as a file (tsc's output): the binary. Built, dist/cli/main.js is cli/launch.ts instead, which calls main().
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) void main();
