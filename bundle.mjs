@@ -46,8 +46,9 @@ const { outputFiles } = await build({
   // so dist/cli/main.js passes a require that imports for it.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__import_meta_url' },
-  // A module's body in a function expression, which dist/cli/main.js calls as Node calls a CommonJS module's.
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  // A module's body in a function expression, which dist/cli/main.js calls as Node calls a CommonJS
+  // module's; strict, as the ES modules it was made of (esbuild's own "use strict" comes after this).
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {\n"use strict";\nvar __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   footer: { js: '})' },
   minify: true,
   legalComments: 'none',
@@ -60,7 +61,8 @@ if (/[^\x00-\x7f]/.test(source)) throw new Error(`${script}: a character outside
 rmSync(cache, { force: true });
 writeFileSync(script, source);
 renameSync(join(dir, 'launch.js'), join(dir, 'main.js'));
-renameSync(join(dir, 'launch.d.ts'), join(dir, 'main.d.ts'));
+// tsc's main.d.ts stays: the launcher exports what cli/main.ts does.
+rmSync(join(dir, 'launch.d.ts'));
 chmodSync(join(dir, 'main.js'), 0o755);
 
 // The cache holds the bytecode of what V8 compiled until it is taken: the top level, and every

@@ -46,8 +46,8 @@ function load(): typeof cli {
 
 const bundle = load();
 
-export const runCli = bundle.runCli;
+export const { runCli, main } = bundle;
 
 // Run, not imported: the path node was given is this file, or a link to it (npm's bin).
 const given = process.argv[1];
-if (given !== undefined && (given === self || realpathSync(given) === self)) await bundle.main();
+if (given !== undefined && (given === self || realpathSync(given) === self)) await main();
