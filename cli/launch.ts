@@ -5,7 +5,7 @@
 // ~350 kB of JavaScript (docs/benchmarks.md, Cold start). A cache that does not fit (another Node
 // or V8 version, other V8 flags, a script of another length) is rejected by V8, and the script is
 // compiled from source as usual; a missing cache is the same.
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import type * as cli from './main.js';
 
 const require = createRequire(import.meta.url);
@@ -24,7 +24,7 @@ const self = fileURLToPath(import.meta.url);
  * and this returns a thenable that imports x here, which that promise takes on.
  */
 function scriptRequire(id: string): unknown {
-  if (id.startsWith('node:')) return require(id);
+  if (isBuiltin(id)) return require(id);
   return { then: (resolve: (value: unknown) => void, reject: (error: unknown) => void) => import(id).then(resolve, reject) };
 }
 
