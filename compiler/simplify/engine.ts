@@ -96,8 +96,10 @@ function fire(node: Node, rules: readonly Rule[], opaque?: Opaque): { rule: stri
   return undefined;
 }
 
-/** Rules by the op at their pattern's root, in order; rules rooted at a test are tried on every op. */
+/** Rules by the op at their pattern's root, in order; rules rooted at a test are tried on every op. Built once per rule list. */
 function indexRules(rules: readonly Rule[]): (op: OpName) => readonly Rule[] {
+  let index = indexes.get(rules);
+  if (index) return index;
   const byOp = new Map<OpName, Rule[]>();
   const any = rules.filter((r) => r.pattern.kind !== 'op');
   for (const r of rules) {
@@ -105,5 +107,9 @@ function indexRules(rules: readonly Rule[]): (op: OpName) => readonly Rule[] {
     const op = r.pattern.op;
     byOp.set(op, rules.filter((s) => s.pattern.kind !== 'op' || s.pattern.op === op));
   }
-  return (op) => byOp.get(op) ?? any;
+  index = (op) => byOp.get(op) ?? any;
+  indexes.set(rules, index);
+  return index;
 }
+
+const indexes = new WeakMap<readonly Rule[], (op: OpName) => readonly Rule[]>();
