@@ -181,6 +181,11 @@ describe('encoded modules validate and compute', () => {
     expect(wasm.validate(encodeModule({ functions: [fn('f', [], ['i32'], [op.f64Const(1)])] }))).toBe(false);
   });
 
+  it('base64 of a module of megabytes (more bytes than a call takes arguments) is Node\'s', () => {
+    const bytes = Uint8Array.from({ length: 3_000_001 }, (_, i) => (i * 7919) % 256);
+    expect(base64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+  });
+
   it('base64 is what atob decodes back to the bytes', () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 97) % 256);
     expect(Uint8Array.from(atob(base64(bytes)), (c) => c.charCodeAt(0))).toEqual(bytes);

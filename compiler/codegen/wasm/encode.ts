@@ -103,5 +103,8 @@ export function encodeModule(module: WasmModule): Uint8Array {
 
 /** Base64 of bytes (what the generated module decodes with `atob`). */
 export function base64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes));
+  let text = '';
+  // In chunks: one spread of a large module's bytes would overflow the call stack.
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(text);
 }
