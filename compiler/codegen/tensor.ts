@@ -146,7 +146,11 @@ export function emitTensor(
  */
 function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float32' | 'float64') {
   const views = plan.schedule.views;
-  const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.map((x) => views.contiguous(x)) : []));
+  // A gemm reads its operands through their views' strides (gemm.ts gemmCall).
+  const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.flatMap((x) => {
+    const access = views.of(x);
+    return access.kind === 'strided' ? [access.base] : [];
+  }) : []));
   const reads = new Set([...gemmReads, ...loops.flatMap((l) => l.reads)]);
   const stagedLeaves = [...reads].filter((n) => n.def.leaf === 'fed');
   const constants = [...reads].filter((n) => n.def.leaf === 'known');

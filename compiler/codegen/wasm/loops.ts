@@ -54,10 +54,10 @@ export interface WasmLoop {
 /**
  * The fused loop `step` as a WebAssembly function `loop<index>`, when every member is an op of
  * LANE_OPS or a stored sum, max or min (wasm/reductions.ts), and every read is of the loop's own
- * shape, a row repeated over the leading axes, one value per row, or one value. Operands and results are where they are in the kernel's memory,
- * each with a vector to spare after it (wasm/dispatch.ts); rows run first to last, a vector at a
- * time, the last vector of a row spilling into the next row (written again later) or into that
- * spare vector.
+ * shape, a row repeated over the leading axes, one value per row, or one value. Operands and
+ * results are where they are in the kernel's memory, each with a vector to spare after it
+ * (wasm/dispatch.ts); rows run first to last, a vector at a time, the last vector of a row
+ * spilling into the next row (written again later) or into that spare vector.
  */
 export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dtype: 'float32' | 'float64', ts: boolean): WasmLoop | undefined {
   const { schedule } = c;
