@@ -117,7 +117,6 @@ export function emitTensor(
   const allocation = (variable: string, shape: Shape) => {
     elements.push(size(shape));
     allocate.push(`${variable} = ${heap ? '$alloc' : `new ${storage}`}(${size(shape)});`);
-    heap?.padded.push(size(shape));
   };
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
@@ -134,17 +133,17 @@ export function emitTensor(
     }
   }
   for (const leaf of heap?.stagedLeaves ?? []) allocation(`$stage_${names.buffer(leaf)}`, leaf.shape);
-  const part = heap && { gemm: plan.gemms.length > 0, loops: wasmLoops, stagedLeaves: heap.stagedLeaves, elements: heap.elements(), scratch: heap.scratch };
+  const part = heap && wasm && { gemm: plan.gemms.length > 0, loops: wasmLoops, ...heap, elements: memoryElements(elements, heap.scratch, wasm.dtype) };
   if (part) allocate.unshift(`$reserve(${part.elements});`);
   return { state: [...state, ...repeats.state], allocate: [...allocate, ...repeats.allocate], elements: [...elements, ...repeats.elements], blocks, functions, wasm: part };
 }
 
 /**
  * The leaves the WebAssembly reads (staged in its memory once per run, not copied per call), and
- * the memory's size: the buffers `$alloc` places (sizes pushed on `padded`) and the scratch area,
- * which holds the largest gemm's packed blocks and copies of the constants the WebAssembly reads.
+ * the elements of its scratch area: the largest gemm's packed blocks and copies of the constants
+ * the WebAssembly reads.
  */
-function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float32' | 'float64') {
+function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float32' | 'float64'): { stagedLeaves: Node[]; scratch: number } {
   const views = plan.schedule.views;
   // A gemm reads its operands through their views' strides (gemm.ts gemmCall).
   const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.flatMap((x) => {
@@ -152,19 +151,20 @@ function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float3
     return access.kind === 'strided' ? [access.base] : [];
   }) : []));
   const reads = new Set([...gemmReads, ...loops.flatMap((l) => l.reads)]);
-  const stagedLeaves = [...reads].filter((n) => n.def.leaf === 'fed');
   const constants = [...reads].filter((n) => n.def.leaf === 'known');
   const known = (d: Shape[number]) => (typeof d === 'number' ? d : undefined);
   const gemmBlocks = Math.max(0, ...plan.gemms.map((g) => gemmScratch(dtype, known(g.inputs[0].shape.at(-2)!), known(g.inputs[0].shape.at(-1)!), known(g.shape.at(-1)!))));
-  const scratch = gemmBlocks + constants.reduce((total, c) => total + paddedElements(dtype, staticSize(c.shape)!), 0);
-  const padded: string[] = [];
-  const vector = paddedElements(dtype, 0);
-  const elements = () => {
-    const terms = padded.map((e) => (/^\d+$/.test(e) ? String(paddedElements(dtype, Number(e))) : `(Math.ceil(${e} / ${vector}) + 1) * ${vector}`));
-    const fixed = terms.filter((e) => /^\d+$/.test(e)).reduce((n, e) => n + Number(e), scratch);
-    return [...terms.filter((e) => !/^\d+$/.test(e)), String(fixed)].join(' + ');
+  return {
+    stagedLeaves: [...reads].filter((n) => n.def.leaf === 'fed'),
+    scratch: gemmBlocks + constants.reduce((total, c) => total + paddedElements(dtype, staticSize(c.shape)!), 0),
   };
-  return { stagedLeaves, padded, elements, scratch };
+}
+
+/** The memory's elements, as an expression: the arrays of `sizes` as `$alloc` places them, then the scratch area. */
+function memoryElements(sizes: readonly string[], scratch: number, dtype: 'float32' | 'float64'): string {
+  const vector = paddedElements(dtype, 0);
+  const fixed = sizes.filter((e) => /^\d+$/.test(e)).reduce((total, e) => total + paddedElements(dtype, Number(e)), scratch);
+  return [...sizes.filter((e) => !/^\d+$/.test(e)).map((e) => `(Math.ceil(${e} / ${vector}) + 1) * ${vector}`), String(fixed)].join(' + ');
 }
 
 /**
