@@ -10,6 +10,7 @@ import { assignBuffers, factorSize, type MemoryAssignment } from './memory.js';
 import { schedule, type Schedule } from './schedule.js';
 import { wasmLoop, type WasmLoop } from './wasm/loops.js';
 import { gemmScratch, paddedElements } from './wasm/dispatch.js';
+import type { WasmFunction } from './wasm/encode.js';
 
 /** The plan for tensors of any size: fused steps, and which pooled buffer holds each stored node. */
 export interface TensorPlan {
@@ -71,6 +72,8 @@ export function emitTensor(
   const functions: string[] = [];
   const repeats = { state: [] as string[], allocate: [] as string[], elements: [] as string[] };
   const wasmLoops: WasmLoop[] = [];
+  /** What every call of a WebAssembly loop reads (a loop's twin reads buffers of its own). */
+  const wasmReads: Node[] = [];
   const blocks = s.steps.map((step) => {
     const nodes = step.kind === 'loop' ? step.members : step.kind === 'repeat' ? step.nodes : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
@@ -78,9 +81,14 @@ export function emitTensor(
     let lines: string[];
     if (step.kind === 'loop') {
       lines = emitLoop(step, { schedule: s, ...names });
-      const compiled = wasm && wasmLoop(step, { schedule: s, ...names }, wasmLoops.length + 1, wasm.dtype, wasm.ts);
-      if (compiled) {
-        wasmLoops.push(compiled);
+      const context = { schedule: s, ...names };
+      let compiled = wasm && wasmLoop(step, context, wasmLoops.length + 1, wasm.dtype, wasm.ts);
+      if (wasm && compiled) {
+        // A loop whose function is one the module has (a layer like the one before) calls that one.
+        const twin = wasmLoops.findIndex((l) => sameFunction(l.fn, compiled!.fn));
+        if (twin >= 0) compiled = wasmLoop(step, context, twin + 1, wasm.dtype, wasm.ts)!;
+        else wasmLoops.push(compiled);
+        wasmReads.push(...compiled.reads);
         lines = [`if (!${compiled.call}) {`, ...lines.map((l) => `  ${l}`), '}'];
       }
     }
@@ -108,7 +116,7 @@ export function emitTensor(
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
 
-  const heap = wasm && (plan.gemms.length > 0 || wasmLoops.length > 0) ? heapLayout(plan, wasmLoops, wasm.dtype) : undefined;
+  const heap = wasm && (plan.gemms.length > 0 || wasmLoops.length > 0) ? heapLayout(plan, wasmReads, wasm.dtype) : undefined;
   const state: string[] = [];
   const allocate: string[] = [];
   /** The size of every array $allocate makes, so a run can refuse sizes past its limit before allocating. */
@@ -143,14 +151,14 @@ export function emitTensor(
  * the elements of its scratch area: the largest gemm's packed blocks and copies of the constants
  * the WebAssembly reads.
  */
-function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float32' | 'float64'): { stagedLeaves: Node[]; scratch: number } {
+function heapLayout(plan: TensorPlan, loopReads: readonly Node[], dtype: 'float32' | 'float64'): { stagedLeaves: Node[]; scratch: number } {
   const views = plan.schedule.views;
   // A gemm reads its operands through their views' strides (gemm.ts gemmCall).
   const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.flatMap((x) => {
     const access = views.of(x);
     return access.kind === 'strided' ? [access.base] : [];
   }) : []));
-  const reads = new Set([...gemmReads, ...loops.flatMap((l) => l.reads)]);
+  const reads = new Set([...gemmReads, ...loopReads]);
   const constants = [...reads].filter((n) => n.def.leaf === 'known');
   const known = (d: Shape[number]) => (typeof d === 'number' ? d : undefined);
   const gemmBlocks = Math.max(0, ...plan.gemms.map((g) => gemmScratch(dtype, known(g.inputs[0].shape.at(-2)!), known(g.inputs[0].shape.at(-1)!), known(g.shape.at(-1)!))));
@@ -158,6 +166,12 @@ function heapLayout(plan: TensorPlan, loops: readonly WasmLoop[], dtype: 'float3
     stagedLeaves: [...reads].filter((n) => n.def.leaf === 'fed'),
     scratch: gemmBlocks + constants.reduce((total, c) => total + paddedElements(dtype, staticSize(c.shape)!), 0),
   };
+}
+
+/** Two WebAssembly functions with the same signature, locals and code. */
+function sameFunction(a: WasmFunction, b: WasmFunction): boolean {
+  const same = (x: readonly unknown[], y: readonly unknown[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return same(a.params, b.params) && same(a.results, b.results) && same(a.locals, b.locals) && same(a.body, b.body);
 }
 
 /** The memory's elements, as an expression: the arrays of `sizes` as `$alloc` places them, then the scratch area. */

@@ -134,6 +134,24 @@ describe('fused loops in WebAssembly', () => {
     expect((await compile({ y: sin(add(z, x)) }, 'wasm')).source).not.toMatch(/wasm\.loop\d+\(/);
   });
 
+  it('share one WebAssembly function among loops of the same code (layers alike), each with its own buffers', async () => {
+    const g = new Graph();
+    let h = g.input('x', ['R', 'N']);
+    for (let layer = 0; layer < 4; layer++) h = relu(add(matmul(h, g.input(`w${layer}`, ['N', 'N'])), g.input(`b${layer}`, ['N'])));
+    const outputs = { y: sum(h, { axis: 0 }) };
+    const [wasm, js] = [await compile(outputs, 'wasm'), await compile(outputs, 'js')];
+    const loops = (wasm.source.match(/if \(!\$loop\d+\(/g) ?? []).length;
+    expect(loops).toBeGreaterThanOrEqual(2);
+    expect(wasm.source.match(/^function \$loop\d+\(/gm)!.length).toBeLessThan(loops);
+    const random = seededRandom(8);
+    const input: Record<string, Tensor> = { x: { data: Float64Array.from({ length: 40 * 30 }, () => random() - 0.5), shape: [40, 30] } };
+    for (let layer = 0; layer < 4; layer++) {
+      input[`w${layer}`] = { data: Float64Array.from({ length: 30 * 30 }, () => random() - 0.5), shape: [30, 30] };
+      input[`b${layer}`] = { data: Float64Array.from({ length: 30 }, () => random() - 0.5), shape: [30] };
+    }
+    expect(run(wasm.module, input)).toEqual(run(js.module, input));
+  });
+
   it('grow the memory on the first run only, over many runs', async () => {
     const grow = vi.spyOn(realWasm.Memory.prototype, 'grow');
     const { module } = await compile(graph('float64'), 'wasm');
