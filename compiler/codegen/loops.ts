@@ -7,7 +7,7 @@ import { splitIntoFunctions } from './chunks.js';
 import { jsTypedArray } from '../literals.js';
 import { constantValue } from '../builder.js';
 import type { Schedule } from './schedule.js';
-import { emitTensor, planTensor, type TensorNames, type TensorPlan } from './tensor.js';
+import { emitTensor, planTensor, type TensorNames, type TensorPlan, type WasmContext } from './tensor.js';
 
 /** What a loop adds to the kernel instance: declarations, $allocate lines, buffer sizes, functions, and the step's lines. */
 export interface RepeatCode {
@@ -16,6 +16,8 @@ export interface RepeatCode {
   readonly elements: string[];
   readonly functions: string[];
   readonly lines: string[];
+  /** The sizes of the arrays it places in the kernel's WebAssembly memory, when its body runs WebAssembly. */
+  readonly placed?: readonly string[];
 }
 
 /** The loop a group of loop nodes (one per result used) runs, and its body planned as a kernel of its own. */
@@ -67,7 +69,7 @@ const counters = new WeakMap<object, { next: number }>();
  * then stores the rows of the stacked results and swaps in the next carries. The module's size
  * does not depend on the number of steps, which may be a named dimension.
  */
-export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: TensorNames, storage: string, root: object): RepeatCode {
+export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: TensorNames, storage: string, root: object, wasm?: WasmContext): RepeatCode {
   const counter = counters.get(root) ?? { next: 0 };
   counters.set(root, counter);
   const prefix = `$L${++counter.next}`;
@@ -91,7 +93,7 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
       return own.get(node)!;
     },
   };
-  const code = emitTensor(plan, bodyNames, storage, root);
+  const code = emitTensor(plan, bodyNames, storage, root, wasm, true);
   const rename = (line: string) => line.replace(/\$buffer(\d+)/g, `${prefix}_buffer$1`);
   const compute = splitIntoFunctions(code.blocks, `${prefix}_step`);
   const state = [...code.state.map(rename), ...[...own.keys()].filter((x) => x.def.leaf === 'fed').map((x) => `let ${own.get(x)} = $none;`)];
@@ -99,12 +101,14 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
   for (const c of constants) state.push(`const ${bodyNames.buffer(c)} = ${jsTypedArray(storage, c.attrs.value as number[])};`);
   const allocate = code.allocate.map(rename);
   const elements = [...code.elements];
-  // Two buffers per carry: a step reads one and its next carry is copied into the other.
+  // Two buffers per carry: a step reads one and its next carry is copied into the other (in the kernel's memory where the body's WebAssembly reads them).
+  const placed = code.placed && [...code.placed];
   body.carries.forEach((c, i) => {
     for (const side of ['a', 'b']) {
       state.push(`let ${prefix}_${side}${i} = $none;`);
-      allocate.push(`${prefix}_${side}${i} = new ${storage}(${size(c.shape)});`);
+      allocate.push(`${prefix}_${side}${i} = ${placed ? '$alloc' : `new ${storage}`}(${size(c.shape)});`);
       elements.push(size(c.shape));
+      placed?.push(size(c.shape));
     }
   });
   const data = (node: Node) => {
@@ -143,5 +147,5 @@ export function emitRepeat(nodes: readonly Node[], schedule: Schedule, names: Te
     const { kind, index } = resultKind(body, node.attrs.result as number);
     if (kind === 'final') lines.push(`${names.buffer(node)}.set($now${index});`);
   }
-  return { state, allocate, elements, functions: [...code.functions.map(rename), ...compute.lines.map(rename)], lines };
+  return { state, allocate, elements, functions: [...code.functions.map(rename), ...compute.lines.map(rename)], lines, placed };
 }

@@ -109,7 +109,7 @@ export function planModule(program: Program, language: 'ts' | 'js' = 'js', targe
   const plan = planTensor(order, outputs, dim);
   outputs[0]?.graph.checkTime();
   const at = elementReader(language === 'ts');
-  const wasm = target === 'wasm' ? { dtype: program.dtype, ts: language === 'ts' } : undefined;
+  const wasm = target === 'wasm' ? { dtype: program.dtype, ts: language === 'ts', loops: [] } : undefined;
   const tensor = emitTensor(plan, { buffer, literal, dim, at, local: (h) => `$${h}`, label: (n) => n.label || names.get(n)!.split('$')[0] }, storage, undefined, wasm);
   const { lines, entry } = splitIntoFunctions(tensor.blocks, '$compute');
   const constants = order.filter((n) => n.def.leaf === 'known' && constantValue(n) === undefined);

@@ -57,23 +57,40 @@ export interface WasmPart {
   readonly scratch: number;
 }
 
-/** Per-instance state, the lines of $allocate, and the compute blocks (one per step). */
-export function emitTensor(
-  plan: TensorPlan,
-  names: TensorNames,
-  storage: string,
-  root: object = names,
-  /** Where fused loops may run in the module's WebAssembly, and buffers live in its memory (the wasm target). */
-  wasm?: { readonly dtype: 'float32' | 'float64'; readonly ts: boolean },
-): { state: string[]; allocate: string[]; elements: string[]; blocks: string[][]; functions: string[]; wasm?: WasmPart } {
+/** The module's WebAssembly as emission goes: where loops may run, and the loops compiled so far at every level. */
+export interface WasmContext {
+  readonly dtype: 'float32' | 'float64';
+  readonly ts: boolean;
+  readonly loops: WasmLoop[];
+}
+
+export interface TensorCode {
+  readonly state: string[];
+  readonly allocate: string[];
+  readonly elements: string[];
+  readonly blocks: string[][];
+  readonly functions: string[];
+  /** The sizes of the arrays `$alloc` places in the kernel's memory (this level's and its loops'), when it places any. */
+  readonly placed?: readonly string[];
+  /** The module's WebAssembly (top level only). */
+  readonly wasm?: WasmPart;
+}
+
+/**
+ * Per-instance state, the lines of $allocate, and the compute blocks (one per step). With `wasm`,
+ * fused loops may run in WebAssembly and, where this level or a loop body runs any, its buffers
+ * live in the kernel's memory; a loop body (`nested`) leaves staging the feeds and reserving the
+ * memory to the top level.
+ */
+export function emitTensor(plan: TensorPlan, names: TensorNames, storage: string, root: object = names, wasm?: WasmContext, nested = false): TensorCode {
   const { schedule: s, memory } = plan;
   let locals = 0;
   /** The compute functions of loop bodies, and the state, allocations and sizes of loops (after the buffers'). */
   const functions: string[] = [];
-  const repeats = { state: [] as string[], allocate: [] as string[], elements: [] as string[] };
-  const wasmLoops: WasmLoop[] = [];
-  /** What every call of a WebAssembly loop reads (a loop's twin reads buffers of its own). */
+  const repeats = { state: [] as string[], allocate: [] as string[], elements: [] as string[], placed: [] as string[] };
+  /** What this level's WebAssembly loop calls read (a loop's twin reads buffers of its own), and the inputs of loops whose bodies use WebAssembly. */
   const wasmReads: Node[] = [];
+  let calls = 0;
   const blocks = s.steps.map((step) => {
     const nodes = step.kind === 'loop' ? step.members : step.kind === 'repeat' ? step.nodes : [step.node];
     const labels = [...new Set(nodes.map(names.label))];
@@ -82,22 +99,27 @@ export function emitTensor(
     if (step.kind === 'loop') {
       lines = emitLoop(step, { schedule: s, ...names });
       const context = { schedule: s, ...names };
-      let compiled = wasm && wasmLoop(step, context, wasmLoops.length + 1, wasm.dtype, wasm.ts);
+      let compiled = wasm && wasmLoop(step, context, wasm.loops.length + 1, wasm.dtype, wasm.ts);
       if (wasm && compiled) {
         // A loop whose function is one the module has (a layer like the one before) calls that one.
-        const twin = wasmLoops.findIndex((l) => sameFunction(l.fn, compiled!.fn));
+        const twin = wasm.loops.findIndex((l) => sameFunction(l.fn, compiled!.fn));
         if (twin >= 0) compiled = wasmLoop(step, context, twin + 1, wasm.dtype, wasm.ts)!;
-        else wasmLoops.push(compiled);
+        else wasm.loops.push(compiled);
         wasmReads.push(...compiled.reads);
+        calls++;
         lines = [`if (!${compiled.call}) {`, ...lines.map((l) => `  ${l}`), '}'];
       }
     }
     else if (step.kind === 'gemm') lines = gemmCall(step.node, s.views, names);
     else if (step.kind === 'repeat') {
-      const code = emitRepeat(step.nodes, s, names, storage, root);
+      const code = emitRepeat(step.nodes, s, names, storage, root, wasm);
       repeats.state.push(...code.state);
       repeats.allocate.push(...code.allocate);
       repeats.elements.push(...code.elements);
+      if (code.placed) {
+        repeats.placed.push(...code.placed);
+        wasmReads.push(...step.nodes[0]!.inputs.flatMap((x) => stridedBase(s, x)));
+      }
       functions.push(...code.functions);
       lines = code.lines;
     }
@@ -116,15 +138,18 @@ export function emitTensor(
     return [comment, '{', ...lines.map((l) => `  ${l}`), '}'];
   });
 
-  const heap = wasm && (plan.gemms.length > 0 || wasmLoops.length > 0) ? heapLayout(plan, wasmReads, wasm.dtype) : undefined;
+  const heap = wasm !== undefined && (plan.gemms.length > 0 || calls > 0 || repeats.placed.length > 0);
+  const layout = heap && !nested ? heapLayout(plan, wasmReads, wasm.dtype) : undefined;
   const state: string[] = [];
   const allocate: string[] = [];
   /** The size of every array $allocate makes, so a run can refuse sizes past its limit before allocating. */
   const elements: string[] = [];
+  const placed: string[] = [];
   const size = (shape: Shape) => sizeExpr(names, shape);
   const allocation = (variable: string, shape: Shape) => {
     elements.push(size(shape));
     allocate.push(`${variable} = ${heap ? '$alloc' : `new ${storage}`}(${size(shape)});`);
+    if (heap) placed.push(size(shape));
   };
   for (const buffer of memory.buffers) {
     state.push(`let ${buffer.name} = $none;`);
@@ -140,24 +165,36 @@ export function emitTensor(
       allocate.push(`${names.buffer(node)} = ${buffer.name}${exact ? '' : `.subarray(0, ${size(node.shape)})`};`);
     }
   }
-  for (const leaf of heap?.stagedLeaves ?? []) allocation(`$stage_${names.buffer(leaf)}`, leaf.shape);
-  const part = heap && wasm && { gemm: plan.gemms.length > 0, loops: wasmLoops, ...heap, elements: memoryElements(elements, heap.scratch, wasm.dtype) };
+  for (const leaf of layout?.stagedLeaves ?? []) allocation(`$stage_${names.buffer(leaf)}`, leaf.shape);
+  placed.push(...repeats.placed);
+  const part = layout && wasm && { gemm: plan.gemms.length > 0, loops: wasm.loops, ...layout, elements: memoryElements(placed, layout.scratch, wasm.dtype) };
   if (part) allocate.unshift(`$reserve(${part.elements});`);
-  return { state: [...state, ...repeats.state], allocate: [...allocate, ...repeats.allocate], elements: [...elements, ...repeats.elements], blocks, functions, wasm: part };
+  return {
+    state: [...state, ...repeats.state],
+    allocate: [...allocate, ...repeats.allocate],
+    elements: [...elements, ...repeats.elements],
+    blocks,
+    functions,
+    placed: heap ? placed : undefined,
+    wasm: part || undefined,
+  };
+}
+
+/** The node whose buffer a step reads x from, through x's view's strides (none for a literal). */
+function stridedBase(s: Schedule, x: Node): Node[] {
+  const access = s.views.of(x);
+  return access.kind === 'strided' ? [access.base] : [];
 }
 
 /**
- * The leaves the WebAssembly reads (staged in its memory once per run, not copied per call), and
+ * The leaves the WebAssembly reads (staged in its memory once per run, not copied per call; the
+ * inputs of loops whose bodies use it among them), and
  * the elements of its scratch area: the largest gemm's packed blocks and copies of the constants
  * the WebAssembly reads.
  */
 function heapLayout(plan: TensorPlan, loopReads: readonly Node[], dtype: 'float32' | 'float64'): { stagedLeaves: Node[]; scratch: number } {
-  const views = plan.schedule.views;
   // A gemm reads its operands through their views' strides (gemm.ts gemmCall).
-  const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.flatMap((x) => {
-    const access = views.of(x);
-    return access.kind === 'strided' ? [access.base] : [];
-  }) : []));
+  const gemmReads = plan.schedule.steps.flatMap((step) => (step.kind === 'gemm' ? step.node.inputs.flatMap((x) => stridedBase(plan.schedule, x)) : []));
   const reads = new Set([...gemmReads, ...loopReads]);
   const constants = [...reads].filter((n) => n.def.leaf === 'known');
   const known = (d: Shape[number]) => (typeof d === 'number' ? d : undefined);

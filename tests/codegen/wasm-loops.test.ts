@@ -4,6 +4,8 @@ import { abs, add, div, equal, greater, less_equal, matmul, max, maximum, min, m
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
 import { compileFor, realWasm, removeWebAssembly, runFresh } from './wasm-support.js';
+import { compileSpec } from '../../compiler/compile.js';
+import { loadModuleSource } from '../../runtime/module.js';
 
 const compile = compileFor;
 const run = runFresh;
@@ -150,6 +152,30 @@ describe('fused loops in WebAssembly', () => {
       input[`b${layer}`] = { data: Float64Array.from({ length: 30 }, () => random() - 0.5), shape: [30] };
     }
     expect(run(wasm.module, input)).toEqual(run(js.module, input));
+  });
+
+  it('run inside loop bodies too (scan and its backward loop), on buffers and carries in the kernel\'s memory, with the JS target\'s bits', async () => {
+    const spec = JSON.stringify({
+      format: 'symgrad/1',
+      inputs: { h0: { shape: ['B', 'N'] }, X: { shape: ['T', 'B', 'N'] }, w: { shape: ['N'] } },
+      functions: { cell: { args: ['h', 'x'], nodes: { h_next: 'relu(h * w + x) - sigmoid(x) * h' }, return: 'h_next' } },
+      nodes: { hs: 'scan(cell, h0, X)', loss: 'sum(hs * hs)', dw: 'grad(loss, w)', dh0: 'grad(loss, h0)' },
+      outputs: ['hs', 'loss', 'dw', 'dh0'],
+    });
+    const [wasm, js] = [compileSpec(spec).source, compileSpec(spec, { target: 'js' }).source];
+    const bodies = wasm.match(/function \$L\d+_step\d*\(\) \{[\s\S]*?\n {2}\}/g)!;
+    expect(bodies.filter((body) => /if \(!\$loop\d+\(/.test(body)).length).toBeGreaterThanOrEqual(2);
+    expect(wasm).toMatch(/\$L\d+_a0 = \$alloc\(/);
+    const [w, j] = await Promise.all([loadModuleSource(wasm), loadModuleSource(js)]);
+    const random = seededRandom(12);
+    for (const [t, b, n] of [[1, 1, 1], [5, 3, 40], [3, 17, 64]] as const) {
+      const feeds = {
+        h0: { data: Float64Array.from({ length: b * n }, () => random() - 0.5), shape: [b, n] },
+        X: { data: Float64Array.from({ length: t * b * n }, () => 2 * random() - 1), shape: [t, b, n] },
+        w: { data: Float64Array.from({ length: n }, () => 0.5 + random()), shape: [n] },
+      };
+      expect(runFresh(w, feeds)).toEqual(runFresh(j, feeds));
+    }
   });
 
   it('grow the memory on the first run only, over many runs', async () => {
