@@ -28,8 +28,8 @@ export function paddedElements(dtype: 'float32' | 'float64', n: number): number 
  * once on first use (`$wasmReady` compiles asynchronously for `createKernelAsync`); each kernel
  * instance instantiates them with a memory of its own (`wasmInstanceCode`), and a run points
  * `$wasm`, `$heap` and `$scratch` at its kernel's. Buffers live in that memory, so the fused
- * `loops` and `$gemm` read and write them where they are; operands from elsewhere (constants,
- * a loop body's arrays) are copied into the scratch area past the buffers. `$gemm` packs blocks of
+ * `loops` and `$gemm` read and write them where they are; operands from elsewhere (constants)
+ * are copied into the scratch area past the buffers. `$gemm` packs blocks of
  * A and B there as the JS gemm packs them into its arrays, calls `block`, and moves each block of
  * C to its place. Where WebAssembly, its SIMD or `atob` is missing, or instantiation or growing
  * the memory throws, the kernel runs the JS code: `$gemmJs` and the JS loops.
