@@ -1,6 +1,8 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileSpec } from '../../compiler/compile.js';
 import { Graph, type Node } from '../../compiler/graph.js';
+import { loadModuleSource } from '../../runtime/module.js';
 import * as ops from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { compileFor, runFresh } from '../codegen/wasm-support.js';
@@ -22,6 +24,13 @@ const { expression } = fc.letrec<{ expression: Expression }>((tie) => ({
     fc.record({ op: fc.constantFrom(...BINARY), args: fc.tuple(tie('expression'), tie('expression')) }),
   ),
 }));
+
+/** The expression in the spec language, over leaves named as in `names`. */
+function text(e: Expression, names: Readonly<Record<string, string>>): string {
+  if ('leaf' in e) return names[e.leaf]!;
+  if ('literal' in e) return Object.is(e.literal, -0) ? '(-0)' : `(${e.literal})`;
+  return `${e.op}(${e.args.map((a) => text(a, names)).join(', ')})`;
+}
 
 function build(e: Expression, leaves: Record<string, Node>): Node | number {
   if ('leaf' in e) return leaves[e.leaf]!;
@@ -73,6 +82,44 @@ describe('WebAssembly and JS targets agree bit for bit (float64) on random fused
       fuzzOptions(40, 20),
     );
     // The loops that take only these ops and reads do run in WebAssembly.
+    expect(inWasm).toBeGreaterThan(runs / 2);
+  }, fuzzTimeout(20));
+});
+
+describe('WebAssembly and JS targets agree bit for bit (float64) on random loop bodies', () => {
+  it('a scan over T steps of a random cell of h [B, N], its row x and w [N], and the gradients through it', async () => {
+    // In the cell: h is x's and h's leaf, row is w, column and product are h again (all [B, N] or [N]).
+    const names = { x: 'x', y: 'h', row: 'w', column: 'h', s: 'h', product: 'x' };
+    const sizes = fc.record({ t: fc.integer({ min: 1, max: 4 }), b: fc.integer({ min: 1, max: 6 }), n: fc.integer({ min: 1, max: 40 }) });
+    const cases = fc.tuple(expression, sizes).chain(([cell, { t, b, n }]) =>
+      fc.record({ cell: fc.constant(cell), t: fc.constant(t), b: fc.constant(b), n: fc.constant(n), h0: values(b * n), X: values(t * b * n), w: values(n) }),
+    );
+    let [runs, inWasm] = [0, 0];
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const spec = JSON.stringify({
+          format: 'symgrad/1',
+          inputs: { h0: { shape: ['B', 'N'] }, X: { shape: ['T', 'B', 'N'] }, w: { shape: ['N'] } },
+          // + h·0 + x·0: the cell is [B, N] and reads both arguments whatever the expression (NaN and ∞ must agree too).
+          functions: { cell: { args: ['h', 'x'], nodes: { h_next: `${text(c.cell, names)} + h * 0 + x * 0` }, return: 'h_next' } },
+          nodes: { hs: 'scan(cell, h0, X)', loss: 'sum(hs)', dw: 'grad(loss, w)', dh0: 'grad(loss, h0)' },
+          outputs: ['hs', 'loss', 'dw', 'dh0'],
+        });
+        const sources = [compileSpec(spec).source, compileSpec(spec, { target: 'js' }).source];
+        const [wasm, js] = await Promise.all(sources.map(loadModuleSource));
+        const tensor = (data: number[], shape: number[]) => ({ data: Float64Array.from(data), shape });
+        const feeds = { h0: tensor(c.h0, [c.b, c.n]), X: tensor(c.X, [c.t, c.b, c.n]), w: tensor(c.w, [c.n]) };
+        const [w, j] = [runFresh(wasm, feeds), runFresh(js, feeds)];
+        runs++;
+        if (/\$L\d+_step\d*\(\) \{[\s\S]*?if \(!\$loop\d+\(/.test(sources[0])) inWasm++;
+        for (const name of Object.keys(j)) {
+          j[name]!.forEach((v, i) => {
+            if (!Object.is(w[name]![i], v)) expect.fail(`${name}[${i}]: wasm ${w[name]![i]}, js ${v}`);
+          });
+        }
+      }),
+      fuzzOptions(25, 20),
+    );
     expect(inWasm).toBeGreaterThan(runs / 2);
   }, fuzzTimeout(20));
 });
