@@ -145,7 +145,7 @@ const SIGNALING_NAN = 0x7ff4000000000000n;
 /** e^x − 1 (s_expm1.c): x = k·ln2 + r + c, expm1(r) from a rational approximation, scaled by 2^k in k's own forms. */
 function expm1(at: number): number[] {
   const [X, K, HI, LO, R, C, R1, T, E] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => at + i);
-  const [HFX, HXS] = [HI, LO];
+  const [HFX, HXS, P] = [HI, LO, R1];
   const Q = [-3.33333333333331316428e-02, 1.58730158725481460165e-03, -7.93650757867487942473e-05, 4.00821782732936239552e-06, -2.01099218183624371326e-07];
   const [r, k, e] = [get(R), get(K), get(E)];
   const kIs = (compare: Code, value: number) => [...k, ...f64(value), ...compare];
@@ -158,13 +158,12 @@ function expm1(at: number): number[] {
   );
   const upTo19 = [...kIs(op.f64x2Gt, 1), ...kIs(op.f64x2Lt, 20), ...op.v128And];
   const from20 = [...kIs(op.f64x2Ge, 20), ...kIs(op.f64x2Le, 56), ...op.v128And];
-  const power2k = (minus: number) => [...k, ...f64(minus), ...op.f64x2Sub, ...power2];
   const scaled = [
     // 20…56: (r − (e + 2^−k)) + 1; else (1 − 2^−k for 2…19, 1 for the rest) − (e − r)
-    ...select([...r, ...e, ...k, ...op.f64x2Neg, ...power2, ...op.f64x2Add, ...op.f64x2Sub, ...f64(1), ...op.f64x2Add],
-      [...select([...f64(1), ...k, ...op.f64x2Neg, ...power2, ...op.f64x2Sub], f64(1), upTo19), ...e, ...r, ...op.f64x2Sub, ...op.f64x2Sub], from20),
+    ...select([...r, ...e, ...get(P), ...op.f64x2Add, ...op.f64x2Sub, ...f64(1), ...op.f64x2Add],
+      [...select([...f64(1), ...get(P), ...op.f64x2Sub], f64(1), upTo19), ...e, ...r, ...op.f64x2Sub, ...op.f64x2Sub], from20),
     // ·2^k as (y·2)·2^(k−1) (fdlibm's form for k = 1024), − 1 for the rest
-    ...f64(2), ...op.f64x2Mul, ...power2k(1), ...op.f64x2Mul,
+    ...f64(2), ...op.f64x2Mul, ...k, ...f64(1), ...op.f64x2Sub, ...power2, ...op.f64x2Mul,
     ...select(f64(0), f64(1), [...upTo19, ...from20, ...op.v128Or]), ...op.f64x2Sub,
   ];
   const general = [
@@ -183,6 +182,7 @@ function expm1(at: number): number[] {
     // k = 0: r − (r·e − hxs)
     ...r, ...r, ...e, ...op.f64x2Mul, ...get(HXS), ...op.f64x2Sub, ...op.f64x2Sub, ...set(T),
     ...r, ...e, ...get(C), ...op.f64x2Sub, ...op.f64x2Mul, ...get(C), ...op.f64x2Sub, ...get(HXS), ...op.f64x2Sub, ...set(E),
+    ...k, ...op.f64x2Neg, ...power2, ...set(P), // 2^−k
     ...select(get(T), select(one, select(minusOne, scaled, kIs(op.f64x2Eq, -1)), kIs(op.f64x2Eq, 1)), kIs(op.f64x2Eq, 0)),
   ];
   const x = get(X);
@@ -248,17 +248,20 @@ function log1p(at: number): number[] {
 /** tanh x (s_tanh.c): ±(1 − 2/(expm1(2|x|) + 2)) from |x| = 1, ∓expm1(−2|x|)/(expm1(−2|x|) + 2) below, ±1 from 22. */
 function tanh(at: number): number[] {
   const [X, A, T, Z] = [at, at + 1, at + 2, at + 3];
-  const [x, a, t] = [get(X), get(A), get(T)];
+  const [x, a, t, z] = [get(X), get(A), get(T), get(Z)];
   const fromOne = [...a, ...f64(1), ...op.f64x2Ge];
   const negative = [...x, ...i64(0n), ...op.i64x2LtS];
   return [
     ...set(X),
     ...x, ...op.f64x2Abs, ...set(A),
     ...select([...f64(2), ...a, ...op.f64x2Mul], [...f64(-2), ...a, ...op.f64x2Mul], fromOne), ...expm1(at + 2), ...set(T),
-    ...select(f64(1), select([...f64(1), ...f64(2), ...t, ...f64(2), ...op.f64x2Add, ...op.f64x2Div, ...op.f64x2Sub], [...t, ...op.f64x2Neg, ...t, ...f64(2), ...op.f64x2Add, ...op.f64x2Div], fromOne), [...a, ...f64(22), ...op.f64x2Ge]), ...set(Z),
+    // one division for both forms: q = (2 or −t)/(t + 2), then 1 − q or q
+    ...select(f64(2), [...t, ...op.f64x2Neg], fromOne), ...t, ...f64(2), ...op.f64x2Add, ...op.f64x2Div, ...set(Z),
+    ...select(f64(1), select([...f64(1), ...z, ...op.f64x2Sub], z, fromOne), [...a, ...f64(22), ...op.f64x2Ge]), ...set(Z),
+    ...f64(1), ...x, ...op.f64x2Div, ...set(T),
     ...select(
-      select([...f64(1), ...x, ...op.f64x2Div, ...f64(1), ...op.f64x2Sub], [...f64(1), ...x, ...op.f64x2Div, ...f64(1), ...op.f64x2Add], negative), // ±∞, NaN: 1/x ± 1
-      select(x, select([...get(Z), ...op.f64x2Neg], get(Z), negative), [...a, ...f64(2 ** -28), ...op.f64x2Lt]), // |x| < 2^−28: x
+      select([...t, ...f64(1), ...op.f64x2Sub], [...t, ...f64(1), ...op.f64x2Add], negative), // ±∞, NaN: 1/x ± 1
+      select(x, select([...z, ...op.f64x2Neg], z, negative), [...a, ...f64(2 ** -28), ...op.f64x2Lt]), // |x| < 2^−28: x
       [...a, ...f64(Infinity), ...op.f64x2Lt, ...op.v128Not]),
   ];
 }
