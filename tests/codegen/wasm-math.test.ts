@@ -3,7 +3,7 @@ import { encodeModule, type ValueType } from '../../compiler/codegen/wasm/encode
 import { op } from '../../compiler/codegen/wasm/instructions.js';
 import { MATH_LOCALS, mathLanes, type MathOp } from '../../compiler/codegen/wasm/math.js';
 import { Graph } from '../../compiler/graph.js';
-import { add, exp, expm1, log, log1p, matmul, mul, neg, sigmoid, softplus, tanh } from '../../compiler/ops/index.js';
+import { add, cosh, exp, expm1, log, log1p, matmul, mul, neg, sigmoid, sinh, softplus, tanh } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
 import { compileFor, realWasm } from './wasm-support.js';
@@ -11,7 +11,7 @@ import { compileFor, realWasm } from './wasm-support.js';
 type Dtype = 'float32' | 'float64';
 type Floats = Float32Array | Float64Array;
 
-/** What the JS loops compute (compiler/ops/exp.ts, log.ts, sigmoid.ts, expm1.ts, log1p.ts, tanh.ts and softplus.ts). */
+/** What the JS loops compute (compiler/ops/exp.ts, log.ts, sigmoid.ts, expm1.ts, log1p.ts, tanh.ts, sinh.ts, cosh.ts and softplus.ts). */
 const JS: Record<MathOp, (x: number) => number> = {
   exp: Math.exp,
   log: Math.log,
@@ -19,6 +19,8 @@ const JS: Record<MathOp, (x: number) => number> = {
   expm1: Math.expm1,
   log1p: Math.log1p,
   tanh: Math.tanh,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
   softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
 };
 
@@ -161,10 +163,23 @@ const POINTS: Record<MathOp, () => Float64Array[]> = {
     many(1 << 20, () => logUniform(-1080, 10)),
     neighbors([22, -22, 1, -1, 2 ** -28, -(2 ** -28), 0.5, -0.5], 4096),
   ],
+  // the thresholds of V8's forms: 2^−28 (sinh), 2^−55 and 0x3FD62E43_00000000 (cosh), 1, 22, e^(|x|/2)² and overflow
+  sinh: () => [
+    many(1 << 20, () => uniform(-720, 720)),
+    many(1 << 20, () => uniform(-25, 25)),
+    many(1 << 18, () => logUniform(-1080, 10)),
+    neighbors([2 ** -28, 1, 22, 709.7822265625, 710.4758600739439].flatMap((b) => [b, -b]), 4096),
+  ],
+  cosh: () => [
+    many(1 << 20, () => uniform(-720, 720)),
+    many(1 << 20, () => uniform(-25, 25)),
+    many(1 << 18, () => logUniform(-1080, 10)),
+    neighbors([2 ** -55, 0.3465735912322998, 22, 709.7822265625, 710.4758600739439].flatMap((b) => [b, -b]), 4096),
+  ],
   softplus: () => [many(1 << 20, () => uniform(-800, 800)), many(1 << 20, () => uniform(-40, 40)), many(1 << 18, () => logUniform(-1080, 10))],
 };
 
-describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'softplus'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
+describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
   it('float64: special values, random bit patterns, wide ranges and the edges of its branches', () => {
     expectSameBits(name, 'float64', Float64Array.from(SPECIALS));
     expectSameBits(name, 'float64', randomBits(1 << 21));
@@ -179,12 +194,12 @@ describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'softplus'] as
   });
 });
 
-describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log, sigmoid, expm1, log1p, tanh and softplus in WebAssembly (%s)', (dtype) => {
+describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh and softplus in WebAssembly (%s)', (dtype) => {
   const g = new Graph(dtype);
   const [x, y, bias] = [g.input('x', ['R', 'N']), g.input('y', ['R', 'N']), g.input('bias', ['N'])];
   const z = matmul(g.input('a', ['R', 32]), g.input('b', [32, 'N']));
   const outputs = {
-    e: exp(x), l: log(x), s: sigmoid(y), m: expm1(x), p: log1p(x), t: tanh(y), sp: softplus(y),
+    e: exp(x), l: log(x), s: sigmoid(y), m: expm1(x), p: log1p(x), t: tanh(y), sh: sinh(x), ch: cosh(y), sp: softplus(y),
     layer: sigmoid(add(z, bias)), chain: log(add(exp(neg(mul(x, x))), y)), nested: exp(sigmoid(log(y))), hyperbolic: tanh(add(z, bias)), inverse: log1p(expm1(softplus(x))),
   };
   // The ops on loaded values give the js target's bytes, NaN payloads and all. So do float64
@@ -192,7 +207,7 @@ describe.each(['float64', 'float32'] as const)('generated modules: loops with ex
   // add's operands differently). float32 chains are left to wasm-loops.test.ts: JS keeps their
   // intermediates in float64 (and the float32 gemm sums in float32 in WebAssembly). softplus adds two
   // NaNs for a NaN: its NaNs need only be NaNs.
-  const exact = ['e', 'l', 's', 'm', 'p', 't'];
+  const exact = ['e', 'l', 's', 'm', 'p', 't', 'sh', 'ch'];
   const chains = ['sp', ...(dtype === 'float64' ? ['layer', 'chain', 'nested', 'hyperbolic', 'inverse'] : [])];
   const modules = Promise.all([compileFor(outputs, 'wasm'), compileFor(outputs, 'js')]);
   const special = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 709.79, -745.2, -720, 1e-300, 5e-324, 2 ** -30, 1e300, -1e300];
@@ -205,14 +220,14 @@ describe.each(['float64', 'float32'] as const)('generated modules: loops with ex
     };
   };
 
-  it.each([[1, 1], [3, 5], [17, 33], [64, 512]])('%i × %i: the js target\'s bytes, with no Math.exp, log, expm1, log1p or tanh called', async (rows, n) => {
+  it.each([[1, 1], [3, 5], [17, 33], [64, 512]])('%i × %i: the js target\'s bytes, with no Math.exp, log, expm1, log1p, tanh, sinh or cosh called', async (rows, n) => {
     const [wasm, js] = await modules;
     expect(wasm.source).toMatch(/wasm\.loop\d+\(/);
     const base64 = /\$wasmCode = '([^']*)'/.exec(wasm.source)![1]!;
     expect(realWasm.validate(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))).toBe(true);
     const want = js.module.createKernel().run(feeds(rows, n, rows + n));
     // The JS loops call these (sigmoid and softplus too): here they must not run.
-    for (const f of ['exp', 'log', 'expm1', 'log1p', 'tanh'] as const) vi.spyOn(Math, f).mockImplementation(() => expect.fail(`Math.${f} called: a JS loop ran`));
+    for (const f of ['exp', 'log', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh'] as const) vi.spyOn(Math, f).mockImplementation(() => expect.fail(`Math.${f} called: a JS loop ran`));
     const got = wasm.module.createKernel().run(feeds(rows, n, rows + n));
     vi.restoreAllMocks();
     for (const key of [...exact, ...chains]) {

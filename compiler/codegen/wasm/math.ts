@@ -10,7 +10,7 @@ import { op } from './instructions.js';
  * result there, using v128 locals from `at` on (MATH_LOCALS of them).
  */
 
-export type MathOp = 'exp' | 'log' | 'sigmoid' | 'expm1' | 'log1p' | 'tanh' | 'softplus';
+export type MathOp = 'exp' | 'log' | 'sigmoid' | 'expm1' | 'log1p' | 'tanh' | 'sinh' | 'cosh' | 'softplus';
 
 /** The v128 locals the ops use: log's 12 (the others fewer), and a float32 vector's. */
 export const MATH_LOCALS = 13;
@@ -266,13 +266,74 @@ function tanh(at: number): number[] {
   ];
 }
 
+/** Where V8's sinh and cosh turn to e^(|x|/2)² (0x40862E42_00000000), and where they overflow. */
+const LOG_MAX = 709.7822265625;
+const OVERFLOW = 710.4758600739439;
+
+/**
+ * sinh x (V8's ieee754::sinh): with h = ±1/2 and t = expm1(|x|), h·(2t − t²/(t + 1)) below |x| = 1,
+ * h·(t + t/(t + 1)) below 22, then h·e^|x|, then (h·e^(|x|/2))·e^(|x|/2); x from 2^−28 down.
+ */
+function sinh(at: number): number[] {
+  const [X, T, W, Q] = [at, at + 1, at + 2, at + 3];
+  const [x, t, w, q] = [get(X), get(T), get(W), get(Q)];
+  const ax = [...x, ...op.f64x2Abs];
+  const h = select(f64(-0.5), f64(0.5), [...x, ...f64(0), ...op.f64x2Lt]);
+  const below = (bound: number) => [...ax, ...f64(bound), ...op.f64x2Lt];
+  return [
+    ...set(X),
+    ...ax, ...expm1(at + 2), ...set(T),
+    ...select([...f64(0.5), ...ax, ...op.f64x2Mul], ax, [...ax, ...f64(LOG_MAX), ...op.f64x2Ge]), ...exp(at + 2), ...set(W),
+    // one division for both forms: q = (t² or t)/(t + 1)
+    ...select([...t, ...t, ...op.f64x2Mul], t, below(1)), ...t, ...f64(1), ...op.f64x2Add, ...op.f64x2Div, ...set(Q),
+    ...select(x,
+      select(
+        select([...h, ...f64(2), ...t, ...op.f64x2Mul, ...q, ...op.f64x2Sub, ...op.f64x2Mul], [...h, ...t, ...q, ...op.f64x2Add, ...op.f64x2Mul], below(1)),
+        select([...h, ...w, ...op.f64x2Mul],
+          select([...h, ...w, ...op.f64x2Mul, ...w, ...op.f64x2Mul], [...x, ...f64(1e307), ...op.f64x2Mul], [...ax, ...f64(OVERFLOW), ...op.f64x2Le]), // overflow, NaN: x·10^307
+          below(LOG_MAX)),
+        below(22)),
+      below(2 ** -28)),
+  ];
+}
+
+/**
+ * cosh x (V8's ieee754::cosh): with t = expm1(|x|), 1 + t²/(2(1 + t)) below |x| = 0x3FD62E43_00000000
+ * (1 + t from 2^−55 down), e^|x|/2 + 1/(2e^|x|) below 22, then e^|x|/2, then (e^(|x|/2)/2)·e^(|x|/2).
+ */
+function cosh(at: number): number[] {
+  const [X, T, W, Q] = [at, at + 1, at + 2, at + 3];
+  const [x, t, w, q] = [get(X), get(T), get(W), get(Q)];
+  const ax = [...x, ...op.f64x2Abs];
+  const below = (bound: number) => [...ax, ...f64(bound), ...op.f64x2Lt];
+  const near = below(0.3465735912322998);
+  const w1 = [...f64(1), ...t, ...op.f64x2Add];
+  return [
+    ...set(X),
+    ...ax, ...expm1(at + 2), ...set(T),
+    ...select([...f64(0.5), ...ax, ...op.f64x2Mul], ax, [...ax, ...f64(LOG_MAX), ...op.f64x2Ge]), ...exp(at + 2), ...set(W),
+    // one division for both forms: q = t²/(w1 + w1) or 0.5/e^|x|
+    ...select([...t, ...t, ...op.f64x2Mul], f64(0.5), near), ...select([...w1, ...w1, ...op.f64x2Add], w, near), ...op.f64x2Div, ...set(Q),
+    ...select(
+      select(w1, [...f64(1), ...q, ...op.f64x2Add], below(2 ** -55)),
+      select([...f64(0.5), ...w, ...op.f64x2Mul, ...q, ...op.f64x2Add],
+        select([...f64(0.5), ...w, ...op.f64x2Mul],
+          select([...f64(0.5), ...w, ...op.f64x2Mul, ...w, ...op.f64x2Mul],
+            select([...x, ...x, ...op.f64x2Mul], f64(Infinity), [...ax, ...f64(Infinity), ...op.f64x2Lt, ...op.v128Not]), // ±∞, NaN: x·x
+            [...ax, ...f64(OVERFLOW), ...op.f64x2Le]),
+          below(LOG_MAX)),
+        below(22)),
+      near),
+  ];
+}
+
 /** softplus as the JS form computes it: max(x, 0) + ln(1 + e^−|x|). */
 function softplus(at: number): number[] {
   const X = at;
   return [...set(X), ...get(X), ...f64(0), ...op.f64x2Max, ...get(X), ...op.f64x2Abs, ...op.f64x2Neg, ...exp(at + 1), ...log1p(at + 1), ...op.f64x2Add];
 }
 
-const FLOAT64: Record<MathOp, (at: number) => number[]> = { exp, log, sigmoid, expm1, log1p, tanh, softplus };
+const FLOAT64: Record<MathOp, (at: number) => number[]> = { exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh, softplus };
 const eightBytes = (from: number) => Array.from({ length: 8 }, (_, i) => from + i);
 
 /** `name` on the vector on the stack, of float32 or float64 lanes, using v128 locals at…at + MATH_LOCALS − 1. */
