@@ -142,11 +142,26 @@ function sigmoid(at: number): number[] {
 /** V8's NaN for an argument out of the domain (C++'s signaling_NaN(), kept to the bit). */
 const SIGNALING_NAN = 0x7ff4000000000000n;
 
+/**
+ * s_expm1.c on its primary range, r in local R: hfx = r/2, hxs = r·hfx, r1 = 1 + hxs·(Q1 + hxs·(… + hxs·Q5)),
+ * t = 3 − r1·hfx, e = hxs·((r1 − t)/(6 − r·t)) into local E (hxs in HXS).
+ */
+function primary(R: number, HFX: number, HXS: number, R1: number, T: number, E: number): number[] {
+  const Q = [-3.33333333333331316428e-02, 1.58730158725481460165e-03, -7.93650757867487942473e-05, 4.00821782732936239552e-06, -2.01099218183624371326e-07];
+  const r = get(R);
+  return [
+    ...f64(0.5), ...r, ...op.f64x2Mul, ...set(HFX),
+    ...r, ...get(HFX), ...op.f64x2Mul, ...set(HXS),
+    ...f64(1), ...get(HXS), ...horner(HXS, Q), ...op.f64x2Mul, ...op.f64x2Add, ...set(R1),
+    ...f64(3), ...get(R1), ...get(HFX), ...op.f64x2Mul, ...op.f64x2Sub, ...set(T),
+    ...get(HXS), ...get(R1), ...get(T), ...op.f64x2Sub, ...f64(6), ...r, ...get(T), ...op.f64x2Mul, ...op.f64x2Sub, ...op.f64x2Div, ...op.f64x2Mul, ...set(E),
+  ];
+}
+
 /** e^x − 1 (s_expm1.c): x = k·ln2 + r + c, expm1(r) from a rational approximation, scaled by 2^k in k's own forms. */
 function expm1(at: number): number[] {
   const [X, K, HI, LO, R, C, R1, T, E] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => at + i);
   const [HFX, HXS, P] = [HI, LO, R1];
-  const Q = [-3.33333333333331316428e-02, 1.58730158725481460165e-03, -7.93650757867487942473e-05, 4.00821782732936239552e-06, -2.01099218183624371326e-07];
   const [r, k, e] = [get(R), get(K), get(E)];
   const kIs = (compare: Code, value: number) => [...k, ...f64(value), ...compare];
   // k ≠ 0, e = (r·(e − c) − c) − hxs: by k, −1, 1, 2…19, 20…56 and the rest
@@ -173,12 +188,7 @@ function expm1(at: number): number[] {
     ...k, ...f64(LN2_LO), ...op.f64x2Mul, ...set(LO),
     ...get(HI), ...get(LO), ...op.f64x2Sub, ...set(R),
     ...get(HI), ...r, ...op.f64x2Sub, ...get(LO), ...op.f64x2Sub, ...set(C),
-    // hfx = r/2, hxs = r·hfx, r1 = 1 + hxs·(Q1 + hxs·(… + hxs·Q5)), t = 3 − r1·hfx, e = hxs·((r1 − t)/(6 − r·t))
-    ...f64(0.5), ...r, ...op.f64x2Mul, ...set(HFX),
-    ...r, ...get(HFX), ...op.f64x2Mul, ...set(HXS),
-    ...f64(1), ...get(HXS), ...horner(HXS, Q), ...op.f64x2Mul, ...op.f64x2Add, ...set(R1),
-    ...f64(3), ...get(R1), ...get(HFX), ...op.f64x2Mul, ...op.f64x2Sub, ...set(T),
-    ...get(HXS), ...get(R1), ...get(T), ...op.f64x2Sub, ...f64(6), ...r, ...get(T), ...op.f64x2Mul, ...op.f64x2Sub, ...op.f64x2Div, ...op.f64x2Mul, ...set(E),
+    ...primary(R, HFX, HXS, R1, T, E),
     // k = 0: r − (r·e − hxs)
     ...r, ...r, ...e, ...op.f64x2Mul, ...get(HXS), ...op.f64x2Sub, ...op.f64x2Sub, ...set(T),
     ...r, ...e, ...get(C), ...op.f64x2Sub, ...op.f64x2Mul, ...get(C), ...op.f64x2Sub, ...get(HXS), ...op.f64x2Sub, ...set(E),
@@ -300,18 +310,20 @@ function sinh(at: number): number[] {
 /**
  * cosh x (V8's ieee754::cosh): with t = expm1(|x|), 1 + t²/(2(1 + t)) below |x| = 0x3FD62E43_00000000
  * (1 + t from 2^−55 down), e^|x|/2 + 1/(2e^|x|) below 22, then e^|x|/2, then (e^(|x|/2)/2)·e^(|x|/2).
+ * Below 0x3FD62E43_00000000 expm1 is s_expm1.c's k = 0 form (|x| itself from 2^−54 down), so only that is computed.
  */
 function cosh(at: number): number[] {
-  const [X, T, W, Q] = [at, at + 1, at + 2, at + 3];
-  const [x, t, w, q] = [get(X), get(T), get(W), get(Q)];
-  const ax = [...x, ...op.f64x2Abs];
-  const below = (bound: number) => [...ax, ...f64(bound), ...op.f64x2Lt];
+  const [X, A, T, W, Q, HFX, HXS, R1, TT, E] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => at + i);
+  const [x, t, w, q, a] = [get(X), get(T), get(W), get(Q), get(A)];
+  const below = (bound: number) => [...a, ...f64(bound), ...op.f64x2Lt];
   const near = below(0.3465735912322998);
   const w1 = [...f64(1), ...t, ...op.f64x2Add];
   return [
     ...set(X),
-    ...ax, ...expm1(at + 2), ...set(T),
-    ...select([...f64(0.5), ...ax, ...op.f64x2Mul], ax, [...ax, ...f64(LOG_MAX), ...op.f64x2Ge]), ...exp(at + 2), ...set(W),
+    ...x, ...op.f64x2Abs, ...set(A),
+    ...primary(A, HFX, HXS, R1, TT, E),
+    ...select(a, [...a, ...a, ...get(E), ...op.f64x2Mul, ...get(HXS), ...op.f64x2Sub, ...op.f64x2Sub], below(2 ** -54)), ...set(T),
+    ...select([...f64(0.5), ...a, ...op.f64x2Mul], a, [...a, ...f64(LOG_MAX), ...op.f64x2Ge]), ...exp(W), ...set(W),
     // one division for both forms: q = t²/(w1 + w1) or 0.5/e^|x|
     ...select([...t, ...t, ...op.f64x2Mul], f64(0.5), near), ...select([...w1, ...w1, ...op.f64x2Add], w, near), ...op.f64x2Div, ...set(Q),
     ...select(
@@ -319,8 +331,8 @@ function cosh(at: number): number[] {
       select([...f64(0.5), ...w, ...op.f64x2Mul, ...q, ...op.f64x2Add],
         select([...f64(0.5), ...w, ...op.f64x2Mul],
           select([...f64(0.5), ...w, ...op.f64x2Mul, ...w, ...op.f64x2Mul],
-            select([...x, ...x, ...op.f64x2Mul], f64(Infinity), [...ax, ...f64(Infinity), ...op.f64x2Lt, ...op.v128Not]), // ±∞, NaN: x·x
-            [...ax, ...f64(OVERFLOW), ...op.f64x2Le]),
+            select([...x, ...x, ...op.f64x2Mul], f64(Infinity), [...a, ...f64(Infinity), ...op.f64x2Lt, ...op.v128Not]), // ±∞, NaN: x·x
+            [...a, ...f64(OVERFLOW), ...op.f64x2Le]),
           below(LOG_MAX)),
         below(22)),
       near),
