@@ -1,9 +1,10 @@
 import { op } from './instructions.js';
 
 /**
- * exp, log, expm1, log1p and tanh on vectors, with V8's results to the bit, and sigmoid and softplus
- * as their JS forms compute them. V8's Math.exp, log, expm1, log1p and tanh are fdlibm's e_exp.c,
- * e_log.c, s_expm1.c, s_log1p.c and s_tanh.c (V8's src/base/ieee754.cc); here they are on float64 lanes with
+ * exp, log, expm1, log1p, tanh, sinh and cosh on vectors, with V8's results to the bit, and sigmoid
+ * and softplus as their JS forms compute them. V8's Math.exp, log, expm1, log1p and tanh are fdlibm's
+ * e_exp.c, e_log.c, s_expm1.c, s_log1p.c and s_tanh.c, its sinh and cosh its own forms on expm1 and
+ * exp (V8's src/base/ieee754.cc); here they are on float64 lanes with
  * the same constants and the same operations in the same order, every branch computed and each
  * lane's result selected by masks. Float32 lanes are computed as float64 and rounded once, as a
  * JS loop stores fround(Math.exp(x)). Each function takes the vector on the stack and leaves its
@@ -34,6 +35,9 @@ const MAGIC_BITS = 0x4338000000000000n;
 const power2 = [...f64(MAGIC), ...op.f64x2Add, ...op.i32Const(52), ...op.i64x2Shl, ...i64(0x3ff0000000000000n), ...op.i64x2Add];
 const LN2_HI = 6.93147180369123816490e-01; // 0x3FE62E42 FEE00000
 const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
+
+/** V8's NaN for an argument out of the domain (C++'s signaling_NaN(), kept to the bit). */
+const SIGNALING_NAN = 0x7ff4000000000000n;
 
 /**
  * k = trunc(x/ln2 ± 1/2) for the vector in local X, 0 where |x| < 0x3FD62E43_00000000 (fdlibm's
@@ -120,7 +124,7 @@ function log(at: number): number[] {
   return [
     ...set(X),
     ...select(f64(-Infinity),
-      select(i64(0x7ff4000000000000n), // sign bit set: V8's NaN (C++'s signaling_NaN(), kept to the bit)
+      select(i64(SIGNALING_NAN), // sign bit set
         select(general, [...x, ...x, ...op.f64x2Add], [...x, ...f64(Infinity), ...op.f64x2Lt]), // NaN, +∞: x + x
         [...x, ...i64(0n), ...op.i64x2LtS]),
       [...x, ...f64(0), ...op.f64x2Eq]),
@@ -138,9 +142,6 @@ function sigmoid(at: number): number[] {
     ...select(f64(1), get(E), positive), ...f64(1), ...get(E), ...op.f64x2Add, ...op.f64x2Div,
   ];
 }
-
-/** V8's NaN for an argument out of the domain (C++'s signaling_NaN(), kept to the bit). */
-const SIGNALING_NAN = 0x7ff4000000000000n;
 
 /**
  * s_expm1.c on its primary range, r in local R: hfx = r/2, hxs = r·hfx, r1 = 1 + hxs·(Q1 + hxs·(… + hxs·Q5)),
