@@ -3,7 +3,7 @@ import { encodeModule, type ValueType } from '../../compiler/codegen/wasm/encode
 import { op } from '../../compiler/codegen/wasm/instructions.js';
 import { MATH_LOCALS, mathLanes, type MathOp } from '../../compiler/codegen/wasm/math.js';
 import { Graph } from '../../compiler/graph.js';
-import { add, exp, log, matmul, mul, neg, sigmoid } from '../../compiler/ops/index.js';
+import { add, cosh, exp, expm1, log, log1p, matmul, mul, neg, sigmoid, sinh, softplus, tanh } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
 import { compileFor, realWasm } from './wasm-support.js';
@@ -11,11 +11,17 @@ import { compileFor, realWasm } from './wasm-support.js';
 type Dtype = 'float32' | 'float64';
 type Floats = Float32Array | Float64Array;
 
-/** What the JS loops compute (compiler/ops/exp.ts, log.ts and sigmoid.ts). */
+/** What the JS loops compute (compiler/ops/exp.ts, log.ts, sigmoid.ts, expm1.ts, log1p.ts, tanh.ts, sinh.ts, cosh.ts and softplus.ts). */
 const JS: Record<MathOp, (x: number) => number> = {
   exp: Math.exp,
   log: Math.log,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  expm1: Math.expm1,
+  log1p: Math.log1p,
+  tanh: Math.tanh,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
 };
 
 /** `name` over an array in WebAssembly, a vector at a time, in place in the module's memory. */
@@ -46,7 +52,13 @@ function lanewise(name: MathOp, dtype: Dtype): (x: Floats) => Floats {
   };
 }
 
-/** Fails on the first value whose bits differ from the JS result's (NaN payloads included). */
+/**
+ * softplus adds two NaNs for a NaN, max(x, 0)'s and log1p's: which one the sum gives is the JIT's
+ * choice of operand order (as for the chains of the generated modules below), so its NaNs need only be NaNs.
+ */
+const ANY_NAN: readonly MathOp[] = ['softplus'];
+
+/** Fails on the first value whose bits differ from the JS result's (NaN payloads included, but for ANY_NAN). */
 function expectSameBits(name: MathOp, dtype: Dtype, x: Floats): void {
   const got = lanewise(name, dtype)(x);
   const want = dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length);
@@ -55,8 +67,8 @@ function expectSameBits(name: MathOp, dtype: Dtype, x: Floats): void {
   const [g, w] = [new Uint32Array(got.buffer), new Uint32Array(want.buffer)];
   const words = dtype === 'float64' ? 2 : 1;
   for (let i = 0; i < g.length; i++) {
-    if (g[i] !== w[i]) {
-      const k = Math.floor(i / words);
+    const k = Math.floor(i / words);
+    if (g[i] !== w[i] && !(ANY_NAN.includes(name) && Number.isNaN(got[k]) && Number.isNaN(want[k]))) {
       expect.fail(`${name}(${x[k]}) [${dtype}, index ${k}]: WebAssembly ${got[k]}, JS ${want[k]}`);
     }
   }
@@ -87,11 +99,11 @@ const logUniform = (lo: number, hi: number) => (random() < 0.5 ? -1 : 1) * 2 ** 
 /** `count` doubles on each side of each of `centers`, those included. */
 const neighbors = (centers: readonly number[], count: number) =>
   Float64Array.from(centers.flatMap((c) => Array.from({ length: 2 * count + 1 }, (_, i) => fromBits(bitsOf(c) + BigInt(i - count)))));
-/** Doubles of random exponents whose high word's fraction bits are within 2 of one of `fractions` (low words random). */
-function nearHighWords(count: number, fractions: readonly number[]): Float64Array {
+/** Doubles of random exponents (biased, in [lo, hi)) whose high word's fraction bits are within 2 of one of `fractions` (low words random). */
+function nearHighWords(count: number, fractions: readonly number[], lo = 1, hi = 2047): Float64Array {
   const words = new Uint32Array(2 * count);
   for (let i = 0; i < words.length; i++) {
-    words[i] = i % 2 ? (Math.floor(uniform(1, 2047)) << 20) | (fractions[Math.floor(random() * fractions.length)]! + Math.floor(uniform(-2, 3))) : word();
+    words[i] = i % 2 ? (Math.floor(uniform(lo, hi)) << 20) | (fractions[Math.floor(random() * fractions.length)]! + Math.floor(uniform(-2, 3))) : word();
   }
   return new Float64Array(words.buffer);
 }
@@ -126,9 +138,48 @@ const POINTS: Record<MathOp, () => Float64Array[]> = {
     neighbors([1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, 2.2250738585072014e-308, Number.MAX_VALUE], 4096),
   ],
   sigmoid: () => [many(1 << 20, () => uniform(-800, 800)), many(1 << 20, () => uniform(-40, 40)), many(1 << 18, () => logUniform(-1080, 10))],
+  expm1: () => [
+    many(1 << 20, () => uniform(-750, 750)),
+    many(1 << 20, () => uniform(-40, 40)),
+    many(1 << 20, () => logUniform(-1080, 10)),
+    // thresholds of overflow, of −1 (−56·ln2 on the high word), |x| ≤ ln2/2, |x| < 1.5·ln2, 2^−54, and r < −0.25 where k = 1
+    neighbors([709.782712893384, -38.81622314453125, 0.3465735912322998, -0.3465735912322998, 1.0397205352783203, -1.0397205352783203, 2 ** -54, -(2 ** -54), 0.25 + Math.LN2, 1, -1], 4096),
+    // where k = round(x/ln2) changes (k = 2, 20 and 56 pick their own forms)
+    neighbors(Array.from({ length: 1082 }, (_, j) => (j - 57 + 0.5) * Math.LN2), 64),
+  ],
+  log1p: () => [
+    many(1 << 20, () => Math.abs(logUniform(-1075, 1024))),
+    many(1 << 20, () => logUniform(-60, 0)), // both sides of 0, down to −1
+    many(1 << 18, () => -1 + 2 ** -Math.floor(uniform(0, 54)) * random()), // just above −1
+    randomBits(1 << 18, 0x3fffffff), // positive, 2^−1074 to 2
+    // 1 + x = u of fraction's high words around fdlibm's bounds: √2 (0x6A09E), |f| < 2^−20 (0, 0xFFFFD); x from 2^53 itself
+    nearHighWords(1 << 18, [0x6a09e, 0xffffd, 0xffffc, 0, 2], 1022, 1023 + 53).map((u) => u - 1),
+    nearHighWords(1 << 16, [0x6a09e, 0xffffd, 0, 2], 1075, 2047),
+    // the k = 0 form's bounds, 2^−29, 2^−54, 2^53, −1 and around √2 − 1 and √2/2 − 1
+    neighbors([-0.292893648147583, 0.4142136573791504, 2 ** -29, -(2 ** -29), 2 ** -54, -(2 ** -54), 2 ** 53, -1, 1, Math.SQRT2 - 1, Math.SQRT1_2 - 1], 4096),
+  ],
+  tanh: () => [
+    many(1 << 20, () => uniform(-30, 30)),
+    many(1 << 20, () => logUniform(-1080, 10)),
+    neighbors([22, -22, 1, -1, 2 ** -28, -(2 ** -28), 0.5, -0.5], 4096),
+  ],
+  // the thresholds of V8's forms: 2^−28 (sinh), 2^−55 and 0x3FD62E43_00000000 (cosh), 1, 22, e^(|x|/2)² and overflow
+  sinh: () => [
+    many(1 << 20, () => uniform(-720, 720)),
+    many(1 << 20, () => uniform(-25, 25)),
+    many(1 << 18, () => logUniform(-1080, 10)),
+    neighbors([2 ** -28, 1, 22, 709.7822265625, 710.4758600739439].flatMap((b) => [b, -b]), 4096),
+  ],
+  cosh: () => [
+    many(1 << 20, () => uniform(-720, 720)),
+    many(1 << 20, () => uniform(-25, 25)),
+    many(1 << 18, () => logUniform(-1080, 10)),
+    neighbors([2 ** -55, 0.3465735912322998, 22, 709.7822265625, 710.4758600739439].flatMap((b) => [b, -b]), 4096),
+  ],
+  softplus: () => [many(1 << 20, () => uniform(-800, 800)), many(1 << 20, () => uniform(-40, 40)), many(1 << 18, () => logUniform(-1080, 10))],
 };
 
-describe.each(['exp', 'log', 'sigmoid'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
+describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
   it('float64: special values, random bit patterns, wide ranges and the edges of its branches', () => {
     expectSameBits(name, 'float64', Float64Array.from(SPECIALS));
     expectSameBits(name, 'float64', randomBits(1 << 21));
@@ -143,17 +194,21 @@ describe.each(['exp', 'log', 'sigmoid'] as const)('%s in WebAssembly lanes is V8
   });
 });
 
-describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log and sigmoid in WebAssembly (%s)', (dtype) => {
+describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh and softplus in WebAssembly (%s)', (dtype) => {
   const g = new Graph(dtype);
   const [x, y, bias] = [g.input('x', ['R', 'N']), g.input('y', ['R', 'N']), g.input('bias', ['N'])];
   const z = matmul(g.input('a', ['R', 32]), g.input('b', [32, 'N']));
-  const outputs = { e: exp(x), l: log(x), s: sigmoid(y), layer: sigmoid(add(z, bias)), chain: log(add(exp(neg(mul(x, x))), y)), nested: exp(sigmoid(log(y))) };
+  const outputs = {
+    e: exp(x), l: log(x), s: sigmoid(y), m: expm1(x), p: log1p(x), t: tanh(y), sh: sinh(x), ch: cosh(y), sp: softplus(y),
+    layer: sigmoid(add(z, bias)), chain: log(add(exp(neg(mul(x, x))), y)), nested: exp(sigmoid(log(y))), hyperbolic: tanh(add(z, bias)), inverse: log1p(expm1(softplus(x))),
+  };
   // The ops on loaded values give the js target's bytes, NaN payloads and all. So do float64
   // chains, but for NaNs: an op on two NaNs may give either one (WebAssembly and JS may order
   // add's operands differently). float32 chains are left to wasm-loops.test.ts: JS keeps their
-  // intermediates in float64 (and the float32 gemm sums in float32 in WebAssembly).
-  const exact = ['e', 'l', 's'];
-  const chains = dtype === 'float64' ? ['layer', 'chain', 'nested'] : [];
+  // intermediates in float64 (and the float32 gemm sums in float32 in WebAssembly). softplus adds two
+  // NaNs for a NaN: its NaNs need only be NaNs.
+  const exact = ['e', 'l', 's', 'm', 'p', 't', 'sh', 'ch'];
+  const chains = ['sp', ...(dtype === 'float64' ? ['layer', 'chain', 'nested', 'hyperbolic', 'inverse'] : [])];
   const modules = Promise.all([compileFor(outputs, 'wasm'), compileFor(outputs, 'js')]);
   const special = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 709.79, -745.2, -720, 1e-300, 5e-324, 2 ** -30, 1e300, -1e300];
   const feeds = (rows: number, n: number, seed: number): Record<string, Tensor> => {
@@ -165,14 +220,14 @@ describe.each(['float64', 'float32'] as const)('generated modules: loops with ex
     };
   };
 
-  it.each([[1, 1], [3, 5], [17, 33], [64, 512]])('%i × %i: the js target\'s bytes, with no Math.exp or Math.log called', async (rows, n) => {
+  it.each([[1, 1], [3, 5], [17, 33], [64, 512]])('%i × %i: the js target\'s bytes, with no Math.exp, log, expm1, log1p, tanh, sinh or cosh called', async (rows, n) => {
     const [wasm, js] = await modules;
     expect(wasm.source).toMatch(/wasm\.loop\d+\(/);
     const base64 = /\$wasmCode = '([^']*)'/.exec(wasm.source)![1]!;
     expect(realWasm.validate(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))).toBe(true);
     const want = js.module.createKernel().run(feeds(rows, n, rows + n));
-    // The JS loops call Math.exp or Math.log (sigmoid too): here they must not run.
-    for (const f of ['exp', 'log'] as const) vi.spyOn(Math, f).mockImplementation(() => expect.fail(`Math.${f} called: a JS loop ran`));
+    // The JS loops call these (sigmoid and softplus too): here they must not run.
+    for (const f of ['exp', 'log', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh'] as const) vi.spyOn(Math, f).mockImplementation(() => expect.fail(`Math.${f} called: a JS loop ran`));
     const got = wasm.module.createKernel().run(feeds(rows, n, rows + n));
     vi.restoreAllMocks();
     for (const key of [...exact, ...chains]) {

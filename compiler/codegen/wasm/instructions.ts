@@ -87,6 +87,8 @@ export const op = {
   f64x2Div: simd(0xf3),
   f64x2Abs: simd(0xec),
   f64x2Neg: simd(0xed),
+  /** Math.max's lanes: NaN for a NaN, and −0 < +0. */
+  f64x2Max: simd(0xf5),
   /** Rounds toward zero. */
   f64x2Trunc: simd(0x7a),
   /** Rounds down. */
@@ -96,11 +98,13 @@ export const op = {
   f64x2Ne: simd(0x48),
   f64x2Lt: simd(0x49),
   f64x2Gt: simd(0x4a),
+  f64x2Le: simd(0x4b),
   f64x2Ge: simd(0x4c),
   /** The two low float32 lanes as float64 lanes. */
   f64x2PromoteLowF32x4: simd(0x5f),
   /** The two float64 lanes rounded to the two low float32 lanes, the high two zero. */
   f32x4DemoteF64x2Zero: simd(0x5e),
+  v128Not: simd(0x4d),
   v128And: simd(0x4e),
   /** The first vector AND NOT the second. */
   v128Andnot: simd(0x4f),

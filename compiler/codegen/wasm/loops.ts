@@ -16,7 +16,8 @@ const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
  * those whose WebAssembly result is the JS one's. IEEE arithmetic, and min/max, which like
  * Math.min/max give NaN for a NaN and order −0 < +0. A comparison's (`mask`) lanes are all ones
  * or zeros, ANDed with 1.0 to give JS's 1 or 0. `zero`: the second operand is 0 (relu, step).
- * `math`: computed by wasm/math.ts with the bits of V8's Math.exp and Math.log (and of sigmoid's JS form).
+ * `math`: computed by wasm/math.ts with the bits of V8's Math.exp, log, expm1, log1p, tanh, sinh and cosh (and of
+ * sigmoid's and softplus's JS forms).
  */
 type LaneOp = { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true } | { readonly math: MathOp };
 const LANE_OPS: Readonly<Record<string, LaneOp>> = {
@@ -28,6 +29,8 @@ const LANE_OPS: Readonly<Record<string, LaneOp>> = {
   less_equal: { opcodes: [0x45, 0x4b], mask: true }, greater_equal: { opcodes: [0x46, 0x4c], mask: true },
   step: { opcodes: [0x44, 0x4a], zero: true, mask: true },
   exp: { math: 'exp' }, log: { math: 'log' }, sigmoid: { math: 'sigmoid' },
+  expm1: { math: 'expm1' }, log1p: { math: 'log1p' }, tanh: { math: 'tanh' }, sinh: { math: 'sinh' }, cosh: { math: 'cosh' },
+  softplus: { math: 'softplus' },
 };
 /** Loops of fewer elements (of fixed size) stay in JS: their time is the call's, not the arithmetic's. */
 const WASM_MIN_ELEMENTS = 1024;
