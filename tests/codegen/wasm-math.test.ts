@@ -3,7 +3,7 @@ import { encodeModule, type ValueType } from '../../compiler/codegen/wasm/encode
 import { op } from '../../compiler/codegen/wasm/instructions.js';
 import { MATH_LOCALS, mathLanes, type MathOp } from '../../compiler/codegen/wasm/math.js';
 import { Graph } from '../../compiler/graph.js';
-import { add, cosh, exp, expm1, log, log1p, matmul, mul, neg, sigmoid, sinh, softplus, tanh } from '../../compiler/ops/index.js';
+import { add, cosh, elu, exp, expm1, log, log1p, matmul, mul, neg, sigmoid, sinh, softplus, tanh } from '../../compiler/ops/index.js';
 import type { Tensor } from '../../compiler/ops/op.js';
 import { seededRandom } from '../support/random.js';
 import { compileFor, realWasm } from './wasm-support.js';
@@ -11,7 +11,7 @@ import { compileFor, realWasm } from './wasm-support.js';
 type Dtype = 'float32' | 'float64';
 type Floats = Float32Array | Float64Array;
 
-/** What the JS loops compute (compiler/ops/exp.ts, log.ts, sigmoid.ts, expm1.ts, log1p.ts, tanh.ts, sinh.ts, cosh.ts and softplus.ts). */
+/** What the JS loops compute (compiler/ops/exp.ts, log.ts, sigmoid.ts, expm1.ts, log1p.ts, tanh.ts, sinh.ts, cosh.ts, softplus.ts and elu.ts, with alpha 1.5). */
 const JS: Record<MathOp, (x: number) => number> = {
   exp: Math.exp,
   log: Math.log,
@@ -22,14 +22,18 @@ const JS: Record<MathOp, (x: number) => number> = {
   sinh: Math.sinh,
   cosh: Math.cosh,
   softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  elu: (x) => (x > 0 ? x : 1.5 * Math.expm1(x)),
 };
+
+/** The attributes of the ops that have them, as JS above uses them. */
+const ATTRS: Partial<Record<MathOp, Readonly<Record<string, unknown>>>> = { elu: { alpha: 1.5 } };
 
 /** `name` over an array in WebAssembly, a vector at a time, in place in the module's memory. */
 function lanewise(name: MathOp, dtype: Dtype): (x: Floats) => Floats {
   const [N, P] = [0, 1];
   const body = [
     ...op.loop,
-    ...op.localGet(P), ...op.localGet(P), ...op.v128Load(0), ...mathLanes(name, dtype, 2), ...op.v128Store(0),
+    ...op.localGet(P), ...op.localGet(P), ...op.v128Load(0), ...mathLanes(name, dtype, 2, ATTRS[name]), ...op.v128Store(0),
     ...op.localGet(P), ...op.i32Const(16), ...op.i32Add, ...op.localSet(P),
     ...op.localGet(N), ...op.i32Const(1), ...op.i32Sub, ...op.localSet(N),
     ...op.localGet(N), ...op.brIf(0),
@@ -177,9 +181,10 @@ const POINTS: Record<MathOp, () => Float64Array[]> = {
     neighbors([2 ** -55, 0.3465735912322998, 22, 709.7822265625, 710.4758600739439].flatMap((b) => [b, -b]), 4096),
   ],
   softplus: () => [many(1 << 20, () => uniform(-800, 800)), many(1 << 20, () => uniform(-40, 40)), many(1 << 18, () => logUniform(-1080, 10))],
+  elu: () => [many(1 << 20, () => uniform(-60, 60)), many(1 << 18, () => logUniform(-1080, 10)), neighbors([0, 2 ** -54, 0.3465735912322998, 56 * Math.LN2].flatMap((b) => [b, -b]), 4096)],
 };
 
-describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
+describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus', 'elu'] as const)('%s in WebAssembly lanes is V8\'s to the bit', (name) => {
   it('float64: special values, random bit patterns, wide ranges and the edges of its branches', () => {
     expectSameBits(name, 'float64', Float64Array.from(SPECIALS));
     expectSameBits(name, 'float64', randomBits(1 << 21));
@@ -194,12 +199,12 @@ describe.each(['exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh'
   });
 });
 
-describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh and softplus in WebAssembly (%s)', (dtype) => {
+describe.each(['float64', 'float32'] as const)('generated modules: loops with exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh, softplus and elu in WebAssembly (%s)', (dtype) => {
   const g = new Graph(dtype);
   const [x, y, bias] = [g.input('x', ['R', 'N']), g.input('y', ['R', 'N']), g.input('bias', ['N'])];
   const z = matmul(g.input('a', ['R', 32]), g.input('b', [32, 'N']));
   const outputs = {
-    e: exp(x), l: log(x), s: sigmoid(y), m: expm1(x), p: log1p(x), t: tanh(y), sh: sinh(x), ch: cosh(y), sp: softplus(y),
+    e: exp(x), l: log(x), s: sigmoid(y), m: expm1(x), p: log1p(x), t: tanh(y), sh: sinh(x), ch: cosh(y), sp: softplus(y), el: elu(x, 1.5),
     layer: sigmoid(add(z, bias)), chain: log(add(exp(neg(mul(x, x))), y)), nested: exp(sigmoid(log(y))), hyperbolic: tanh(add(z, bias)), inverse: log1p(expm1(softplus(x))),
   };
   // The ops on loaded values give the js target's bytes, NaN payloads and all. So do float64
@@ -207,7 +212,7 @@ describe.each(['float64', 'float32'] as const)('generated modules: loops with ex
   // add's operands differently). float32 chains are left to wasm-loops.test.ts: JS keeps their
   // intermediates in float64 (and the float32 gemm sums in float32 in WebAssembly). softplus adds two
   // NaNs for a NaN: its NaNs need only be NaNs.
-  const exact = ['e', 'l', 's', 'm', 'p', 't', 'sh', 'ch'];
+  const exact = ['e', 'l', 's', 'm', 'p', 't', 'sh', 'ch', 'el'];
   const chains = ['sp', ...(dtype === 'float64' ? ['layer', 'chain', 'nested', 'hyperbolic', 'inverse'] : [])];
   const modules = Promise.all([compileFor(outputs, 'wasm'), compileFor(outputs, 'js')]);
   const special = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 709.79, -745.2, -720, 1e-300, 5e-324, 2 ** -30, 1e300, -1e300];

@@ -11,7 +11,7 @@ import { fuzzOptions, fuzzTimeout } from './settings.js';
 /** An expression over R × N: leaves of every way a WebAssembly loop reads (whole, a row, a value per row, one value, a gemm's result). */
 type Expression = { readonly leaf: string } | { readonly literal: number } | { readonly op: string; readonly args: readonly Expression[] };
 
-const UNARY = ['neg', 'abs', 'sqrt', 'relu', 'step', 'exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus'] as const;
+const UNARY = ['neg', 'abs', 'sqrt', 'relu', 'step', 'exp', 'log', 'sigmoid', 'expm1', 'log1p', 'tanh', 'sinh', 'cosh', 'softplus', 'elu'] as const;
 const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'greater', 'less_equal', 'equal', 'not_equal'] as const;
 const REDUCTIONS = ['sum', 'max', 'min'] as const;
 

@@ -17,7 +17,7 @@ const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
  * Math.min/max give NaN for a NaN and order −0 < +0. A comparison's (`mask`) lanes are all ones
  * or zeros, ANDed with 1.0 to give JS's 1 or 0. `zero`: the second operand is 0 (relu, step).
  * `math`: computed by wasm/math.ts with the bits of V8's Math.exp, log, expm1, log1p, tanh, sinh and cosh (and of
- * sigmoid's and softplus's JS forms).
+ * the JS forms of sigmoid, softplus and elu, whose alpha comes from the node's attributes).
  */
 type LaneOp = { readonly opcodes: readonly [number, number]; readonly zero?: true; readonly mask?: true } | { readonly math: MathOp };
 const LANE_OPS: Readonly<Record<string, LaneOp>> = {
@@ -30,7 +30,7 @@ const LANE_OPS: Readonly<Record<string, LaneOp>> = {
   step: { opcodes: [0x44, 0x4a], zero: true, mask: true },
   exp: { math: 'exp' }, log: { math: 'log' }, sigmoid: { math: 'sigmoid' },
   expm1: { math: 'expm1' }, log1p: { math: 'log1p' }, tanh: { math: 'tanh' }, sinh: { math: 'sinh' }, cosh: { math: 'cosh' },
-  softplus: { math: 'softplus' },
+  softplus: { math: 'softplus' }, elu: { math: 'elu' },
 };
 /** Loops of fewer elements (of fixed size) stay in JS: their time is the call's, not the arithmetic's. */
 const WASM_MIN_ELEMENTS = 1024;
@@ -140,7 +140,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
     else {
       const lane = laneOp(node)!;
       if ('math' in lane) {
-        compute.push(...args, ...mathLanes(lane.math, dtype, scratch));
+        compute.push(...args, ...mathLanes(lane.math, dtype, scratch, node.attrs));
         scratchLocals = MATH_LOCALS;
       } else compute.push(...args, ...(lane.zero ? constant(0) : []), ...simd(lane.opcodes[which]), ...(lane.mask ? [...constant(1), ...V128_AND] : []));
     }

@@ -1,8 +1,8 @@
 import { op } from './instructions.js';
 
 /**
- * exp, log, expm1, log1p, tanh, sinh and cosh on vectors, with V8's results to the bit, and sigmoid
- * and softplus as their JS forms compute them. V8's Math.exp, log, expm1, log1p and tanh are fdlibm's
+ * exp, log, expm1, log1p, tanh, sinh and cosh on vectors, with V8's results to the bit, and sigmoid,
+ * softplus and elu as their JS forms compute them. V8's Math.exp, log, expm1, log1p and tanh are fdlibm's
  * e_exp.c, e_log.c, s_expm1.c, s_log1p.c and s_tanh.c, its sinh and cosh its own forms on expm1 and
  * exp (V8's src/base/ieee754.cc); here they are on float64 lanes with
  * the same constants and the same operations in the same order, every branch computed and each
@@ -11,7 +11,7 @@ import { op } from './instructions.js';
  * result there, using v128 locals from `at` on (MATH_LOCALS of them).
  */
 
-export type MathOp = 'exp' | 'log' | 'sigmoid' | 'expm1' | 'log1p' | 'tanh' | 'sinh' | 'cosh' | 'softplus';
+export type MathOp = 'exp' | 'log' | 'sigmoid' | 'expm1' | 'log1p' | 'tanh' | 'sinh' | 'cosh' | 'softplus' | 'elu';
 
 /** The v128 locals the ops use: log's 12 (the others fewer), and a float32 vector's. */
 export const MATH_LOCALS = 13;
@@ -346,12 +346,18 @@ function softplus(at: number): number[] {
   return [...set(X), ...get(X), ...f64(0), ...op.f64x2Max, ...get(X), ...op.f64x2Abs, ...op.f64x2Neg, ...exp(at + 1), ...log1p(at + 1), ...op.f64x2Add];
 }
 
-const FLOAT64: Record<MathOp, (at: number) => number[]> = { exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh, softplus };
+/** elu as the JS form computes it: x > 0 ? x : alpha·(e^x − 1). */
+function elu(at: number, attrs: Readonly<Record<string, unknown>>): number[] {
+  const X = at;
+  return [...set(X), ...select(get(X), [...f64(attrs.alpha as number), ...get(X), ...expm1(at + 1), ...op.f64x2Mul], [...get(X), ...f64(0), ...op.f64x2Gt])];
+}
+
+const FLOAT64: Record<MathOp, (at: number, attrs: Readonly<Record<string, unknown>>) => number[]> = { exp, log, sigmoid, expm1, log1p, tanh, sinh, cosh, softplus, elu };
 const eightBytes = (from: number) => Array.from({ length: 8 }, (_, i) => from + i);
 
-/** `name` on the vector on the stack, of float32 or float64 lanes, using v128 locals at…at + MATH_LOCALS − 1. */
-export function mathLanes(name: MathOp, dtype: 'float32' | 'float64', at: number): number[] {
-  const lanes = FLOAT64[name];
+/** `name` (with its op's `attrs`) on the vector on the stack, of float32 or float64 lanes, using v128 locals at…at + MATH_LOCALS − 1. */
+export function mathLanes(name: MathOp, dtype: 'float32' | 'float64', at: number, attrs: Readonly<Record<string, unknown>> = {}): number[] {
+  const lanes = (local: number) => FLOAT64[name](local, attrs);
   if (dtype === 'float64') return lanes(at);
   // Lanes 0–1 and 2–3 as float64 pairs, each computed and rounded to float32, then put together.
   return [
