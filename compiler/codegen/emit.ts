@@ -189,10 +189,10 @@ function header(program: Program, plan: ModulePlan, storage: string): string[] {
   }
   const wasm = plan.wasm;
   if (wasm) {
-    const parts = [...(wasm.gemm ? ['Matrix products'] : []), ...(wasm.loops.length ? ['arithmetic loops'] : [])].join(' and ');
+    const parts = [...(wasm.gemm ? ['matrix products'] : []), ...(wasm.loops.length ? ['fused loops'] : [])].join(' and ');
     lines.push(
       '//',
-      `// ${parts} run in WebAssembly SIMD (embedded below; plain JS where WebAssembly or its SIMD is missing),`,
+      `// ${parts.charAt(0).toUpperCase()}${parts.slice(1)} run in WebAssembly SIMD (embedded below; plain JS where WebAssembly or its SIMD is missing),`,
       '// compiled on first use; createKernelAsync() compiles it asynchronously first, for a browser\'s main thread.',
       '// A kernel\'s buffers live in its WebAssembly memory, and the feeds the WebAssembly reads are copied there.',
     );
