@@ -8,7 +8,7 @@ import { signed, unsigned } from './encode.js';
 
 const memory = (opcode: number, align: number) => (offset = 0) => [opcode, align, ...unsigned(offset)];
 /** The 0xFD prefix of the SIMD instructions; their own opcode follows as unsigned LEB128. */
-const simd = (opcode: number, ...rest: number[]) => [0xfd, ...unsigned(opcode), ...rest];
+export const simd = (opcode: number, ...rest: number[]) => [0xfd, ...unsigned(opcode), ...rest];
 const simdMemory = (opcode: number, align: number) => (offset = 0) => simd(opcode, align, ...unsigned(offset));
 const simdLane = (opcode: number, align: number) => (offset: number, lane: number) => simd(opcode, align, ...unsigned(offset), lane);
 

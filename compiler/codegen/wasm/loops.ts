@@ -4,12 +4,11 @@ import { sizeExpr, strideExprs } from '../indexing.js';
 import type { FusedLoopContext } from '../loop.js';
 import { memberKind, memberReads, type LoopRead, type LoopStep } from '../schedule.js';
 import { jsNumber } from '../../literals.js';
-import { unsigned, type ValueType, type WasmFunction } from './encode.js';
-import { lanes, op } from './instructions.js';
+import type { ValueType, WasmFunction } from './encode.js';
+import { lanes, op, simd } from './instructions.js';
 import { MATH_LOCALS, mathLanes, type MathOp } from './math.js';
 import { accumulatorType, identity, joinLanes, joinVector, reductionKind, storeAccumulator, type ReductionKind } from './reductions.js';
 
-const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
 
 /**
  * The ops a WebAssembly loop takes, by name, with their lane-wise instructions [f32x4, f64x2]:
@@ -35,7 +34,6 @@ const LANE_OPS: Readonly<Record<string, LaneOp>> = {
 /** Loops of fewer elements (of fixed size) stay in JS: their time is the call's, not the arithmetic's. */
 const WASM_MIN_ELEMENTS = 1024;
 const laneOp = (node: Node) => (Object.prototype.hasOwnProperty.call(LANE_OPS, node.op) ? LANE_OPS[node.op] : undefined);
-const V128_AND = simd(0x4e);
 
 /**
  * How the WebAssembly loop reads or writes a buffer: whole (at the loop's index), one row for
@@ -142,7 +140,7 @@ export function wasmLoop(step: LoopStep, c: FusedLoopContext, index: number, dty
       if ('math' in lane) {
         compute.push(...args, ...mathLanes(lane.math, dtype, scratch, node.attrs));
         scratchLocals = MATH_LOCALS;
-      } else compute.push(...args, ...(lane.zero ? constant(0) : []), ...simd(lane.opcodes[which]), ...(lane.mask ? [...constant(1), ...V128_AND] : []));
+      } else compute.push(...args, ...(lane.zero ? constant(0) : []), ...simd(lane.opcodes[which]), ...(lane.mask ? [...constant(1), ...op.v128And] : []));
     }
     compute.push(...set(local));
     valueOf.set(node, local);

@@ -1,6 +1,5 @@
 import type { Node } from '../../graph.js';
-import { unsigned } from './encode.js';
-import { op } from './instructions.js';
+import { op, simd } from './instructions.js';
 
 /**
  * How a fused loop's trailing reduction runs in WebAssembly, in the JS loop's order:
@@ -42,7 +41,7 @@ export function identity(node: Node, type: 'f32' | 'f64'): number[] {
 /** `columns`: the vector at `pointer` joined with the vector on the stack (below it the pointer, pushed first here). */
 export function joinVector(node: Node, dtype: 'float32' | 'float64', pointer: number, value: readonly number[]): number[] {
   const opcode = JOIN[node.op]!.vector[dtype === 'float32' ? 0 : 1];
-  return [...op.localGet(pointer), ...op.localGet(pointer), ...op.v128Load(0), ...value, 0xfd, ...unsigned(opcode), ...op.v128Store(0)];
+  return [...op.localGet(pointer), ...op.localGet(pointer), ...op.v128Load(0), ...value, ...simd(opcode), ...op.v128Store(0)];
 }
 
 /**
